@@ -1,0 +1,358 @@
+"""The Typer app: index, query, batch, stats, tui. The only place that picks exit codes.
+
+Exit status, as grep and ripgrep: 0 results found, 1 none, 2 an error, 130 interrupted.
+Errors are one line on stderr, `searcher: <what went wrong and what to do>`; --debug shows the
+traceback of an unexpected one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from searcher import __version__
+from searcher.errors import SearcherError
+
+app = typer.Typer(
+    name="searcher",
+    help="Full-text search for Chinese documents.\n\nExample: searcher query 网格",
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    no_args_is_help=False,
+    invoke_without_command=True,
+)
+
+EXIT_HITS, EXIT_NO_HITS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+IndexOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--index",
+        "-i",
+        help="Index directory (default: $SEARCHER_INDEX, ./index/, or the user data dir).",
+    ),
+]
+LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="Number of hits to show.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="JSON Lines on stdout, one object per hit.")
+]
+_debug = False
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def _errors(json_errors: bool = False) -> Iterator[None]:
+    """The error boundary: SearcherError → one line and exit 2; a bug → one line, or --debug."""
+    try:
+        yield
+    except SearcherError as err:
+        _report(str(err), json_errors)
+        raise typer.Exit(EXIT_ERROR) from None
+    except BrokenPipeError:
+        # The reader of our output went away (searcher query … | head): not an error.
+        sys.stderr.close()
+        raise typer.Exit(EXIT_HITS) from None
+    except KeyboardInterrupt:
+        _stderr("searcher: interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except typer.Exit:
+        raise
+    except Exception as err:  # noqa: BLE001 - the one place a bug becomes a message
+        if _debug:
+            raise
+        _report(
+            f"internal error: {type(err).__name__}: {err}; rerun with --debug for details",
+            json_errors,
+        )
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _report(message: str, json_errors: bool) -> None:
+    if json_errors:
+        _stderr(json.dumps({"error": message}, ensure_ascii=False))
+    else:
+        _stderr(f"searcher: {message}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"searcher {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of unexpected errors.")
+    ] = False,
+) -> None:
+    """Full-text search for Chinese documents: index a folder, then query it.
+
+    Example: searcher index ~/notes && searcher query 网格
+    """
+    global _debug
+    _debug = debug
+    if ctx.invoked_subcommand is None:
+        print(ctx.get_help())
+
+
+def _location(index: Path | None):  # noqa: ANN202 - IndexLocation, imported lazily
+    from searcher.indexing.location import ensure_index, resolve_index_dir
+
+    location = resolve_index_dir(index)
+    ensure_index(location, lambda message: _stderr(f"searcher: {message}"))
+    return location
+
+
+def _console(color: str):  # noqa: ANN202 - rich Console, imported lazily
+    from rich.console import Console
+
+    force = {"always": True, "never": False}.get(color)
+    return Console(
+        force_terminal=force,
+        no_color=color == "never" or None,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+@app.command()
+def index(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files and folders to index (default: those indexed before)."),
+    ] = None,
+    index: IndexOption = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Start over instead of updating.")
+    ] = False,
+    wait: Annotated[
+        float,
+        typer.Option("--wait", min=0, help="Seconds to wait for another indexing run to finish."),
+    ] = 0.0,
+    userdict: Annotated[
+        Path | None,
+        typer.Option("--userdict", help="A jieba user dictionary, kept with the index."),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or warnings.")
+    ] = False,
+) -> None:
+    """Index files and folders (.txt .md .jsonl .html); run again to pick up changes.
+
+    Example: searcher index ~/documents --index ~/documents-index
+    """
+    with _errors():
+        from searcher.indexing.location import resolve_index_dir
+        from searcher.indexing.writer import build_index
+
+        location = resolve_index_dir(index)
+        if not paths and not _indexed_before(location.directory):
+            raise typer.BadParameter("name at least one file or folder to index")
+        with _progress(quiet) as progress:
+            report = build_index(
+                paths or [],
+                location.directory,
+                rebuild=rebuild,
+                wait_seconds=wait,
+                userdict=userdict,
+                warn=None if quiet else lambda message: _stderr(f"searcher: {message}"),
+                progress=progress,
+            )
+        print(
+            f"{report.files_new} new, {report.files_changed} changed, {report.files_removed} removed,"
+            f" {report.files_unchanged} unchanged"
+            + (f", {len(report.skipped)} skipped" if report.skipped else "")
+            + f" files; {report.passages} passages ({report.passages_added} added);"
+            f" index {report.index_bytes / 1e6:.1f} MB in {location.directory}; {report.seconds:.1f} s"
+        )
+
+
+def _indexed_before(directory: Path) -> bool:
+    from searcher.indexing.location import has_index
+
+    return has_index(directory)
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool):  # noqa: ANN202 - a context manager yielding a progress callback
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    bar = Progress(
+        "indexing",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            bar.start()
+            task = bar.add_task("indexing", total=total)
+        bar.update(task, completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        bar.stop()
+
+
+@app.command()
+def query(
+    words: Annotated[list[str], typer.Argument(help="What to search for (see the syntax below).")],
+    index: IndexOption = None,
+    limit: LimitOption = 10,
+    json_output: JsonOption = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Show whole passages, not fragments.")
+    ] = False,
+    all_words: Annotated[
+        bool, typer.Option("--all", help="Only passages holding every word.")
+    ] = False,
+    color: Annotated[str, typer.Option("--color", help="auto, always or never.")] = "auto",
+) -> None:
+    """Search the index and print the best passages, matches highlighted.
+
+    Syntax: words (passages with all of them first), "a phrase", -excluded, a OR b,
+    title:word, path:text.
+
+    Example: searcher query 网格 管理 -n 5
+    """
+    with _errors(json_output):
+        from searcher.search import Searcher
+
+        location = _location(index)
+        with Searcher.open(location.directory) as searcher:
+            result = searcher.search(" ".join(words), limit=limit, require_all=all_words)
+        if json_output:
+            from searcher.cli.render import hit_record, json_line
+
+            for hit in result.hits:
+                print(json_line(hit_record(hit)))
+        else:
+            from searcher.cli.render import print_hits, summary
+
+            print_hits(_console(color), result, full)
+            _stderr(summary(result))
+        sys.stdout.flush()
+    raise typer.Exit(EXIT_HITS if result.hits else EXIT_NO_HITS)
+
+
+@app.command()
+def batch(
+    source: Annotated[
+        str, typer.Argument(help="File of queries, one per line or JSON Lines; - for stdin.")
+    ] = "-",
+    index: IndexOption = None,
+    limit: LimitOption = 10,
+    all_words: Annotated[
+        bool, typer.Option("--all", help="Only passages holding every word.")
+    ] = False,
+) -> None:
+    """Answer many queries in one run; one JSON object per query on stdout.
+
+    Input lines are plain queries or {"qid": …, "query": …} objects. Output:
+    {"qid", "query", "total", "took_ms", "hits": [...]}, or {"qid", "query", "error"}.
+
+    Example: printf '网格\n乡村振兴\n' | searcher batch -n 3
+    """
+    any_hits = any_errors = False
+    with _errors(json_errors=True):
+        from searcher.cli.render import hit_record, json_line
+        from searcher.search import Searcher
+
+        location = _location(index)
+        lines = _read_lines(source)
+        with Searcher.open(location.directory) as searcher:
+            for number, line in enumerate(lines, 1):
+                qid, text = _batch_query(line, number)
+                if text is None:
+                    continue
+                try:
+                    result = searcher.search(text, limit=limit, require_all=all_words)
+                except SearcherError as err:
+                    any_errors = True
+                    print(json_line({"qid": qid, "query": text, "error": str(err)}))
+                    continue
+                any_hits = any_hits or bool(result.hits)
+                record = {
+                    "qid": qid,
+                    "query": text,
+                    "total": result.total,
+                    "took_ms": round(result.took_ms, 3),
+                    "hits": [hit_record(hit) for hit in result.hits],
+                }
+                print(json_line(record))
+        sys.stdout.flush()
+    raise typer.Exit(EXIT_ERROR if any_errors else EXIT_HITS if any_hits else EXIT_NO_HITS)
+
+
+def _read_lines(source: str) -> Iterator[str]:
+    if source == "-":
+        return (line.rstrip("\n") for line in sys.stdin)
+    try:
+        return iter(Path(source).read_text(encoding="utf-8-sig").splitlines())
+    except (OSError, UnicodeDecodeError) as err:
+        raise SearcherError(f"cannot read queries from {source}: {err}") from err
+
+
+def _batch_query(line: str, number: int) -> tuple[str, str | None]:
+    stripped = line.strip()
+    if not stripped:
+        return str(number), None
+    if stripped.startswith("{"):
+        try:
+            record = json.loads(stripped)
+        except json.JSONDecodeError:
+            return str(number), stripped
+        if isinstance(record, dict) and isinstance(record.get("query"), str):
+            return str(record.get("qid", number)), record["query"]
+    return str(number), stripped
+
+
+@app.command()
+def stats(index: IndexOption = None, json_output: JsonOption = False) -> None:
+    """Show what the index holds: documents, passages, size, last update, analysis settings.
+
+    Example: searcher stats --json
+    """
+    with _errors(json_output):
+        from dataclasses import asdict
+
+        from searcher.cli.render import stats_lines
+        from searcher.search import Searcher
+
+        location = _location(index)
+        with Searcher.open(location.directory) as searcher:
+            info = searcher.stats()
+        if json_output:
+            print(json.dumps(asdict(info), ensure_ascii=False))
+        else:
+            print("\n".join(stats_lines(info)))
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app(prog_name="searcher")

@@ -1,0 +1,105 @@
+"""Text and JSON Lines output of hits. Text goes through Rich, which honours NO_COLOR.
+
+JSON Lines wire format, one object per hit:
+    {"rank", "score", "id", "path", "title", "paragraph", "line", "text", "highlights"}
+`highlights` is a list of [start, end) offsets into `text`, in code points (not bytes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from searcher.search import Hit, IndexStats, SearchResult, best_window
+
+FRAGMENT_CHARS = 100  # a passage longer than this is shown as the window with the most matches
+MATCH_STYLE = "bold red"
+
+
+def hit_record(hit: Hit) -> dict[str, object]:
+    return {
+        "rank": hit.rank,
+        "score": hit.score,
+        "id": hit.id,
+        "path": hit.path,
+        "title": hit.title,
+        "paragraph": hit.paragraph,
+        "line": hit.line,
+        "text": hit.text,
+        "highlights": [[span.start_char, span.end_char] for span in hit.spans],
+    }
+
+
+def json_line(record: dict[str, object]) -> str:
+    return json.dumps(record, ensure_ascii=False)
+
+
+def display_path(path: str) -> str:
+    """A path relative to the working directory when it lies below it, as a user would type it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    shown = path if relative.startswith("..") else relative
+    # A newline or control character in a file name must not break the one-line layout.
+    return shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
+
+
+def location(hit: Hit) -> str:
+    if hit.id != hit.path:  # a JSONL record: its id says where it is
+        return f"{display_path(hit.path)}#{hit.id}"
+    return f"{display_path(hit.path)}:{hit.line}"
+
+
+def highlighted(hit: Hit, full: bool) -> Text:
+    text = hit.text
+    start, end = (0, len(text)) if full else best_window(len(text), hit.spans, FRAGMENT_CHARS)
+    body = Text(text[start:end])
+    for span in hit.spans:
+        if span.end_char > start and span.start_char < end:
+            body.stylize(
+                MATCH_STYLE, max(span.start_char, start) - start, min(span.end_char, end) - start
+            )
+    if not full:
+        body = Text.assemble("…" if start > 0 else "", body, "…" if end < len(text) else "")
+    return body
+
+
+def print_hits(console: Console, result: SearchResult, full: bool) -> None:
+    for hit in result.hits:
+        header = Text.assemble(
+            (f"{hit.rank}. ", "bold"),
+            (hit.title or Path(hit.path).name, "bold cyan"),
+            "  ",
+            (location(hit), "green"),
+            (f"  score {hit.score:.2f}", "dim"),
+        )
+        console.print(header, soft_wrap=True)
+        console.print(Text("   ").append_text(highlighted(hit, full)), soft_wrap=not full)
+        console.print()
+
+
+def summary(result: SearchResult) -> str:
+    shown = len(result.hits)
+    partial = "" if result.all_words else " (no passage holds every word; showing partial matches)"
+    return f"{shown} of {result.total} matching passages in {result.took_ms:.1f} ms{partial}"
+
+
+def stats_lines(stats: IndexStats) -> list[str]:
+    import time
+
+    return [
+        f"index       {stats.directory}",
+        f"documents   {stats.documents}",
+        f"passages    {stats.passages}",
+        f"files       {stats.files}",
+        f"size        {stats.size_bytes / 1e6:.1f} MB",
+        f"updated     {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(stats.updated))}",
+        f"sources     {', '.join(display_path(r) for r in stats.roots) or '-'}",
+        f"analysis    {json.dumps(stats.analysis, ensure_ascii=False, sort_keys=True)}",
+        f"segmenter   {stats.segmenter}",
+    ]

@@ -1,0 +1,35 @@
+"""The one exception family. Raised in the core, translated into exit codes in cli/main.py."""
+
+from __future__ import annotations
+
+
+class SearcherError(Exception):
+    """Something the user can fix. str(err) is one line: what went wrong and what to do."""
+
+
+class IndexNotFoundError(SearcherError):
+    """The directory holds no index."""
+
+
+class IndexVersionError(SearcherError):
+    """The index was written with other analysis settings or an older format: rebuild it."""
+
+
+class IndexCorruptError(SearcherError):
+    """The index files are damaged or incomplete."""
+
+
+class IndexLockedError(SearcherError):
+    """Another process is writing to the index."""
+
+
+class IndexWriteError(SearcherError):
+    """The index could not be written (permissions, full disk); the previous state is kept."""
+
+
+class DocumentReadError(SearcherError):
+    """A source file could not be read or holds no text."""
+
+
+class QuerySyntaxError(SearcherError):
+    """The query cannot be run as typed (for example it is empty)."""

@@ -1,0 +1,56 @@
+"""Where the index lives: --index DIR > SEARCHER_INDEX > ./index/ > the per-user data directory.
+
+A default location that holds no index is filled from the bundled sample collection on first use,
+so `searcher query 网格` works straight after installing. A location the user named explicitly is
+never filled behind their back: searching it without an index is an error that says what to run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+ENV_VAR = "SEARCHER_INDEX"
+
+
+@dataclass(frozen=True)
+class IndexLocation:
+    directory: Path
+    explicit: bool  # named by --index or SEARCHER_INDEX
+
+
+def resolve_index_dir(explicit: Path | None) -> IndexLocation:
+    if explicit is not None:
+        return IndexLocation(explicit, True)
+    if os.environ.get(ENV_VAR):
+        return IndexLocation(Path(os.environ[ENV_VAR]), True)
+    local = Path("index")
+    if local.is_dir():
+        return IndexLocation(local, False)
+    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
+    return IndexLocation(Path(data_home) / "searcher" / "index", False)
+
+
+def samples_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "samples"
+
+
+def has_index(directory: Path) -> bool:
+    """Whether `directory` holds a committed index (a first run killed early leaves none)."""
+    if not (directory.is_dir() and whoosh_index.exists_in(str(directory))):
+        return False
+    return whoosh_index.open_dir(str(directory)).latest_generation() > 0
+
+
+def ensure_index(location: IndexLocation, notice: Callable[[str], None]) -> None:
+    """Build the sample collection into a default location that holds no index yet."""
+    if location.explicit or has_index(location.directory):
+        return
+    from searcher.indexing.writer import build_index
+
+    notice(f"no index in {location.directory} yet: indexing the bundled sample collection first")
+    build_index([samples_dir()], location.directory, wait_seconds=30.0)

@@ -1,0 +1,238 @@
+"""build_index(): bring an index up to date with files on disk, in one atomic commit.
+
+The run takes Whoosh's write lock, compares the files with the manifest of the current generation
+(size and mtime, then content hash), analyses the passages of new and changed files on every core,
+writes the next postings generation, then commits Whoosh's table of contents. That rename is the
+commit point: a run that fails or is killed before it leaves the previous state intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from searcher.analysis.analyzers import analysis_settings
+from searcher.analysis.tokenizers import UserWord, read_userdict
+from searcher.errors import DocumentReadError, IndexVersionError, IndexWriteError
+from searcher.indexing import schema
+from searcher.indexing.analysis_pool import AnalysisPool, Batch
+from searcher.indexing.documents import SourceFile, discover_files, read_passages
+from searcher.indexing.postings import Generation, generation_dir, write_generation
+from searcher.indexing.rows import FileJob, RowsBuilder
+from searcher.indexing.store import IndexStore
+
+_BATCH_PASSAGES = 256
+
+Warn = Callable[[str], None]
+Progress = Callable[[int, int], None]  # (bytes read, bytes to read)
+
+
+@dataclass
+class IndexReport:
+    """What a run did; the CLI prints it as the summary line."""
+
+    files_new: int = 0
+    files_changed: int = 0
+    files_removed: int = 0
+    files_unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)  # "path: reason", one per file not indexed
+    passages: int = 0  # live passages in the index after the run
+    passages_added: int = 0
+    index_bytes: int = 0
+    seconds: float = 0.0
+    committed: bool = False
+
+
+def build_index(
+    paths: Sequence[Path],
+    index_dir: Path,
+    *,
+    rebuild: bool = False,
+    wait_seconds: float = 0.0,
+    userdict: Path | None = None,
+    warn: Warn | None = None,
+    progress: Progress | None = None,
+) -> IndexReport:
+    """Index `paths` (files and directories; none: the paths indexed before) into `index_dir`."""
+    started = time.perf_counter()
+    report = IndexReport()
+    warn = warn or (lambda message: None)
+
+    def skip(path: Path, reason: str) -> None:
+        report.skipped.append(f"{path}: {reason}")
+        warn(f"skipped {path}: {reason}")
+
+    roots = [Path(os.path.abspath(path)) for path in paths]
+    for root in roots:
+        if not root.exists():
+            raise DocumentReadError(f"{root}: no such file or directory")
+    userdict_text = _read_userdict(userdict)
+    store = IndexStore.open_or_create(index_dir)
+    # Workers start before the lock is taken, so none of them can ever hold it (analysis_pool).
+    pool = AnalysisPool(_userdict_words(userdict_text, store), expected_passages=None)
+    try:
+        with store.write_lock(wait_seconds) as writer:
+            current = None if rebuild else store.current_generation(writer)
+            if current is not None and userdict_text is None:
+                userdict_text = current.meta.get("userdict")
+            settings = analysis_settings(_sha1(userdict_text.encode()) if userdict_text else None)
+            _check_settings(current, settings, index_dir)
+            if not roots and current is not None:
+                roots = [Path(root) for root in current.meta.get("roots", [])]
+            builder = RowsBuilder.start(current, writer, rebuild)
+            to_read = _plan(builder, writer, list(discover_files(roots, skip)), roots, report)
+            jobs = _read_jobs(builder, to_read, skip, report, progress)
+            pending: deque[list[tuple[FileJob, object]]] = deque()
+            for results in pool.map(_batches(jobs, pending)):
+                for (job, passage), result in zip(pending.popleft(), results, strict=True):
+                    builder.add(writer, job, passage, result)
+            if not builder.changed and current is not None:
+                report.passages = builder.live_rows
+                return _finish(report, store, started)
+            rows, files, docs = builder.finish()
+            meta = {
+                "format": schema.FORMAT_VERSION,
+                "analysis": settings,
+                "roots": sorted({str(root) for root in roots}),
+                "userdict": userdict_text,
+                "next_file": builder.next_file,
+                "updated": time.time(),
+            }
+            out_dir = generation_dir(index_dir, writer.generation)
+            try:
+                write_generation(out_dir, rows, meta, files, docs)
+                builder.commit_whoosh(writer)
+            except OSError as err:
+                shutil.rmtree(out_dir, ignore_errors=True)
+                raise IndexWriteError(
+                    f"could not write the index in {index_dir}: {err.strerror or err};"
+                    " the previous index is unchanged"
+                ) from err
+            report.committed = True
+            report.passages = int(rows.row_live.sum())
+            store.remove_stale_generations(keep=writer.generation)
+    finally:
+        pool.close()
+    return _finish(report, store, started)
+
+
+def _finish(report: IndexReport, store: IndexStore, started: float) -> IndexReport:
+    report.index_bytes = store.size_bytes()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _check_settings(current: Generation | None, settings: dict, index_dir: Path) -> None:
+    if current is None:
+        return
+    if (
+        current.meta.get("format") != schema.FORMAT_VERSION
+        or current.meta.get("analysis") != settings
+    ):
+        raise IndexVersionError(
+            f"the index in {index_dir} was built by another version or with other analysis"
+            f" settings (user dictionary, segmenter); run: searcher index --rebuild --index {index_dir}"
+        )
+
+
+def _plan(
+    builder: RowsBuilder,
+    writer: object,
+    sources: list[SourceFile],
+    roots: list[Path],
+    report: IndexReport,
+) -> list[tuple[SourceFile, dict | None]]:
+    """Which files to read; removes the rows of indexed files that are gone from under `roots`."""
+    to_read = []
+    seen = set()
+    for source in sources:
+        path = str(source.path)
+        seen.add(path)
+        if builder.unchanged(path, source):
+            report.files_unchanged += 1
+        else:
+            to_read.append((source, builder.files.get(path)))
+    root_names = [str(root) for root in roots]
+    for path in list(builder.files):
+        under = any(
+            path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in root_names
+        )
+        if under and path not in seen:
+            builder.remove_file(writer, path)
+            report.files_removed += 1
+    return to_read
+
+
+def _read_jobs(
+    builder: RowsBuilder,
+    to_read: list[tuple[SourceFile, dict | None]],
+    skip: Callable[[Path, str], None],
+    report: IndexReport,
+    progress: Progress | None,
+) -> Iterator[FileJob]:
+    total = sum(source.size for source, _ in to_read)
+    done = 0
+    for source, old in to_read:
+        done += source.size
+        try:
+            sha1 = _sha1(source.path.read_bytes())
+        except OSError as err:
+            skip(source.path, err.strerror or str(err))
+            continue
+        if old is not None and old["sha1"] == sha1:
+            builder.touch(str(source.path), source)
+            report.files_unchanged += 1
+            continue
+        try:
+            passages = list(read_passages(source.path, on_error=lambda p, reason: skip(p, reason)))
+        except DocumentReadError as err:
+            skip(source.path, str(err).removeprefix(f"{source.path}: "))
+            continue
+        if old is None:
+            report.files_new += 1
+        else:
+            report.files_changed += 1
+        report.passages_added += len(passages)
+        if progress is not None:
+            progress(done, total)
+        yield FileJob(source, sha1, passages, old)
+
+
+def _batches(jobs: Iterator[FileJob], pending: deque) -> Iterator[Batch]:
+    """(title, text) batches for the workers; `pending` keeps, in order, what each one came from."""
+    items: list[tuple[FileJob, object]] = []
+    for job in jobs:
+        for passage in job.passages:
+            items.append((job, passage))
+            if len(items) == _BATCH_PASSAGES:
+                pending.append(items)
+                yield [(p.title, p.text) for _, p in items]
+                items = []
+    if items:
+        pending.append(items)
+        yield [(p.title, p.text) for _, p in items]
+
+
+def _sha1(data: bytes) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def _read_userdict(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise DocumentReadError(f"cannot read the user dictionary {path}: {err}") from err
+
+
+def _userdict_words(text: str | None, store: IndexStore) -> list[UserWord]:
+    if text is None:
+        text = store.stored_userdict()
+    return read_userdict(text) if text else []

@@ -1,0 +1,7 @@
+"""Search: query text → ranked hits with exact spans. The API every front end calls."""
+
+from searcher.search.engine import Searcher
+from searcher.search.highlight import best_window
+from searcher.search.hits import Hit, IndexStats, SearchResult, Span
+
+__all__ = ["Hit", "IndexStats", "SearchResult", "Searcher", "Span", "best_window"]

@@ -1,0 +1,239 @@
+"""Searcher: THE search API. Every front end opens one and calls search().
+
+    with Searcher.open(index_dir) as s:
+        result = s.search("网格", limit=10)
+
+Matching is literal: a word matches every passage that contains it, inside longer words too, found
+through character n-gram postings and confirmed on the folded text. Ranking is BM25F over jieba
+words (title words weighted), plus a smaller literal score, plus a bonus where a multi-word chunk
+occurs exactly as typed. Passages holding every required element rank above those holding some.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+
+from searcher.analysis.analyzers import ANALYSIS_VERSION
+from searcher.analysis.tokenizers import backend_name, read_userdict, use_userdict
+from searcher.errors import IndexVersionError, QuerySyntaxError
+from searcher.indexing import schema
+from searcher.indexing.store import IndexStore
+from searcher.search.highlight import match_spans
+from searcher.search.hits import Hit, IndexStats, SearchResult
+from searcher.search.literal import LiteralMatcher
+from searcher.search.query import ParsedQuery, Unit, parse_query
+
+K1 = 1.2
+B = 0.75
+LITERAL_WEIGHT = 0.4  # a literal (substring) match scores this share of a whole-word match
+CHUNK_WEIGHT = 0.5  # bonus per word when a typed multi-word chunk occurs as typed
+_ALL_WORDS_BONUS = 1e6  # puts passages holding every element above all others
+
+
+class Searcher:
+    def __init__(self, store: IndexStore) -> None:
+        self.directory = store.directory
+        self._store = store
+        self._reader, self._gen = store.open_for_reading()
+        meta = self._gen.meta
+        if (
+            meta.get("format") != schema.FORMAT_VERSION
+            or meta.get("analysis", {}).get("version") != ANALYSIS_VERSION
+        ):
+            self._reader.close()
+            raise IndexVersionError(
+                f"the index in {store.directory} was built by another version of searcher;"
+                f" run: searcher index --rebuild --index {store.directory}"
+            )
+        self._rows = int(meta["rows"])
+        live = int(meta["live_rows"])
+        self._live_rows = max(live, 1)
+        self._avg_len = max(float(meta["total_len"]) / self._live_rows, 1.0)
+        self._literal = LiteralMatcher(self._gen)
+        if meta.get("userdict"):
+            use_userdict(read_userdict(meta["userdict"]))
+
+    @classmethod
+    def open(cls, index_dir: Path | str) -> Searcher:
+        """Open the committed state of an index; raises IndexNotFoundError, IndexVersionError…"""
+        store = IndexStore.open(Path(index_dir))
+        return cls(store)
+
+    def close(self) -> None:
+        self._reader.close()
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def search(self, text: str, limit: int = 10, require_all: bool = False) -> SearchResult:
+        """Ranked passages for `text` in the query syntax (see search/query.py)."""
+        started = time.perf_counter()
+        query = parse_query(text, lambda word: self._gen.term_id(word) is not None)
+        scores, matched = self._score(query)
+        total_clauses = len(query.clauses)
+        keep = matched > 0
+        all_mask = matched == total_clauses
+        if require_all:
+            keep = all_mask
+        keep &= self._filters(query)
+        candidates = np.flatnonzero(keep)
+        any_all = bool(all_mask[candidates].any()) if len(candidates) else False
+        total = len(candidates)
+        ranked = scores[candidates] + np.where(all_mask[candidates], _ALL_WORDS_BONUS, 0.0)
+        top = _top(candidates, ranked, limit)
+        hits = [
+            self._hit(rank, int(row), float(scores[row]), query) for rank, row in enumerate(top, 1)
+        ]
+        took_ms = (time.perf_counter() - started) * 1000
+        return SearchResult(text, hits, total, took_ms, all_words=any_all or not total)
+
+    def _score(self, query: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
+        scores = np.zeros(self._rows, np.float32)
+        matched = np.zeros(self._rows, np.int16)
+        for clause in query.clauses:
+            clause_hit = np.zeros(self._rows, bool)
+            clause_score = np.zeros(self._rows, np.float32)
+            for unit in clause.alternatives:
+                unit_rows, unit_score = self._unit(unit)
+                clause_hit[unit_rows] = True
+                np.maximum(clause_score, unit_score, out=clause_score)
+            scores += clause_score
+            matched += clause_hit
+        for chunk in query.chunks:
+            rows, _ = self._literal.rows(chunk)
+            scores[rows] += CHUNK_WEIGHT * self._literal_idf(len(rows)) * (len(chunk) ** 0.5)
+        return scores, matched
+
+    def _unit(self, unit: Unit) -> tuple[np.ndarray, np.ndarray]:
+        """Rows that hold the unit, and its score for every row (zero elsewhere)."""
+        score = np.zeros(self._rows, np.float32)
+        rows: np.ndarray | None = None
+        for literal in unit.literals:
+            lit_rows, lit_tfs = self._literal.rows(literal)
+            rows = lit_rows if rows is None else np.intersect1d(rows, lit_rows, assume_unique=True)
+            score[lit_rows] += LITERAL_WEIGHT * self._bm25(
+                self._literal_idf(len(lit_rows)), lit_tfs, lit_rows
+            )
+        for word in unit.words:
+            term_id = self._gen.term_id(word)
+            if term_id is None:
+                continue
+            word_rows, tfs = self._gen.word_postings(term_id)
+            score[word_rows] += self._bm25(self._idf(len(word_rows)), tfs, word_rows)
+        if rows is None:
+            rows = np.zeros(0, np.int64)
+        if unit.title_only:
+            rows = rows[self._title_mask(unit.literal)[rows]]
+        only = np.zeros(self._rows, np.float32)
+        only[rows] = score[rows]
+        return rows, only
+
+    def _bm25(self, idf: float, tfs: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        tfs = tfs.astype(np.float32)
+        lengths = np.asarray(self._gen.array("row_len"))[rows]
+        norm = K1 * (1 - B + B * lengths / self._avg_len)
+        return idf * tfs * (K1 + 1) / (tfs + norm)
+
+    def _idf(self, df: int) -> float:
+        return math.log(1 + (self._live_rows - df + 0.5) / (df + 0.5))
+
+    def _literal_idf(self, df: int) -> float:
+        return self._idf(df)
+
+    def _filters(self, query: ParsedQuery) -> np.ndarray:
+        mask = np.asarray(self._gen.array("row_live")).copy()
+        for unit in query.excluded:
+            for literal in unit.literals[:1] if unit.phrase else [unit.literal]:
+                rows, _ = self._literal.rows(literal)
+                mask[rows] = False
+        if query.paths:
+            files = self._gen.files()
+            allowed = [
+                f["number"] for f in files if all(p in f["path"].lower() for p in query.paths)
+            ]
+            mask &= np.isin(np.asarray(self._gen.array("row_file")), allowed)
+        return mask
+
+    def _title_mask(self, literal: str) -> np.ndarray:
+        docs = self._gen.docs()
+        matching = np.array([literal in doc["title_folded"] for doc in docs], bool)
+        if not len(matching):
+            return np.zeros(self._rows, bool)
+        return matching[np.asarray(self._gen.array("row_doc"))]
+
+    # -- building hits ----------------------------------------------------------------------
+
+    def _hit(self, rank: int, row: int, score: float, query: ParsedQuery | None) -> Hit:
+        fields = self._reader.stored_fields(row)
+        text = fields[schema.TEXT]
+        literals = _highlight_literals(query) if query else ()
+        return Hit(
+            rank=rank,
+            score=round(score, 4),
+            id=fields[schema.DOC_ID],
+            path=fields[schema.PATH],
+            title=fields[schema.TITLE],
+            paragraph=fields[schema.PARAGRAPH],
+            line=fields[schema.LINE],
+            text=text,
+            spans=match_spans(text, literals),
+            row=row,
+            meta=fields.get(schema.META),
+        )
+
+    def document(self, hit: Hit, query: str | None = None) -> list[Hit]:
+        """Every passage of the hit's document, in order, highlighted for `query`."""
+        row_doc = np.asarray(self._gen.array("row_doc"))
+        live = np.asarray(self._gen.array("row_live"))
+        rows = np.flatnonzero((row_doc == row_doc[hit.row]) & live)
+        parsed = None
+        if query:
+            try:
+                parsed = parse_query(query, lambda word: self._gen.term_id(word) is not None)
+            except QuerySyntaxError:
+                parsed = None
+        return [self._hit(i, int(row), 0.0, parsed) for i, row in enumerate(rows, 1)]
+
+    def stats(self) -> IndexStats:
+        meta = self._gen.meta
+        row_doc = np.asarray(self._gen.array("row_doc"))
+        live = np.asarray(self._gen.array("row_live"))
+        return IndexStats(
+            directory=str(self.directory),
+            documents=len(np.unique(row_doc[live])),
+            passages=int(meta["live_rows"]),
+            files=len(self._gen.files()),
+            size_bytes=self._store.size_bytes(),
+            updated=float(meta.get("updated", 0.0)),
+            roots=list(meta.get("roots", [])),
+            analysis=dict(meta.get("analysis", {})),
+            segmenter=backend_name(),
+        )
+
+
+def _highlight_literals(query: ParsedQuery) -> list[str]:
+    literals = [
+        lit for clause in query.clauses for unit in clause.alternatives for lit in unit.literals
+    ]
+    return literals + list(query.chunks)
+
+
+def _top(candidates: np.ndarray, ranked: np.ndarray, limit: int) -> np.ndarray:
+    if limit <= 0 or not len(candidates):
+        return candidates[:0]
+    if len(candidates) > limit:
+        part = np.argpartition(-ranked, limit - 1)[:limit]
+    else:
+        part = np.arange(len(candidates))
+    # Ties break on row order, so results are stable from run to run.
+    order = np.lexsort((candidates[part], -ranked[part]))
+    return candidates[part][order]

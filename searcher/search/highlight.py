@@ -1,0 +1,43 @@
+"""Where matches are in a passage, and which window of it to show: offsets only, no markup."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from searcher.analysis.normalize import fold
+from searcher.search.hits import Span
+
+
+def match_spans(text: str, literals: Iterable[str]) -> tuple[Span, ...]:
+    """Every occurrence of every folded literal in `text`, mapped back to `text`, merged."""
+    folded = fold(text)
+    found: list[tuple[int, int]] = []
+    for literal in set(literals):
+        if not literal:
+            continue
+        start = folded.text.find(literal)
+        while start >= 0:
+            found.append(folded.source_span(start, start + len(literal)))
+            start = folded.text.find(literal, start + 1)
+    merged: list[list[int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple(Span(start, end) for start, end in merged)
+
+
+def best_window(length: int, spans: tuple[Span, ...], width: int) -> tuple[int, int]:
+    """The [start, end) window of at most `width` characters holding the most matched characters."""
+    if length <= width or not spans:
+        return 0, min(length, width)
+    best_start, best_cover = 0, -1
+    for span in spans:
+        # Try windows that start a little before each match, so it has some context on the left.
+        start = max(0, min(span.start_char - width // 5, length - width))
+        end = start + width
+        cover = sum(max(0, min(end, s.end_char) - max(start, s.start_char)) for s in spans)
+        if cover > best_cover:
+            best_start, best_cover = start, cover
+    return best_start, best_start + width

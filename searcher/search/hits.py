@@ -1,0 +1,52 @@
+"""What a search hands to presentation: frozen hits with exact highlight spans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """A highlighted [start_char, end_char) range of Hit.text, in code points."""
+
+    start_char: int
+    end_char: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int  # 1-based position in the results
+    score: float
+    id: str  # the document id: the JSONL record's id, or the file path
+    path: str  # the source file
+    title: str
+    paragraph: int  # 1-based passage number within the document
+    line: int  # 1-based line of the file where the passage starts
+    text: str  # the passage as written
+    spans: tuple[Span, ...] = ()
+    row: int = field(
+        default=-1, compare=False
+    )  # position in the open index, for Searcher.document()
+    meta: dict | None = field(default=None, compare=False)  # extra JSONL fields
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    total: int  # passages that match, of which `hits` are the best
+    took_ms: float
+    all_words: bool = True  # False when no passage holds every word and partial matches are shown
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    directory: str
+    documents: int
+    passages: int
+    files: int
+    size_bytes: int
+    updated: float  # Unix time of the last commit
+    roots: list[str]
+    analysis: dict
+    segmenter: str

@@ -1,0 +1,125 @@
+"""parse_query(): the user's query syntax → a ParsedQuery of folded literals and words.
+
+Syntax: plain words (each must match; passages holding them all rank first), "quoted phrases"
+(consecutive text, across word boundaries), -word or -"phrase" (exclude), a OR b, title:word,
+path:text. Query text is folded and cut exactly like indexed text (analysis.analyzers), so both
+sides meet. A malformed query never raises: an unbalanced quote runs to the end, a lone operator
+is dropped. Only a query with nothing left to search raises QuerySyntaxError.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from searcher.analysis.analyzers import query_words
+from searcher.analysis.normalize import fold_text
+from searcher.errors import QuerySyntaxError
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One thing a passage can hold: a word, a phrase, or a chunk of words (all must be there)."""
+
+    literal: str  # folded text; for a phrase, it must occur as is
+    words: tuple[str, ...]  # words scored with BM25
+    phrase: bool = False
+    title_only: bool = False
+
+    @property
+    def literals(self) -> tuple[str, ...]:
+        """What must occur literally for the unit to match."""
+        return (self.literal,) if self.phrase or not self.words else self.words
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A required element of the query: it matches when any of its alternatives does (OR)."""
+
+    alternatives: tuple[Unit, ...]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str
+    clauses: tuple[Clause, ...]
+    excluded: tuple[Unit, ...] = ()
+    paths: tuple[str, ...] = ()  # path:… filters, folded
+    chunks: tuple[str, ...] = ()  # folded multi-word chunks, a bonus where they occur as typed
+
+
+_TOKEN = re.compile(r'(-?)(?:(title|path):)?(?:"([^"]*)(?:"|$)|(\S+))', re.IGNORECASE)
+
+
+def parse_query(text: str, is_known: Callable[[str], bool]) -> ParsedQuery:
+    """Parse user syntax. `is_known(word)` says whether the index holds a word (see query_words)."""
+    text = _clean(text)
+    items = []  # (negated, field, body, quoted)
+    for match in _TOKEN.finditer(text.replace("“", '"').replace("”", '"')):
+        negated, field, quoted, plain = match.groups()
+        body = quoted if quoted is not None else plain
+        items.append((bool(negated), (field or "").lower(), body, quoted is not None))
+
+    clauses: list[Clause] = []
+    excluded: list[Unit] = []
+    paths: list[str] = []
+    chunks: list[str] = []
+    pending_or = False
+    for negated, field, body, quoted in items:
+        if not quoted and not field and not negated and body == "OR":
+            pending_or = bool(clauses)
+            continue
+        if field == "path":
+            if body.strip():
+                paths.append(fold_text(body.strip()))
+            continue
+        unit_list = _units(body, quoted, field == "title", is_known)
+        if not unit_list:
+            continue
+        if negated:
+            excluded.append(_as_one(body, unit_list))
+            pending_or = False
+            continue
+        if pending_or:
+            previous = clauses.pop()
+            clauses.append(Clause(previous.alternatives + (_as_one(body, unit_list),)))
+            pending_or = False
+            continue
+        if quoted or len(unit_list) == 1:
+            clauses.append(Clause((_as_one(body, unit_list),)))
+        else:
+            clauses.extend(Clause((unit,)) for unit in unit_list)
+            chunks.append(fold_text(body))
+    if not clauses:
+        if excluded or paths:
+            raise QuerySyntaxError("the query only excludes or filters; add a word to search for")
+        raise QuerySyntaxError("the query is empty; type a word or a phrase to search for")
+    return ParsedQuery(text, tuple(clauses), tuple(excluded), tuple(paths), tuple(chunks))
+
+
+def _clean(text: str) -> str:
+    # Control characters cannot be typed into text we index; they would only make a query miss.
+    return "".join(" " if ord(c) < 32 or 0x7F <= ord(c) < 0xA0 else c for c in text).strip()
+
+
+def _units(
+    body: str, quoted: bool, title_only: bool, is_known: Callable[[str], bool]
+) -> list[Unit]:
+    folded = fold_text(body).strip()
+    if not folded:
+        return []
+    words = tuple(query_words(folded, is_known))
+    if quoted:
+        return [Unit(folded, words, phrase=True, title_only=title_only)]
+    if not words:  # emoji or punctuation only: match it literally
+        return [Unit(folded, (), phrase=True, title_only=title_only)]
+    return [Unit(word, (word,), title_only=title_only) for word in words]
+
+
+def _as_one(body: str, units: list[Unit]) -> Unit:
+    """Several units of one typed item, as one: all its words must match."""
+    if len(units) == 1:
+        return units[0]
+    words = tuple(word for unit in units for word in unit.words)
+    return Unit(fold_text(body).strip(), words, title_only=units[0].title_only)
