@@ -22,17 +22,17 @@ from searcher.errors import DocumentReadError
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")
 MAX_PASSAGE_CHARS = 2000
 
-OnError = Callable[[Path, str], None]
+_OnError = Callable[[Path, str], None]
 
 
 @dataclass(frozen=True)
 class Passage:
-    doc_id: str
-    title: str
-    paragraph: int
-    line: int
-    text: str
-    meta: dict[str, str] | None = None
+    doc_id: str  # the JSONL record's "id", else the path as given to read_passages
+    title: str  # file stem, Markdown "Title › Section", HTML <title>, JSONL "title"
+    paragraph: int  # 1-based, among the passages of the document (JSONL: of the record)
+    line: int  # 1-based line of the file where the passage starts (JSONL: the record's line)
+    text: str  # as written, only surrounding whitespace stripped
+    meta: dict[str, str] | None = None  # JSONL fields other than id/title/text
 
 
 @dataclass(frozen=True)
@@ -45,83 +45,49 @@ class SourceFile:
 # ---------------------------------------------------------------------------- discovery
 
 
-def discover_files(paths: Iterable[Path], on_error: OnError) -> Iterator[SourceFile]:
+def discover_files(paths: Iterable[Path], on_error: _OnError) -> Iterator[SourceFile]:
     """Yield each file once: explicit files whatever their suffix, directories in path order."""
-    seen_files: set[tuple[int, int]] = set()
-    seen_dirs: set[tuple[int, int]] = set()
+    seen: set[tuple[int, int]] = set()  # (st_dev, st_ino) of directories walked and files yielded
     for root in paths:
-        root = Path(root)
-        try:
-            st = os.stat(root)
-        except OSError as err:
-            on_error(root, _reason(err))
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            yield from _walk(root, st, seen_dirs, seen_files, on_error)
-        else:
-            source = _source_file(root, st, seen_files, on_error)
-            if source is not None:
-                yield source
-
-
-def _walk(
-    root: Path,
-    root_st: os.stat_result,
-    seen_dirs: set[tuple[int, int]],
-    seen_files: set[tuple[int, int]],
-    on_error: OnError,
-) -> Iterator[SourceFile]:
-    # An explicit stack of sorted listings, not recursion: depth is unbounded, and depth-first over
-    # name-sorted entries is exactly Path order ("a/b.txt" before "a.txt").
-    seen_dirs.add((root_st.st_dev, root_st.st_ino))
-    stack = [iter(_listing(root, on_error))]
-    while stack:
-        entry = next(stack[-1], None)
-        if entry is None:
-            stack.pop()
-            continue
-        path = Path(entry.path)
-        try:
-            st = os.stat(entry.path)  # follows symlinks
-        except OSError as err:
-            # A dangling link or a file gone mid-walk: worth a word only if we would have read it.
-            if entry.name.lower().endswith(SUPPORTED_SUFFIXES):
-                on_error(path, _reason(err))
-            continue
-        if stat.S_ISDIR(st.st_mode):
+        # A stack of sorted listings, not recursion: depth is unbounded, and depth-first over
+        # name-sorted entries is exactly Path order ("a/b.txt" before "a.txt").
+        stack = [iter([Path(root)])]
+        while stack:
+            path = next(stack[-1], None)
+            if path is None:
+                stack.pop()
+                continue
+            explicit = len(stack) == 1
+            wanted = explicit or path.name.lower().endswith(SUPPORTED_SUFFIXES)
+            try:
+                st = os.stat(path)  # follows symlinks
+            except OSError as err:
+                if wanted:  # a missing argument, a dangling link, a file gone mid-walk
+                    on_error(path, _reason(err))
+                continue
             key = (st.st_dev, st.st_ino)
-            if key not in seen_dirs:  # a symlink back up the tree, or a directory seen already
-                seen_dirs.add(key)
+            if key in seen:  # a symlink loop, overlapping arguments, a second name for a file
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                seen.add(key)
                 stack.append(iter(_listing(path, on_error)))
-        elif entry.name.lower().endswith(SUPPORTED_SUFFIXES):
-            source = _source_file(path, st, seen_files, on_error)
-            if source is not None:
-                yield source
+            elif not wanted:
+                continue
+            elif not stat.S_ISREG(st.st_mode):
+                on_error(path, "not a regular file")  # reading a FIFO would block forever
+            else:
+                seen.add(key)
+                yield SourceFile(path=path, size=st.st_size, mtime_ns=st.st_mtime_ns)
 
 
-def _listing(directory: Path, on_error: OnError) -> list[os.DirEntry[str]]:
+def _listing(directory: Path, on_error: _OnError) -> list[Path]:
     try:
-        with os.scandir(directory) as it:
-            entries = [e for e in it if not e.name.startswith(".")]
+        with os.scandir(directory) as entries:
+            names = sorted(e.name for e in entries if not e.name.startswith("."))
     except OSError as err:
         on_error(directory, _reason(err))
         return []
-    entries.sort(key=lambda e: e.name)
-    return entries
-
-
-def _source_file(
-    path: Path, st: os.stat_result, seen_files: set[tuple[int, int]], on_error: OnError
-) -> SourceFile | None:
-    if not stat.S_ISREG(st.st_mode):
-        # Reading a FIFO would block forever; devices and sockets are never documents.
-        on_error(path, "not a regular file")
-        return None
-    key = (st.st_dev, st.st_ino)
-    if key in seen_files:  # the same file through a second name (link or overlapping arguments)
-        return None
-    seen_files.add(key)
-    return SourceFile(path=path, size=st.st_size, mtime_ns=st.st_mtime_ns)
+    return [directory / name for name in names]
 
 
 def _reason(err: OSError) -> str:
@@ -130,13 +96,13 @@ def _reason(err: OSError) -> str:
 
 # ---------------------------------------------------------------------------- decoding
 
-# (BOM, codec, name): UTF-32 first, since its LE BOM begins with the UTF-16 LE one.
+# UTF-32 first: its LE BOM begins with the UTF-16 LE one.
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # cp950 is what Big5 files are written in in practice (Big5 plus the Euro sign and a few
 # symbols); big5hkscs adds the Hong Kong characters. On shared codes cp950 wins the tie.
@@ -145,7 +111,6 @@ _SNIFF_BYTES = 8192
 _SAMPLE_CHARS = 65536
 _CHUNK_BYTES = 1 << 20
 _MAX_BAD_RATIO = 0.3
-_LOSSY = "utf-8 (lossy)"
 # Control characters that never occur in text (tab, newlines, \v and \f do).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
@@ -174,40 +139,41 @@ _COMMON_HANZI = frozenset(
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode file bytes → (text, encoding name); raise DocumentReadError for binary data."""
-    for bom, codec, name in _BOMS:
+    for bom, codec in _BOMS:
         if data.startswith(bom):
-            body = data[len(bom) :]
-            try:
-                text = body.decode(codec)
-            except UnicodeDecodeError:
-                text = body.decode(codec, errors="replace")
-                _check_text(text, lossy=True)
-                return text, name + " (lossy)"
-            _check_text(text, lossy=False)
-            return text, name
+            return _decode(data[len(bom) :], codec)
     if b"\0" in data[:_SNIFF_BYTES]:
         raise DocumentReadError("binary data (NUL bytes), not text")
     try:
-        text = data.decode("utf-8")
+        return _checked(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    else:
-        _check_text(text, lossy=False)
-        return text, "utf-8"
-    best: tuple[float, str] | None = None
-    for encoding in _LEGACY:
-        sample = _strict_sample(data, encoding)
+    best = (-1.0, "utf-8")  # if no legacy codec fits: U+FFFD for the bad bytes, keep the rest
+    for codec in _LEGACY:
+        sample = _strict_sample(data, codec)
         if sample is not None:
-            score = _chinese_score(sample)
-            if best is None or score > best[0]:
-                best = (score, encoding)
-    if best is not None:
-        text = data.decode(best[1])
-        _check_text(text, lossy=False)
-        return text, best[1]
-    text = data.decode("utf-8", errors="replace")
-    _check_text(text, lossy=True)
-    return text, _LOSSY
+            best = max(best, (_chinese_score(sample), codec), key=lambda pair: pair[0])
+    return _decode(data, best[1])
+
+
+def _decode(data: bytes, codec: str) -> tuple[str, str]:
+    try:
+        return _checked(data.decode(codec), codec)
+    except UnicodeDecodeError:
+        return _checked(data.decode(codec, errors="replace"), codec + " (lossy)", lossy=True)
+
+
+def _checked(text: str, name: str, lossy: bool = False) -> tuple[str, str]:
+    sample = text[:_SAMPLE_CHARS]
+    bad = len(_CONTROL.findall(sample))
+    if lossy:
+        # Only replacement characters we made count: a file may legitimately hold U+FFFD.
+        bad += sample.count("\ufffd")
+        if text.count("\ufffd") > _MAX_BAD_RATIO * len(text):
+            raise DocumentReadError("mostly undecodable bytes, not text")
+    if bad > _MAX_BAD_RATIO * len(sample):
+        raise DocumentReadError("binary data (control characters), not text")
+    return text, name
 
 
 def _strict_sample(data: bytes, encoding: str) -> str | None:
@@ -246,24 +212,10 @@ def _chinese_score(sample: str) -> float:
     return score / total if total else 0.0
 
 
-def _check_text(text: str, *, lossy: bool) -> None:
-    sample = text[:_SAMPLE_CHARS]
-    if not sample:
-        return
-    bad = len(_CONTROL.findall(sample))
-    if lossy:
-        # Only replacement characters we introduced count: a file may legitimately contain U+FFFD.
-        bad += sample.count("\ufffd")
-        if text.count("\ufffd") > _MAX_BAD_RATIO * len(text):
-            raise DocumentReadError("mostly undecodable bytes, not text")
-    if bad > _MAX_BAD_RATIO * len(sample):
-        raise DocumentReadError("binary data (control characters), not text")
-
-
 # ---------------------------------------------------------------------------- passages
 
 
-def read_passages(path: Path, on_error: OnError | None = None) -> Iterator[Passage]:
+def read_passages(path: Path, on_error: _OnError | None = None) -> Iterator[Passage]:
     """Yield the passages of one file, dispatching on its suffix (anything unknown is plain text).
 
     on_error hears about skipped JSONL lines as (path, "line N: reason").
@@ -488,7 +440,7 @@ def _markdown_parts(text: str, stem: str) -> Iterator[_Part]:
 # ---------------------------------------------------------------------------- JSONL
 
 
-def _jsonl_passages(text: str, path: Path, on_error: OnError | None) -> Iterator[Passage]:
+def _jsonl_passages(text: str, path: Path, on_error: _OnError | None) -> Iterator[Passage]:
     for number, (a, b) in enumerate(_lines(text, 0, len(text)), 1):
         line = text[a:b]
         if not line.strip():
@@ -546,52 +498,33 @@ class _HtmlText(HTMLParser):
     """Collects (line, text) paragraphs, the <title> and the first <h1>."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__(convert_charrefs=True)  # entity references arrive decoded
         self.paragraphs: list[tuple[int, str]] = []
-        self.title = ""
-        self.first_h1 = ""
+        self.title = self.first_h1 = ""
         self._chunks: list[str] = []
-        self._line = 0
-        self._skip = 0
-        self._pre = 0
-        self._in_title = False
-        self._title_chunks: list[str] = []
-        self._h1_chunks: list[str] | None = None  # gathering the first <h1>
+        self._line = self._skip = self._pre = 0
+        self._opened = ""  # the block tag the gathered text sits in
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIPPED_TAGS:
             self._skip += 1
-        elif tag == "title":
-            self._in_title = True
-        elif tag in _BLOCK_TAGS:
+        elif tag in _BLOCK_TAGS or tag == "title":
             self._flush()
+            self._opened = tag
             self._pre += tag == "pre"
-            if tag == "h1" and not self.first_h1 and self._h1_chunks is None:
-                self._h1_chunks = []
         elif tag in _CELL_TAGS:
             self._chunks.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED_TAGS:
             self._skip = max(0, self._skip - 1)
-        elif tag == "title":
-            self._in_title = False
-            self.title = self.title or _HTML_SPACE.sub(" ", "".join(self._title_chunks)).strip()
-        elif tag in _BLOCK_TAGS:
+        elif tag in _BLOCK_TAGS or tag == "title":
             self._flush()
             self._pre = max(0, self._pre - (tag == "pre"))
-            if tag == "h1" and self._h1_chunks is not None and not self.first_h1:
-                self.first_h1 = _HTML_SPACE.sub(" ", "".join(self._h1_chunks)).strip()
-                self._h1_chunks = None
 
     def handle_data(self, data: str) -> None:
         if self._skip:
             return
-        if self._in_title:
-            self._title_chunks.append(data)
-            return
-        if self._h1_chunks is not None and not self.first_h1:
-            self._h1_chunks.append(data)
         if not self._line and (match := _NONSPACE.search(data)):
             # getpos() is where this text run starts; the paragraph starts at its first letter.
             self._line = self.getpos()[0] + data.count("\n", 0, match.start())
@@ -605,11 +538,16 @@ class _HtmlText(HTMLParser):
         text = "".join(self._chunks)
         if not self._pre:  # outside <pre>, HTML whitespace runs render as one space
             text = _HTML_SPACE.sub(" ", text)
-        text = text.strip()
-        if text:
-            self.paragraphs.append((self._line, text))
+        if text := text.strip():
+            if self._opened == "title":
+                self.title = self.title or text
+            else:
+                self.paragraphs.append((self._line, text))
+                if self._opened == "h1":
+                    self.first_h1 = self.first_h1 or text
         self._chunks.clear()
         self._line = 0
+        self._opened = ""
 
 
 def _html_parts(text: str, stem: str) -> Iterator[_Part]:

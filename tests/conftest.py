@@ -1,0 +1,28 @@
+"""Shared fixtures: indexes built once per test session from our own documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from searcher.indexing.location import samples_dir
+from searcher.indexing.writer import build_index
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample collection, indexed. Read-only: tests must not write to it."""
+    directory = tmp_path_factory.mktemp("sample-index")
+    build_index([samples_dir()], directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def data_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/data (traditional/simplified, full-width, digits, mixed English), indexed. Read-only."""
+    directory = tmp_path_factory.mktemp("data-index")
+    build_index([DATA_DIR], directory)
+    return directory
