@@ -1,25 +1,23 @@
-"""Files → passages: the first step of indexing.
+"""Files → passages: cut a decoded file into numbered passages with exact line numbers.
 
-Finds source files, decodes their bytes (UTF-8/16/32, GB18030, Big5), and cuts each into numbered
-passages with exact line numbers; indexing/writer.py turns the passages into index documents.
+sources.py finds the files and decoding.py turns their bytes into text; indexing/writer.py turns
+the passages into index documents.
 """
 
 from __future__ import annotations
 
-import codecs
 import itertools
 import json
-import os
 import re
-import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 from searcher.errors import DocumentReadError
+from searcher.indexing.decoding import decode_bytes
+from searcher.indexing.sources import describe_os_error
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")
 MAX_PASSAGE_CHARS = 2000
 
 _OnError = Callable[[Path, str], None]
@@ -35,183 +33,6 @@ class Passage:
     meta: dict[str, str] | None = None  # JSONL fields other than id/title/text
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path
-    size: int
-    mtime_ns: int
-
-
-# ---------------------------------------------------------------------------- discovery
-
-
-def discover_files(paths: Iterable[Path], on_error: _OnError) -> Iterator[SourceFile]:
-    """Yield each file once: explicit files whatever their suffix, directories in path order."""
-    seen: set[tuple[int, int]] = set()  # (st_dev, st_ino) of directories walked and files yielded
-    for root in paths:
-        # A stack of sorted listings, not recursion: depth is unbounded, and depth-first over
-        # name-sorted entries is exactly Path order ("a/b.txt" before "a.txt").
-        stack = [iter([Path(root)])]
-        while stack:
-            path = next(stack[-1], None)
-            if path is None:
-                stack.pop()
-                continue
-            explicit = len(stack) == 1
-            wanted = explicit or path.name.lower().endswith(SUPPORTED_SUFFIXES)
-            try:
-                st = os.stat(path)  # follows symlinks
-            except OSError as err:
-                if wanted:  # a missing argument, a dangling link, a file gone mid-walk
-                    on_error(path, _reason(err))
-                continue
-            key = (st.st_dev, st.st_ino)
-            if key in seen:  # a symlink loop, overlapping arguments, a second name for a file
-                continue
-            if stat.S_ISDIR(st.st_mode):
-                seen.add(key)
-                stack.append(iter(_listing(path, on_error)))
-            elif not wanted:
-                continue
-            elif not stat.S_ISREG(st.st_mode):
-                on_error(path, "not a regular file")  # reading a FIFO would block forever
-            else:
-                seen.add(key)
-                yield SourceFile(path=path, size=st.st_size, mtime_ns=st.st_mtime_ns)
-
-
-def _listing(directory: Path, on_error: _OnError) -> list[Path]:
-    try:
-        with os.scandir(directory) as entries:
-            names = sorted(e.name for e in entries if not e.name.startswith("."))
-    except OSError as err:
-        on_error(directory, _reason(err))
-        return []
-    return [directory / name for name in names]
-
-
-def _reason(err: OSError) -> str:
-    return (err.strerror or type(err).__name__).lower()
-
-
-# ---------------------------------------------------------------------------- decoding
-
-# UTF-32 first: its LE BOM begins with the UTF-16 LE one.
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-# cp950 is what Big5 files are written in in practice (Big5 plus the Euro sign and a few
-# symbols); big5hkscs adds the Hong Kong characters. On shared codes cp950 wins the tie.
-_LEGACY = ("gb18030", "cp950", "big5hkscs")
-_SNIFF_BYTES = 8192
-_SAMPLE_CHARS = 65536
-_CHUNK_BYTES = 1 << 20
-_MAX_BAD_RATIO = 0.3
-# Control characters that never occur in text (tab, newlines, \v and \f do).
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-
-# The most frequent simplified characters, then the traditional forms of those that differ:
-# legacy bytes decoded with the wrong codec give valid but rare characters (or kana).
-_COMMON_HANZI = frozenset(
-    "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于"
-    "着下自之年过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还"
-    "进好小部其些主样理心她本前开但因只从想实日军者意无力它与长把机十民第公此已工使情"
-    "明性知全三又关点正业外将两高间由问很最重并物手应战向头文体政美相见被利什二等产或"
-    "新己制身果加西斯月话合回特代内信表化老给世位次度门任常先海通教儿原东声提立及比员"
-    "解水名真论处走义各入几口认条平系气题活尔更别打女变四神总何电数安少报才结反受目太"
-    "量再感建务做接必场件计管期市直德资命山金指克许统区保至队形社便空决治展马科司五基"
-    "眼书非则听白却界达光放强即像难且权思王象完设式色路记南品住告类求据程北边死张该交"
-    "规万取拉格望觉术领共确传师观清今切院让识候带导争运笑飞风步改收根干造言联持组每济"
-    "车亲极林服快办议往元英士证近失转夫令准布始怎呢存未远叫台单影具罗字爱击流备兵连调"
-    "深商算质团集百需价花党华城石级整府离况亚请技际约示复病息究线似官火断精满支视消越"
-    "器容照须九增研写称企八功吗包片史委乎查轻易早曾除农找装广显吧阿李标谈吃图念六引历"
-    "首医局突专费号尽另周较注语仅考落青随选列這個們來爲國說時會對於過發後裏種經麼學現"
-    "當沒動還進樣開從實軍無與長機關點業將兩間問並應戰頭體見產話內給門兒東聲員論處義幾"
-    "認條氣題爾別變總電數報結務場計資許統區隊決馬書則聽卻達強難權設記類據邊張該規萬覺"
-    "術領確傳師觀讓識帶導爭運飛風乾聯組濟車親極辦議證轉準遠臺單羅愛擊備連調質團價黨華"
-    "級離況亞請際約覆線斷滿視須寫稱嗎輕農裝廣顯標談喫圖歷醫專費號盡較語僅隨選為著裡"
-)
-
-
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode file bytes → (text, encoding name); raise DocumentReadError for binary data."""
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return _decode(data[len(bom) :], codec)
-    if b"\0" in data[:_SNIFF_BYTES]:
-        raise DocumentReadError("binary data (NUL bytes), not text")
-    try:
-        return _checked(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    best = (-1.0, "utf-8")  # if no legacy codec fits: U+FFFD for the bad bytes, keep the rest
-    for codec in _LEGACY:
-        sample = _strict_sample(data, codec)
-        if sample is not None:
-            best = max(best, (_chinese_score(sample), codec), key=lambda pair: pair[0])
-    return _decode(data, best[1])
-
-
-def _decode(data: bytes, codec: str) -> tuple[str, str]:
-    try:
-        return _checked(data.decode(codec), codec)
-    except UnicodeDecodeError:
-        return _checked(data.decode(codec, errors="replace"), codec + " (lossy)", lossy=True)
-
-
-def _checked(text: str, name: str, lossy: bool = False) -> tuple[str, str]:
-    sample = text[:_SAMPLE_CHARS]
-    bad = len(_CONTROL.findall(sample))
-    if lossy:
-        # Only replacement characters we made count: a file may legitimately hold U+FFFD.
-        bad += sample.count("\ufffd")
-        if text.count("\ufffd") > _MAX_BAD_RATIO * len(text):
-            raise DocumentReadError("mostly undecodable bytes, not text")
-    if bad > _MAX_BAD_RATIO * len(sample):
-        raise DocumentReadError("binary data (control characters), not text")
-    return text, name
-
-
-def _strict_sample(data: bytes, encoding: str) -> str | None:
-    """The first decoded characters if all of data decodes strictly, else None.
-
-    Decodes in chunks and keeps only the sample, so trying three codecs on a large file never
-    holds more than one decoded copy.
-    """
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
-    sample = ""
-    try:
-        for start in range(0, len(data), _CHUNK_BYTES):
-            out = decoder.decode(data[start : start + _CHUNK_BYTES])
-            if len(sample) < _SAMPLE_CHARS:
-                sample += out[: _SAMPLE_CHARS - len(sample)]
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return None
-    return sample
-
-
-def _chinese_score(sample: str) -> float:
-    """How much the non-ASCII part of sample looks like Chinese text, from 0 to 1."""
-    total = 0
-    score = 0.0
-    for ch in sample:
-        if ch < "\x80":
-            continue
-        total += 1
-        if ch in _COMMON_HANZI:
-            score += 1.0
-        elif "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff5e":
-            score += 0.5  # CJK and full-width punctuation
-        elif "\u4e00" <= ch <= "\u9fff":
-            score += 0.2  # a real but less frequent character
-    return score / total if total else 0.0
-
-
 # ---------------------------------------------------------------------------- passages
 
 
@@ -223,7 +44,7 @@ def read_passages(path: Path, on_error: _OnError | None = None) -> Iterator[Pass
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise DocumentReadError(f"{path}: cannot read: {_reason(err)}") from None
+        raise DocumentReadError(f"{path}: cannot read: {describe_os_error(err)}") from None
     try:
         text, _encoding = decode_bytes(data)
     except DocumentReadError as err:

@@ -16,8 +16,9 @@ from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 from searcher.analysis.normalize import fold_text
 from searcher.errors import IndexCorruptError
 from searcher.indexing import schema
-from searcher.indexing.documents import Passage, SourceFile
+from searcher.indexing.documents import Passage
 from searcher.indexing.postings import Generation, Rows
+from searcher.indexing.sources import SourceFile
 
 _COMPACT_DEAD_FRACTION = 0.3
 

@@ -22,9 +22,10 @@ from searcher.analysis.tokenizers import UserWord, read_userdict
 from searcher.errors import DocumentReadError, IndexVersionError, IndexWriteError
 from searcher.indexing import schema
 from searcher.indexing.analysis_pool import AnalysisPool, Batch
-from searcher.indexing.documents import SourceFile, discover_files, read_passages
+from searcher.indexing.documents import read_passages
 from searcher.indexing.postings import Generation, generation_dir, write_generation
 from searcher.indexing.rows import FileJob, RowsBuilder
+from searcher.indexing.sources import SourceFile, discover_files
 from searcher.indexing.store import IndexStore
 
 _BATCH_PASSAGES = 256
