@@ -27,9 +27,17 @@ class IndexWriteError(SearcherError):
     """The index could not be written (permissions, full disk); the previous state is kept."""
 
 
+class IndexReadError(SearcherError):
+    """The index files could not be read (permissions, I/O error)."""
+
+
 class DocumentReadError(SearcherError):
     """A source file could not be read or holds no text."""
 
 
 class QuerySyntaxError(SearcherError):
     """The query cannot be run as typed (for example it is empty)."""
+
+
+class QrelsError(SearcherError):
+    """A judged-queries file (for searcher eval) cannot be read or holds no judged query."""

@@ -26,3 +26,29 @@ def data_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("data-index")
     build_index([DATA_DIR], directory)
     return directory
+
+
+PassageKey = tuple[str, str, int]  # (file name, JSONL record id or "", paragraph)
+
+
+def _passages(directory: Path) -> dict[PassageKey, str]:
+    from searcher.indexing.documents import read_passages
+
+    passages = {}
+    for path in sorted(directory.iterdir()):
+        for passage in read_passages(path):
+            record = "" if passage.doc_id == str(path) else passage.doc_id
+            passages[(path.name, record, passage.paragraph)] = passage.text
+    return passages
+
+
+@pytest.fixture(scope="session")
+def sample_passages() -> dict[PassageKey, str]:
+    """Every passage of the bundled samples as read from the files: the ground truth for recall."""
+    return _passages(samples_dir())
+
+
+@pytest.fixture(scope="session")
+def data_passages() -> dict[PassageKey, str]:
+    """Every passage of tests/data as read from the files."""
+    return _passages(DATA_DIR)

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from searcher.analysis.normalize import fold_text
-from searcher.analysis.tokenizers import cut_words
+from searcher.analysis.tokenizers import cut_words, word_list
 
 # Bump when anything below changes what is indexed: old indexes then ask for --rebuild.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2  # 2: rjieba words re-cut as jieba's (tokenizers._as_jieba)
 TITLE_WEIGHT = 2.0  # a title word counts as this many body words (BM25F field weight)
 
 
@@ -40,7 +40,7 @@ class AnalyzedPassage:
 
 def analyze_passage(text: str, title_words: Counter[str]) -> AnalyzedPassage:
     folded = fold_text(text)
-    words: dict[str, float] = dict(Counter(word for word, _, _ in cut_words(folded)))
+    words: dict[str, float] = dict(Counter(word_list(folded)))
     length = float(sum(words.values()))
     for word, count in title_words.items():
         words[word] = words.get(word, 0.0) + TITLE_WEIGHT * count

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -59,13 +61,17 @@ def _errors(json_errors: bool = False) -> Iterator[None]:
         _report(str(err), json_errors)
         raise typer.Exit(EXIT_ERROR) from None
     except BrokenPipeError:
-        # The reader of our output went away (searcher query … | head): not an error.
+        # The reader of our output went away (searcher query … | head): not an error. Output
+        # still buffered would fail again when Python flushes stdout at exit (status 120).
+        _discard_stdout()
         sys.stderr.close()
         raise typer.Exit(EXIT_HITS) from None
-    except KeyboardInterrupt:
-        _stderr("searcher: interrupted")
+    except KeyboardInterrupt as err:
+        # build_index() adds a note saying what was done (and that nothing partial was committed).
+        notes = "".join(f"; {note}" for note in getattr(err, "__notes__", []))
+        _stderr(f"searcher: interrupted{notes}")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    except typer.Exit:
+    except (typer.Exit, typer.BadParameter):  # Typer prints a usage error itself, exit 2
         raise
     except Exception as err:  # noqa: BLE001 - the one place a bug becomes a message
         if _debug:
@@ -75,6 +81,19 @@ def _errors(json_errors: bool = False) -> Iterator[None]:
             json_errors,
         )
         raise typer.Exit(EXIT_ERROR) from None
+
+
+def _discard_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file (a test runner's buffer)
+        pass
+
+
+def _broken_pipe() -> None:
+    # Rich's Console.on_broken_pipe exits with status 1; our error boundary exits 0 instead.
+    raise BrokenPipeError
 
 
 def _report(message: str, json_errors: bool) -> None:
@@ -107,6 +126,8 @@ def main(
     global _debug
     _debug = debug
     if ctx.invoked_subcommand is None:
+        if _interactive():
+            tui(words=None, index=None)  # `searcher` alone in a terminal: the TUI
         print(ctx.get_help())
 
 
@@ -122,12 +143,16 @@ def _console(color: str):  # noqa: ANN202 - rich Console, imported lazily
     from rich.console import Console
 
     force = {"always": True, "never": False}.get(color)
-    return Console(
+    console = Console(
         force_terminal=force,
+        # "always" means it even where TERM=dumb would make Rich's detection drop every style.
+        color_system="standard" if color == "always" else "auto",
         no_color=color == "never" or None,
         highlight=False,
         soft_wrap=False,
     )
+    console.on_broken_pipe = _broken_pipe
+    return console
 
 
 @app.command()
@@ -219,7 +244,8 @@ def _progress(quiet: bool):  # noqa: ANN202 - a context manager yielding a progr
         bar.stop()
 
 
-@app.command()
+# -word is the query syntax for "exclude word": unknown options are words, not usage errors.
+@app.command(context_settings={"ignore_unknown_options": True})
 def query(
     words: Annotated[list[str], typer.Argument(help="What to search for (see the syntax below).")],
     index: IndexOption = None,
@@ -332,6 +358,41 @@ def _batch_query(line: str, number: int) -> tuple[str, str | None]:
     return str(number), stripped
 
 
+@app.command(name="eval")
+def eval_(
+    qrels: Annotated[
+        Path,
+        typer.Argument(help='Judged queries, JSON Lines: {"qid", "query", "relevant": [ids]}.'),
+    ],
+    index: IndexOption = None,
+    k: Annotated[int, typer.Option("-k", min=1, help="Cutoff of MRR@k and nDCG@k.")] = 10,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="One JSON object: the metrics and every query's.")
+    ] = False,
+) -> None:
+    """Measure search quality: MRR@k, Recall@1/5/10/100 and nDCG@k over judged queries.
+
+    Each query is searched as typed, with default options; a document counts once, at the
+    rank of its best passage (ids come from the JSONL records' "id").
+
+    Example: searcher index corpus.jsonl && searcher eval queries.jsonl -k 10
+    """
+    with _errors(json_output):
+        from searcher.search import Searcher
+        from searcher.search.evaluation import evaluate, read_qrels
+
+        judged = read_qrels(qrels)
+        location = _location(index)
+        with Searcher.open(location.directory) as searcher:
+            evaluation = evaluate(searcher, judged, k)
+        if json_output:
+            print(json.dumps(evaluation.record(), ensure_ascii=False))
+        else:
+            print("\n".join(evaluation.summary_lines()))
+        sys.stdout.flush()
+    raise typer.Exit(EXIT_HITS)
+
+
 @app.command()
 def stats(index: IndexOption = None, json_output: JsonOption = False) -> None:
     """Show what the index holds: documents, passages, size, last update, analysis settings.
@@ -351,6 +412,86 @@ def stats(index: IndexOption = None, json_output: JsonOption = False) -> None:
             print(json.dumps(asdict(info), ensure_ascii=False))
         else:
             print("\n".join(stats_lines(info)))
+
+
+class ExportFormat(StrEnum):
+    opensearch_bulk = "opensearch-bulk"
+
+
+@app.command()
+def export(
+    format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="What to write.")
+    ] = ExportFormat.opensearch_bulk,
+    index: IndexOption = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+    name: Annotated[
+        str, typer.Option("--name", help="The OpenSearch index the actions go to.")
+    ] = "searcher",
+) -> None:
+    """Write every passage as OpenSearch/Elasticsearch bulk actions (NDJSON), analysis included.
+
+    Word and character n-gram tokens come whitespace-joined, for a `whitespace` analyzer;
+    the mapping is in the README.
+
+    Example: searcher export -o passages.ndjson && curl -H 'Content-Type: application/x-ndjson'
+    -XPOST localhost:9200/_bulk --data-binary @passages.ndjson
+    """
+    with _errors():
+        from searcher.indexing.export import export_opensearch_bulk
+
+        location = _location(index)
+        if output is None:
+            count = export_opensearch_bulk(location.directory, sys.stdout, name)
+            sys.stdout.flush()
+        else:
+            try:
+                with open(output, "w", encoding="utf-8") as handle:
+                    count = export_opensearch_bulk(location.directory, handle, name)
+            except OSError as err:
+                raise SearcherError(f"cannot write {output}: {err.strerror or err}") from err
+        _stderr(f"searcher: exported {count} passages as {format.value}")
+
+
+@app.command()
+def tui(
+    words: Annotated[
+        list[str] | None, typer.Argument(help="A query to start with (optional).")
+    ] = None,
+    index: IndexOption = None,
+) -> None:
+    """Search as you type in a full-screen terminal UI, with a preview of each passage.
+
+    Keys: ↑/↓ move, Enter open the document, n/N next/previous match, o open in $EDITOR,
+    y copy, F1 help, Ctrl+C quit. `searcher` alone in a terminal opens it too.
+
+    Example: searcher tui 网格
+    """
+    with _errors():
+        from searcher.search import Searcher
+
+        location = _location(index)
+        searcher = Searcher.open(location.directory)
+        if not _interactive():
+            searcher.close()
+            raise SearcherError(
+                "searcher tui needs a terminal; to search from a script, use: searcher query WORDS"
+            )
+        # Textual is imported only here (~300 ms), so the other commands never load it.
+        from searcher.tui.app import make_app
+
+        with searcher:
+            tui_app = make_app(searcher, " ".join(words or []))
+            tui_app.run()
+            tui_app.release_searcher()
+    # Textual has already printed what went wrong if the app failed.
+    raise typer.Exit(EXIT_ERROR if tui_app.return_code else 0)
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def run() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from rich.console import Console
@@ -34,8 +35,27 @@ def hit_record(hit: Hit) -> dict[str, object]:
     }
 
 
+# A file name's undecodable bytes arrive as lone surrogates (surrogateescape). As \\udcff escapes
+# they keep the line valid UTF-8 and valid JSON, and json.loads gives the exact name back.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def json_line(record: dict[str, object]) -> str:
-    return json.dumps(record, ensure_ascii=False)
+    line = json.dumps(record, ensure_ascii=False)
+    return _SURROGATES.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+
+
+def escaped(text: str) -> str:
+    """Text for one line of a terminal: control characters and undecodable bytes as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    if "\udc80" <= ch <= "\udcff":  # an undecodable byte of a file name: show the byte
+        return f"\\x{ord(ch) - 0xDC00:02x}"
+    return ch.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def display_path(path: str) -> str:
@@ -46,12 +66,12 @@ def display_path(path: str) -> str:
         return path
     shown = path if relative.startswith("..") else relative
     # A newline or control character in a file name must not break the one-line layout.
-    return shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
+    return escaped(shown)
 
 
 def location(hit: Hit) -> str:
     if hit.id != hit.path:  # a JSONL record: its id says where it is
-        return f"{display_path(hit.path)}#{hit.id}"
+        return f"{display_path(hit.path)}#{escaped(hit.id)}"
     return f"{display_path(hit.path)}:{hit.line}"
 
 
@@ -73,7 +93,7 @@ def print_hits(console: Console, result: SearchResult, full: bool) -> None:
     for hit in result.hits:
         header = Text.assemble(
             (f"{hit.rank}. ", "bold"),
-            (hit.title or Path(hit.path).name, "bold cyan"),
+            (escaped(hit.title or Path(hit.path).name), "bold cyan"),
             "  ",
             (location(hit), "green"),
             (f"  score {hit.score:.2f}", "dim"),

@@ -8,13 +8,13 @@ never filled behind their back: searching it without an index is an error that s
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 ENV_VAR = "SEARCHER_INDEX"
+_TOC = re.compile(r"_MAIN_(\d+)\.toc")  # Whoosh's table of contents of generation N
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,13 @@ def samples_dir() -> Path:
 
 def has_index(directory: Path) -> bool:
     """Whether `directory` holds a committed index (a first run killed early leaves none)."""
-    if not (directory.is_dir() and whoosh_index.exists_in(str(directory))):
+    # By the names of its tables of contents only: Whoosh reads one to open the index, and a
+    # damaged one must reach the Searcher or the writer, which say what is wrong.
+    try:
+        names = os.listdir(directory)
+    except OSError:
         return False
-    return whoosh_index.open_dir(str(directory)).latest_generation() > 0
+    return max((int(m.group(1)) for n in names if (m := _TOC.fullmatch(n))), default=0) > 0
 
 
 def ensure_index(location: IndexLocation, notice: Callable[[str], None]) -> None:

@@ -15,12 +15,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from searcher.analysis.grams import gram_keys
+if TYPE_CHECKING:
+    from searcher.indexing.runs import MapTasks
 
 GENERATION_PREFIX = "gen-"
 META_FILE = "meta.json"
@@ -33,6 +36,11 @@ _ROW_ARRAYS += ("row_chars", "text_ptr")
 
 def generation_dir(index_dir: Path, generation: int) -> Path:
     return index_dir / f"{GENERATION_PREFIX}{generation}"
+
+
+def work_dir(out_dir: Path) -> Path:
+    """Where a generation is written before it is renamed into place (removed if a run fails)."""
+    return out_dir.with_name(out_dir.name + ".tmp")
 
 
 @dataclass
@@ -48,7 +56,7 @@ class Rows:
     row_file: np.ndarray  # int32 index into files.json
     row_chars: np.ndarray  # int32 length of the folded text in code points
     text_ptr: np.ndarray  # int64, n + 1: byte offsets of each row's folded text in text.bin
-    text: bytes  # folded texts, UTF-8, end to end
+    text_file: Path | None  # folded texts, UTF-8, end to end (None: no rows yet)
     vocabulary: list[str]  # sorted by UTF-8 bytes (= by code point)
 
     @property
@@ -67,7 +75,7 @@ class Rows:
             row_file=np.zeros(0, np.int32),
             row_chars=np.zeros(0, np.int32),
             text_ptr=np.zeros(1, np.int64),
-            text=b"",
+            text_file=None,
             vocabulary=[],
         )
 
@@ -78,19 +86,37 @@ def write_generation(
     meta: dict[str, object],
     files: list[dict[str, object]],
     docs: list[dict[str, object]],
+    map_tasks: MapTasks | Callable = map,
 ) -> None:
-    """Write a complete generation into `out_dir` (which must not exist), then fsync it."""
-    tmp_dir = out_dir.with_name(out_dir.name + ".tmp")
-    shutil.rmtree(tmp_dir, ignore_errors=True)
-    tmp_dir.mkdir(parents=True)
-    arrays = {name: getattr(rows, name) for name in _ROW_ARRAYS}
-    arrays.update(_word_postings(rows))
-    arrays.update(_gram_postings(rows))
-    for name, array in arrays.items():
-        np.save(tmp_dir / f"{name}.npy", array, allow_pickle=False)
-    (tmp_dir / "text.bin").write_bytes(rows.text)
-    (tmp_dir / "terms.bin").write_bytes("".join(rows.vocabulary).encode())
+    """Write a complete generation into `out_dir` (which must not exist), then fsync it.
+
+    Its work directory (work_dir(out_dir)) may already hold text.bin, written there while
+    passages were added; the postings are sorted in runs spilled there (see runs.py).
+    """
+    # Imported here: a query process never writes, and needs none of it.
+    from searcher.indexing.runs import write_gram_postings, write_word_postings
+
+    tmp_dir = work_dir(out_dir)
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    for name in _ROW_ARRAYS:
+        np.save(tmp_dir / f"{name}.npy", getattr(rows, name), allow_pickle=False)
+    text_path = tmp_dir / "text.bin"
+    if rows.text_file is None:
+        text_path.write_bytes(b"")
+    elif rows.text_file != text_path:
+        shutil.copyfile(rows.text_file, text_path)
+    spill = tmp_dir / "runs"
+    spill.mkdir(exist_ok=True)
     live = rows.row_live
+    args = (rows.row_ptr, rows.row_terms, rows.row_tfs, live, len(rows.vocabulary))
+    write_word_postings(tmp_dir, spill, *args)
+    text_args = (text_path, rows.text_ptr, rows.row_chars, live)
+    write_gram_postings(tmp_dir, spill, *text_args, map_tasks=map_tasks)
+    shutil.rmtree(spill)
+    terms = [term.encode() for term in rows.vocabulary]
+    term_ptr = np.concatenate([[0], np.cumsum([len(t) for t in terms], dtype=np.int64)])
+    np.save(tmp_dir / "term_ptr.npy", term_ptr.astype(np.int64), allow_pickle=False)
+    (tmp_dir / "terms.bin").write_bytes(b"".join(terms))
     meta = dict(meta)
     meta.update(
         rows=rows.count,
@@ -98,9 +124,11 @@ def write_generation(
         total_len=float(rows.row_len[live].sum(dtype=np.float64)),
         terms=len(rows.vocabulary),
     )
-    (tmp_dir / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1))
-    (tmp_dir / FILES_FILE).write_text(json.dumps(files, ensure_ascii=False))
-    (tmp_dir / DOCS_FILE).write_text(json.dumps(docs, ensure_ascii=False))
+    # A file name with invalid UTF-8 reaches us as lone surrogates (surrogateescape): encoded with
+    # surrogatepass, which json.loads(bytes) undoes, so the path round-trips byte for byte.
+    for name, value in ((META_FILE, meta), (FILES_FILE, files), (DOCS_FILE, docs)):
+        text = json.dumps(value, ensure_ascii=False, indent=1 if name == META_FILE else None)
+        (tmp_dir / name).write_bytes(text.encode("utf-8", "surrogatepass"))
     _fsync_dir_files(tmp_dir)
     os.replace(tmp_dir, out_dir)
 
@@ -111,65 +139,30 @@ def _fsync_dir_files(directory: Path) -> None:
             os.fsync(handle.fileno())
 
 
-def _word_postings(rows: Rows) -> dict[str, np.ndarray]:
-    lengths = np.diff(rows.row_ptr)
-    entry_rows = np.repeat(np.arange(rows.count, dtype=np.int32), lengths)
-    keep = rows.row_live[entry_rows]
-    terms = rows.row_terms[keep]
-    order = np.argsort(terms, kind="stable")  # stable: rows stay ascending within a term
-    counts = np.bincount(terms, minlength=len(rows.vocabulary))
-    utf8_lengths = np.fromiter((len(t.encode()) for t in rows.vocabulary), np.int64)
-    return {
-        "term_ptr": np.concatenate([[0], np.cumsum(utf8_lengths)]).astype(np.int64),
-        "post_ptr": np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
-        "post_rows": entry_rows[keep][order],
-        "post_tfs": rows.row_tfs[keep][order],
-    }
-
-
-def _gram_postings(rows: Rows) -> dict[str, np.ndarray]:
-    live_chars = np.where(rows.row_live, rows.row_chars, 0)
-    text = _live_text(rows)
-    codepoints = np.frombuffer(text.encode("utf-32-le"), np.uint32)
-    row_of_char = np.repeat(np.arange(rows.count, dtype=np.int32), live_chars)
-    keys, key_rows = gram_keys(codepoints, row_of_char)
-    del codepoints, row_of_char
-    order = np.argsort(keys, kind="stable")  # rows ascend within a key, as they were in text order
-    keys = keys[order]
-    key_rows = key_rows[order]
-    del order
-    # Runs of equal (key, row) collapse into one posting whose count is the run length.
-    starts = np.flatnonzero(
-        np.concatenate([[True], (keys[1:] != keys[:-1]) | (key_rows[1:] != key_rows[:-1])])
-    )
-    tfs = np.diff(np.append(starts, len(keys)))
-    posting_keys = keys[starts]
-    key_starts = np.flatnonzero(np.concatenate([[True], posting_keys[1:] != posting_keys[:-1]]))
-    return {
-        "gram_keys": posting_keys[key_starts],
-        "gram_ptr": np.append(key_starts, len(posting_keys)).astype(np.int64),
-        "gram_rows": key_rows[starts],
-        "gram_tfs": np.minimum(tfs, np.iinfo(np.uint16).max).astype(np.uint16),
-    }
-
-
-def _live_text(rows: Rows) -> str:
-    if rows.row_live.all():
-        return rows.text.decode()
-    parts = []
-    for row in np.flatnonzero(rows.row_live):
-        parts.append(rows.text[rows.text_ptr[row] : rows.text_ptr[row + 1]])
-    return b"".join(parts).decode()
+_READER_FILES = (
+    *(f"{name}.npy" for name in ("row_len", "row_live", "row_doc", "row_file", "text_ptr")),
+    *(f"{name}.npy" for name in ("term_ptr", "post_ptr", "post_rows", "post_tfs")),
+    *(f"{name}.npy" for name in ("gram_keys", "gram_ptr", "gram_rows", "gram_tfs")),
+    *("text.bin", "terms.bin", FILES_FILE, DOCS_FILE),
+)
 
 
 class Generation:
-    """A generation opened for reading: memory-mapped arrays, nothing loaded until used."""
+    """A generation opened for reading: memory-mapped files, read from disk only where used."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.meta: dict = json.loads((directory / META_FILE).read_text())
+        self.meta: dict = json.loads((directory / META_FILE).read_bytes())
         self._arrays: dict[str, np.ndarray] = {}
         self._blobs: dict[str, np.memmap | bytes] = {}
+        # Map what a reader uses now: the next commit deletes this directory, and a mapping
+        # outlives the file's name, so a reader opened before it (the TUI, batch) keeps answering.
+        # A search maps most of these anyway; doing it up front adds about 0.5 ms to open+search.
+        for name in _READER_FILES:
+            if name.endswith(".npy"):
+                self.array(name.removesuffix(".npy"))
+            else:
+                self.blob(name)
 
     def array(self, name: str) -> np.ndarray:
         if name not in self._arrays:
@@ -187,10 +180,10 @@ class Generation:
         return self._blobs[name]
 
     def files(self) -> list[dict]:
-        return json.loads((self.directory / FILES_FILE).read_text())
+        return json.loads(bytes(self.blob(FILES_FILE)))
 
     def docs(self) -> list[dict]:
-        return json.loads((self.directory / DOCS_FILE).read_text())
+        return json.loads(bytes(self.blob(DOCS_FILE)))
 
     def folded_text(self, row: int) -> str:
         ptr = self.array("text_ptr")
@@ -235,7 +228,8 @@ class Generation:
         """Everything needed to build the next generation, read into memory."""
         arrays = {name: np.array(self.array(name)) for name in _ROW_ARRAYS}
         vocabulary = _split_utf8(bytes(self.blob("terms.bin")), self.array("term_ptr"))
-        return Rows(text=bytes(self.blob("text.bin")), vocabulary=vocabulary, **arrays)
+        # The text stays on disk: the next generation copies the file, it never loads it.
+        return Rows(text_file=self.directory / "text.bin", vocabulary=vocabulary, **arrays)
 
 
 def _split_utf8(blob: bytes, ptr: np.ndarray) -> list[str]:

@@ -1,31 +1,50 @@
 """The index directory on disk: Whoosh's files plus one postings generation per Whoosh generation.
 
-Writers get Whoosh's lock and a writer; readers get a consistent pair of Whoosh reader and postings
-generation, retrying when a concurrent commit removed the files they were about to open.
+Writers get Whoosh's lock and a writer, and clear what killed runs left behind; readers get a
+consistent pair of Whoosh reader and postings generation, retrying when a concurrent commit removed
+the files they were about to open, and holding every file open so a later commit cannot.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import pickle
+import re
 import shutil
+import struct
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.index import EmptyIndexError, LockError
+from whoosh.index import TOC, EmptyIndexError
 from whoosh.writing import SegmentWriter
 
 from searcher.errors import (
     IndexCorruptError,
     IndexLockedError,
     IndexNotFoundError,
+    IndexReadError,
     IndexWriteError,
 )
 from searcher.indexing import schema
-from searcher.indexing.postings import GENERATION_PREFIX, Generation, generation_dir
+from searcher.indexing.postings import GENERATION_PREFIX, Generation, generation_dir, work_dir
 
 _OPEN_RETRIES = 5
+_INDEX_NAME = "MAIN"  # Whoosh's default index name: files _MAIN_<gen>.toc, MAIN_<segment>.<ext>
+_TOC = re.compile(rf"_{_INDEX_NAME}_(\d+)\.toc")
+_TOC_TEMP = re.compile(rf"_{_INDEX_NAME}_\d+\.toc\.[\d.]+")  # written, then renamed: the commit
+_SEGMENT_FILE = re.compile(rf"({_INDEX_NAME}_[0-9a-z]+)\..+")
+_GENERATION = re.compile(rf"{GENERATION_PREFIX}\d+(\.tmp)?")
+# What Whoosh raises reading a damaged table of contents. A crash cannot damage one (it is written
+# aside, then renamed into place); a disk error or an edit by hand can.
+_DAMAGED = (whoosh_index.IndexError, pickle.UnpicklingError, EOFError, struct.error, ValueError)
+# Names a killed first run can leave before its empty table of contents exists.
+_LEFTOVER = re.compile(
+    rf"{_TOC_TEMP.pattern}|{_SEGMENT_FILE.pattern}|{_GENERATION.pattern}"
+    rf"|{_INDEX_NAME}_WRITELOCK|{_INDEX_NAME}\.tmp"
+)
 
 
 class IndexStore:
@@ -39,53 +58,131 @@ class IndexStore:
             directory.mkdir(parents=True, exist_ok=True)
             if whoosh_index.exists_in(str(directory)):
                 return cls(directory, whoosh_index.open_dir(str(directory)))
-            if any(
+            foreign = [
                 p
                 for p in directory.iterdir()
-                if not p.name.startswith(".") and p.name != "README.md"
-            ):
+                if not p.name.startswith(".")
+                and p.name != "README.md"
+                and not _LEFTOVER.fullmatch(p.name)
+            ]
+            if foreign:
                 raise IndexCorruptError(
                     f"{directory} is not empty and holds no index;"
                     " choose an empty directory with --index DIR"
                 )
             return cls(directory, whoosh_index.create_in(str(directory), schema.make_schema()))
         except OSError as err:
-            raise IndexWriteError(f"cannot create an index in {directory}: {err.strerror}") from err
+            raise IndexWriteError(f"cannot create an index in {directory}: {_reason(err)}") from err
+        except _DAMAGED as err:
+            raise _damaged(directory, err) from err
 
     @classmethod
     def open(cls, directory: Path) -> IndexStore:
-        if not directory.is_dir() or not whoosh_index.exists_in(str(directory)):
-            raise IndexNotFoundError(
-                f"no index in {directory}; run: searcher index PATH --index {directory}"
-            )
         try:
+            if not directory.is_dir() or not whoosh_index.exists_in(str(directory)):
+                raise IndexNotFoundError(
+                    f"no index in {directory}; run: searcher index PATH --index {directory}"
+                )
             return cls(directory, whoosh_index.open_dir(str(directory)))
         except EmptyIndexError as err:
             raise IndexNotFoundError(f"no index in {directory}; run: searcher index PATH") from err
+        except OSError as err:
+            raise IndexReadError(f"cannot read the index in {directory}: {_reason(err)}") from err
+        except _DAMAGED as err:
+            raise _damaged(directory, err) from err
 
     @contextlib.contextmanager
-    def write_lock(self, wait_seconds: float) -> Iterator[SegmentWriter]:
-        """A Whoosh writer holding the lock; cancelled (nothing written) unless the body commits."""
+    def write_lock(
+        self, wait_seconds: float, notice: Callable[[str], None] | None = None
+    ) -> Iterator[SegmentWriter]:
+        """A Whoosh writer holding the lock; cancelled (nothing written) unless the body commits.
+
+        We take Whoosh's lock ourselves, polling until `wait_seconds` have passed (Whoosh gives
+        up at once) and saying once that we wait; and we release it ourselves, even when the
+        writer fails while starting or cancelling (a full disk), which would otherwise leave
+        it held by an unreachable writer for as long as this process lives.
+        """
+        lock = self.ix.lock("WRITELOCK")
         deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                writer = self.ix.writer(compound=False)
-                break
-            except LockError as err:
-                if time.monotonic() >= deadline:
-                    hint = f" for {wait_seconds:g} s" if wait_seconds else ""
-                    raise IndexLockedError(
-                        f"another searcher process is writing to {self.directory} (waited{hint or ' 0 s'});"
-                        " wait for it to finish, or retry with --wait SECONDS"
-                    ) from err
-                time.sleep(0.2)
-            except OSError as err:
-                raise IndexWriteError(f"cannot write to {self.directory}: {err.strerror}") from err
+        waiting = False
         try:
-            yield writer
+            while not lock.acquire():
+                if time.monotonic() >= deadline:
+                    raise IndexLockedError(
+                        f"another searcher process is writing to {self.directory}"
+                        f" (waited {wait_seconds:g} s); wait for it to finish,"
+                        " or retry with --wait SECONDS"
+                    )
+                if not waiting and notice is not None:
+                    notice(
+                        f"another searcher process is writing to {self.directory};"
+                        f" waiting up to {wait_seconds:g} s"
+                    )
+                waiting = True
+                time.sleep(0.2)
+        except OSError as err:
+            raise IndexWriteError(f"cannot write to {self.directory}: {_reason(err)}") from err
+        try:
+            try:
+                writer = SegmentWriter(self.ix, _lk=False, compound=False)
+            except OSError as err:
+                raise IndexWriteError(f"cannot write to {self.directory}: {_reason(err)}") from err
+            try:
+                yield writer
+            finally:
+                self._close(writer)
         finally:
+            lock.release()
+
+    def _close(self, writer: SegmentWriter) -> None:
+        """Cancel an uncommitted writer and delete the files of its unused segment."""
+        try:
             if not writer.is_closed:
                 writer.cancel()
+        except OSError:
+            pass  # a full disk can fail the cancel too; what it leaves, clean_up() removes
+        if not self.committed(writer):
+            # Whoosh creates the new segment's files when the writer starts and leaves them
+            # behind when it is cancelled (a run that found nothing to do made three each time).
+            with contextlib.suppress(OSError):
+                names = writer.newsegment.list_files(writer.storage)
+                self._remove_files([self.directory / name for name in names])
+
+    def committed(self, writer: SegmentWriter) -> bool:
+        """Whether `writer`'s table of contents is in place: the rename is the commit point."""
+        return (self.directory / TOC._filename(_INDEX_NAME, writer.generation)).exists()
+
+    def clean_up(self, writer: SegmentWriter) -> None:
+        """Remove what killed or failed runs left: half-written generations and tables of
+        contents, segments no commit refers to, generations other than the committed one.
+
+        Runs under the lock, so no writer is using them; readers only open the committed state.
+        """
+        committed = writer.generation - 1
+        keep = {segment.segment_id() for segment in writer.segments}
+        keep.add(writer.newsegment.segment_id())
+        stale = []
+        for path in self._entries():
+            name = path.name
+            toc = _TOC.fullmatch(name)
+            segment = _SEGMENT_FILE.fullmatch(name)
+            if toc is not None:
+                if int(toc.group(1)) != committed:
+                    stale.append(path)
+            elif _TOC_TEMP.fullmatch(name) or (segment and segment.group(1) not in keep):
+                stale.append(path)
+            elif _GENERATION.fullmatch(name) and name != f"{GENERATION_PREFIX}{committed}":
+                stale.append(path)
+        self._remove_files(stale)
+
+    def discard_uncommitted(self, writer: SegmentWriter) -> None:
+        """After a failed commit: remove the next generation and any half-written TOC."""
+        if self.committed(writer):
+            return
+        out_dir = generation_dir(self.directory, writer.generation)
+        prefix = TOC._filename(_INDEX_NAME, writer.generation) + "."
+        temps = [p for p in self._entries() if p.name.startswith(prefix)]
+        self._remove_files([out_dir, work_dir(out_dir), *temps])
 
     def current_generation(self, writer: SegmentWriter) -> Generation | None:
         """The committed postings generation matching the writer's starting point."""
@@ -96,37 +193,71 @@ class IndexStore:
                 return None  # a new, empty index
             raise IndexCorruptError(
                 f"the index in {self.directory} is missing {directory.name};"
-                " run: searcher index --rebuild"
+                f" run: searcher index --rebuild --index {self.directory} PATH..."
             )
-        return Generation(directory)
+        try:
+            return Generation(directory)
+        except (ValueError, FileNotFoundError) as err:  # a damaged meta.json, or none
+            raise IndexCorruptError(
+                f"the index in {self.directory} has a damaged {directory.name};"
+                f" run: searcher index --rebuild --index {self.directory} PATH..."
+            ) from err
 
     def open_for_reading(self) -> tuple[object, Generation]:
-        """(Whoosh reader, postings generation) of one committed state."""
+        """(Whoosh reader, postings generation) of one committed state, every file held open."""
+        try:
+            return self._open_for_reading()
+        except FileNotFoundError as err:
+            missing = os.path.relpath(err.filename or "?", self.directory)
+            raise IndexCorruptError(
+                f"the index in {self.directory} is missing {missing};"
+                f" run: searcher index --rebuild --index {self.directory} PATH..."
+            ) from err
+        except ValueError as err:  # json.JSONDecodeError and numpy's header errors
+            raise IndexCorruptError(
+                f"the index in {self.directory} is damaged ({err});"
+                f" run: searcher index --rebuild --index {self.directory} PATH..."
+            ) from err
+        except _DAMAGED as err:
+            raise _damaged(self.directory, err) from err
+        except OSError as err:
+            raise IndexReadError(
+                f"cannot read the index in {self.directory}: {_reason(err)}"
+            ) from err
+
+    def _open_for_reading(self) -> tuple[object, Generation]:
         for attempt in range(_OPEN_RETRIES):
             reader = None
             try:
                 ix = whoosh_index.open_dir(str(self.directory))
                 reader = ix.reader()
-                directory = generation_dir(self.directory, reader.generation())
-                if reader.generation() == 0:
-                    reader.close()
+                # An index with no segments reads as Whoosh's EmptyReader, whose generation is None.
+                number = reader.generation()
+                if number is None:
+                    number = ix.latest_generation()
+                if number == 0:
                     raise IndexNotFoundError(
                         f"the index in {self.directory} is empty; run: searcher index PATH"
                     )
-                generation = Generation(directory)
+                generation = Generation(generation_dir(self.directory, number))
                 if generation.meta.get("rows") != reader.doc_count_all():
                     raise IndexCorruptError(
                         f"the index in {self.directory} is inconsistent;"
-                        " run: searcher index --rebuild"
+                        f" run: searcher index --rebuild --index {self.directory} PATH..."
                     )
+                _hold_stored_fields(reader)
                 return reader, generation
             except (FileNotFoundError, EmptyIndexError):
                 # A writer committed between our reads and removed what we were opening.
-                if reader is not None:
-                    reader.close()
                 if attempt == _OPEN_RETRIES - 1:
                     raise
                 time.sleep(0.05 * (attempt + 1))
+            except BaseException:
+                if reader is not None:
+                    reader.close()
+                raise
+            if reader is not None:
+                reader.close()
         raise AssertionError("unreachable")
 
     def stored_userdict(self) -> str | None:
@@ -134,13 +265,66 @@ class IndexStore:
         directory = generation_dir(self.directory, self.ix.latest_generation())
         try:
             return Generation(directory).meta.get("userdict")
-        except FileNotFoundError:
+        except (FileNotFoundError, ValueError):
             return None
 
+    def stored_meta(self, writer: SegmentWriter) -> dict:
+        """The committed generation's meta.json, or {} when it is missing or damaged."""
+        try:
+            generation = self.current_generation(writer)
+        except IndexCorruptError:
+            return {}
+        return generation.meta if generation is not None else {}
+
     def remove_stale_generations(self, keep: int) -> None:
-        for path in self.directory.glob(f"{GENERATION_PREFIX}*"):
-            if path.name != f"{GENERATION_PREFIX}{keep}":
-                shutil.rmtree(path, ignore_errors=True)
+        stale = [
+            p
+            for p in self._entries()
+            if _GENERATION.fullmatch(p.name) and p.name != f"{GENERATION_PREFIX}{keep}"
+        ]
+        self._remove_files(stale)
 
     def size_bytes(self) -> int:
-        return sum(p.stat().st_size for p in self.directory.rglob("*") if p.is_file())
+        # os.walk, not rglob: a writer running meanwhile removes folders (its MAIN.tmp, old
+        # generations) under our feet, and os.walk skips what vanished where rglob raises.
+        total = 0
+        for folder, _, names in os.walk(self.directory):
+            for name in names:
+                with contextlib.suppress(OSError):
+                    total += os.stat(os.path.join(folder, name)).st_size
+        return total
+
+    def _entries(self) -> list[Path]:
+        try:
+            return list(self.directory.iterdir())
+        except OSError:
+            return []
+
+    @staticmethod
+    def _remove_files(paths: list[Path]) -> None:
+        # Best effort: what cannot be removed now is removed by the next run's clean_up().
+        for path in paths:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError, PermissionError):
+                    path.unlink()
+
+
+def _hold_stored_fields(reader: object) -> None:
+    """Open every segment's stored-fields file now: Whoosh opens it on first use, by name."""
+    for leaf, _ in reader.leaf_readers():
+        if leaf.doc_count_all():
+            leaf.stored_fields(0)
+
+
+def _damaged(directory: Path, err: Exception) -> IndexCorruptError:
+    detail = " ".join(str(err).split())  # one line, whatever the library said
+    return IndexCorruptError(
+        f"the index in {directory} is damaged ({type(err).__name__}: {detail});"
+        f" delete it and index again: searcher index PATH... --index {directory}"
+    )
+
+
+def _reason(err: OSError) -> str:
+    return (err.strerror or str(err)).lower()

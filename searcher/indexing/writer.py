@@ -8,23 +8,26 @@ commit point: a run that fails or is killed before it leaves the previous state 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
-import shutil
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whoosh.writing import SegmentWriter
+
 from searcher.analysis.analyzers import analysis_settings
 from searcher.analysis.tokenizers import UserWord, read_userdict
 from searcher.errors import DocumentReadError, IndexVersionError, IndexWriteError
 from searcher.indexing import schema
 from searcher.indexing.analysis_pool import AnalysisPool, Batch
-from searcher.indexing.documents import read_passages
+from searcher.indexing.documents import Passage, read_passages
 from searcher.indexing.postings import Generation, generation_dir, write_generation
-from searcher.indexing.rows import FileJob, RowsBuilder
+from searcher.indexing.rows import FileJob, RowsBuilder, stored_fields
 from searcher.indexing.sources import SourceFile, discover_files
 from searcher.indexing.store import IndexStore
 
@@ -48,6 +51,7 @@ class IndexReport:
     index_bytes: int = 0
     seconds: float = 0.0
     committed: bool = False
+    files_to_read: int = 0  # new or changed by size or mtime: what the run set out to read
 
 
 def build_index(
@@ -67,60 +71,147 @@ def build_index(
 
     def skip(path: Path, reason: str) -> None:
         report.skipped.append(f"{path}: {reason}")
-        warn(f"skipped {path}: {reason}")
+        warn(f"skipped {_shown(path)}: {reason}")
 
     roots = [Path(os.path.abspath(path)) for path in paths]
     for root in roots:
         if not root.exists():
-            raise DocumentReadError(f"{root}: no such file or directory")
+            raise DocumentReadError(f"{_shown(root)}: no such file or directory")
     userdict_text = _read_userdict(userdict)
     store = IndexStore.open_or_create(index_dir)
     # Workers start before the lock is taken, so none of them can ever hold it (analysis_pool).
     pool = AnalysisPool(_userdict_words(userdict_text, store), expected_passages=None)
     try:
-        with store.write_lock(wait_seconds) as writer:
-            current = None if rebuild else store.current_generation(writer)
-            if current is not None and userdict_text is None:
-                userdict_text = current.meta.get("userdict")
-            settings = analysis_settings(_sha1(userdict_text.encode()) if userdict_text else None)
-            _check_settings(current, settings, index_dir)
-            if not roots and current is not None:
-                roots = [Path(root) for root in current.meta.get("roots", [])]
-            builder = RowsBuilder.start(current, writer, rebuild)
-            to_read = _plan(builder, writer, list(discover_files(roots, skip)), roots, report)
-            jobs = _read_jobs(builder, to_read, skip, report, progress)
-            pending: deque[list[tuple[FileJob, object]]] = deque()
-            for results in pool.map(_batches(jobs, pending)):
-                for (job, passage), result in zip(pending.popleft(), results, strict=True):
-                    builder.add(writer, job, passage, result)
-            if not builder.changed and current is not None:
-                report.passages = builder.live_rows
-                return _finish(report, store, started)
-            rows, files, docs = builder.finish()
-            meta = {
-                "format": schema.FORMAT_VERSION,
-                "analysis": settings,
-                "roots": sorted({str(root) for root in roots}),
-                "userdict": userdict_text,
-                "next_file": builder.next_file,
-                "updated": time.time(),
-            }
-            out_dir = generation_dir(index_dir, writer.generation)
+        with store.write_lock(wait_seconds, warn) as writer:
             try:
-                write_generation(out_dir, rows, meta, files, docs)
-                builder.commit_whoosh(writer)
-            except OSError as err:
-                shutil.rmtree(out_dir, ignore_errors=True)
-                raise IndexWriteError(
-                    f"could not write the index in {index_dir}: {err.strerror or err};"
-                    " the previous index is unchanged"
-                ) from err
-            report.committed = True
-            report.passages = int(rows.row_live.sum())
-            store.remove_stale_generations(keep=writer.generation)
+                store.clean_up(writer)
+                _update(store, writer, pool, roots, rebuild, userdict_text, skip, report, progress)
+            except BaseException:
+                store.discard_uncommitted(writer)  # under the lock: a half-written generation
+                raise
+    except OSError as err:
+        raise IndexWriteError(
+            f"could not update the index in {_shown(index_dir)}: {_reason(err)};"
+            " the previous index is unchanged"
+        ) from err
+    except KeyboardInterrupt as err:
+        err.add_note(_interrupted(report))  # the CLI prints it: what was done before Ctrl+C
+        raise
     finally:
         pool.close()
     return _finish(report, store, started)
+
+
+def _update(
+    store: IndexStore,
+    writer: SegmentWriter,
+    pool: AnalysisPool,
+    roots: list[Path],
+    rebuild: bool,
+    userdict_text: str | None,
+    skip: Callable[[Path, str], None],
+    report: IndexReport,
+    progress: Progress | None,
+) -> None:
+    """The locked part of a run: read, analyse, write the next generation, commit."""
+    index_dir = store.directory
+    current = None if rebuild else store.current_generation(writer)
+    # A rebuild starts over, but from the roots and user dictionary of the index it replaces.
+    known = current.meta if current is not None else store.stored_meta(writer)
+    if userdict_text is None:
+        userdict_text = known.get("userdict")
+    settings = analysis_settings(_sha1(userdict_text.encode()) if userdict_text else None)
+    _check_settings(current, settings, index_dir)
+    if not roots:
+        roots = [Path(root) for root in known.get("roots", [])]
+    if not roots:
+        raise DocumentReadError("name at least one file or folder to index")
+    builder = RowsBuilder.start(current, writer, rebuild)
+    to_read = _plan(builder, writer, list(discover_files(roots, skip)), roots, report)
+    report.files_to_read = len(to_read)
+    jobs = _read_jobs(builder, to_read, skip, report, progress)
+    pending: deque[list[tuple[FileJob, object]]] = deque()
+    for results in pool.map(_batches(jobs, pending, builder.next_row)):
+        for (job, passage), result in zip(pending.popleft(), results, strict=True):
+            builder.add(writer, job, passage, result)
+    if not builder.changed and current is not None:
+        report.passages = builder.live_rows
+        store.discard_uncommitted(writer)  # nothing to commit: drop the unused work directory
+        return
+    rows, files, docs = builder.finish()
+    meta = {
+        "format": schema.FORMAT_VERSION,
+        "analysis": settings,
+        "roots": sorted({str(root) for root in roots}),
+        "userdict": userdict_text,
+        "next_file": builder.next_file,
+        "updated": time.time(),
+    }
+    out_dir = generation_dir(index_dir, writer.generation)
+    write_generation(out_dir, rows, meta, files, docs, map_tasks=pool.map_tasks)
+    try:
+        builder.commit_whoosh(writer)
+    except OSError:
+        if not store.committed(writer):
+            raise
+        # Whoosh failed after its commit point, while tidying up: the new state stands, and
+        # what it left is removed by the next run's clean_up().
+    report.committed = True
+    report.passages = int(rows.row_live.sum())
+    store.remove_stale_generations(keep=writer.generation)
+
+
+def _interrupted(report: IndexReport) -> str:
+    read = report.files_new + report.files_changed
+    if report.committed:
+        return f"the update was committed ({read} files read, {report.passages} passages)"
+    return (
+        f"stopped after reading {read} of {report.files_to_read} files;"
+        " nothing was committed, the index is as it was"
+    )
+
+
+def _shown(path: Path | str) -> str:
+    """A path for a one-line message: newlines, control characters and undecodable bytes of
+    the name are shown as escapes (\\n, \\xff), everything printable as is."""
+    text = str(path)
+    if text.isprintable():
+        return text
+    return "".join(_escaped(ch) if not ch.isprintable() else ch for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    if "\udc80" <= ch <= "\udcff":  # a byte that was not UTF-8 (surrogateescape)
+        return f"\\x{ord(ch) - 0xDC00:02x}"
+    return ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _valid_passage(passage: Passage, path: str) -> Passage:
+    """Lone surrogates (undecodable bytes in a file name, \\udXXX escapes in JSON) as U+FFFD:
+    the segmenter, the folded-text blob and every terminal need valid Unicode. A text file's
+    id is its path and stays exact; the path is escaped where it is shown."""
+    meta = passage.meta or {}
+    texts = (passage.title, passage.text, passage.doc_id, *meta.keys(), *meta.values())
+    if not any(_SURROGATES.search(text) for text in texts):
+        return passage
+    return dataclasses.replace(
+        passage,
+        title=_valid(passage.title),
+        text=_valid(passage.text),
+        doc_id=passage.doc_id if passage.doc_id == path else _valid(passage.doc_id),
+        meta={_valid(k): _valid(v) for k, v in meta.items()} or passage.meta,
+    )
+
+
+def _valid(text: str) -> str:
+    return _SURROGATES.sub("\ufffd", text)
+
+
+def _reason(err: OSError) -> str:
+    return (err.strerror or type(err).__name__).lower()
 
 
 def _finish(report: IndexReport, store: IndexStore, started: float) -> IndexReport:
@@ -138,7 +229,8 @@ def _check_settings(current: Generation | None, settings: dict, index_dir: Path)
     ):
         raise IndexVersionError(
             f"the index in {index_dir} was built by another version or with other analysis"
-            f" settings (user dictionary, segmenter); run: searcher index --rebuild --index {index_dir}"
+            " settings (user dictionary, segmenter);"
+            f" run: searcher index --rebuild --index {index_dir}"
         )
 
 
@@ -184,7 +276,7 @@ def _read_jobs(
         try:
             sha1 = _sha1(source.path.read_bytes())
         except OSError as err:
-            skip(source.path, err.strerror or str(err))
+            skip(source.path, _reason(err))
             continue
         if old is not None and old["sha1"] == sha1:
             builder.touch(str(source.path), source)
@@ -192,6 +284,7 @@ def _read_jobs(
             continue
         try:
             passages = list(read_passages(source.path, on_error=lambda p, reason: skip(p, reason)))
+            passages = [_valid_passage(passage, str(source.path)) for passage in passages]
         except DocumentReadError as err:
             skip(source.path, str(err).removeprefix(f"{source.path}: "))
             continue
@@ -205,19 +298,29 @@ def _read_jobs(
         yield FileJob(source, sha1, passages, old)
 
 
-def _batches(jobs: Iterator[FileJob], pending: deque) -> Iterator[Batch]:
-    """(title, text) batches for the workers; `pending` keeps, in order, what each one came from."""
+def _batches(jobs: Iterator[FileJob], pending: deque, first_row: int) -> Iterator[Batch]:
+    """(title, text, stored fields) batches for the workers; `pending` keeps, in order, what each
+    one came from. Every passage batched is added, in order, so its row is known here."""
     items: list[tuple[FileJob, object]] = []
+    row = first_row
+
+    def batch() -> Batch:
+        return [
+            (p.title, p.text, stored_fields(row + i, str(job.source.path), p))
+            for i, (job, p) in enumerate(items)
+        ]
+
     for job in jobs:
         for passage in job.passages:
             items.append((job, passage))
             if len(items) == _BATCH_PASSAGES:
                 pending.append(items)
-                yield [(p.title, p.text) for _, p in items]
+                yield batch()
+                row += len(items)
                 items = []
     if items:
         pending.append(items)
-        yield [(p.title, p.text) for _, p in items]
+        yield batch()
 
 
 def _sha1(data: bytes) -> str:

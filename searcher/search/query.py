@@ -100,7 +100,12 @@ def parse_query(text: str, is_known: Callable[[str], bool]) -> ParsedQuery:
 
 def _clean(text: str) -> str:
     # Control characters cannot be typed into text we index; they would only make a query miss.
-    return "".join(" " if ord(c) < 32 or 0x7F <= ord(c) < 0xA0 else c for c in text).strip()
+    text = "".join(" " if ord(c) < 32 or 0x7F <= ord(c) < 0xA0 else c for c in text).strip()
+    # A lone surrogate (an undecodable byte of argv) is U+FFFD, as in text decoded with errors.
+    return _SURROGATES.sub("\ufffd", text)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def _units(

@@ -1,0 +1,132 @@
+"""Export an index as OpenSearch/Elasticsearch bulk actions, with our analysis pre-applied.
+
+For a collection that outgrows one machine: every live passage becomes two NDJSON lines, a bulk
+action and a source document whose token fields are already cut the way searcher cuts them, so a
+`whitespace` analyzer over there sees exactly our tokens (mapping and queries: see
+tests/benchmarks/results-speed.md, "Scaling out to OpenSearch").
+
+Source fields:
+    id, path, title, paragraph, line   as in `searcher query --json`
+    text                                the passage as written
+    text_folded                         folded (NFKC, lower case, traditional → simplified)
+    folded_to_source                    only when folding changed the length: offset in `text` of
+                                        each folded code point, plus len(text) at the end
+    title_folded                        the folded title, for title:word (a substring of it)
+    words, title_words                  jieba words of the folded passage / title, in order
+    unigrams                            every non-space folded character, in order
+    bigrams                             every pair of non-space neighbours, in order; "|" stands
+                                        where whitespace breaks the text, so a phrase of bigrams
+                                        never matches across it
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from searcher.analysis.analyzers import ANALYSIS_VERSION
+from searcher.analysis.normalize import fold
+from searcher.analysis.tokenizers import cut_words, read_userdict, use_userdict
+from searcher.errors import IndexVersionError
+from searcher.indexing import schema
+from searcher.indexing.store import IndexStore
+
+DEFAULT_INDEX_NAME = "searcher"
+GAP = "|"  # stands between bigram runs that whitespace separates; never a bigram itself
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def export_opensearch_bulk(
+    index_dir: Path, out: TextIO, index_name: str = DEFAULT_INDEX_NAME
+) -> int:
+    """Write every live passage of the index as a bulk `index` action; returns how many."""
+    reader, generation = IndexStore.open(index_dir).open_for_reading()
+    try:
+        meta = generation.meta
+        if (
+            meta.get("format") != schema.FORMAT_VERSION
+            or meta.get("analysis", {}).get("version") != ANALYSIS_VERSION
+        ):
+            raise IndexVersionError(
+                f"the index in {index_dir} was built by another version of searcher;"
+                f" run: searcher index --rebuild --index {index_dir}"
+            )
+        if meta.get("userdict"):
+            use_userdict(read_userdict(meta["userdict"]))
+        live = generation.array("row_live")
+        count = 0
+        titles: dict[str, tuple[str, str]] = {}
+        for row in range(len(live)):
+            if not live[row]:
+                continue
+            fields = reader.stored_fields(row)
+            action, source = bulk_lines(fields, index_name, titles)
+            out.write(action + "\n" + source + "\n")
+            count += 1
+        return count
+    finally:
+        reader.close()
+
+
+def bulk_lines(
+    fields: dict, index_name: str, titles: dict[str, tuple[str, str]] | None = None
+) -> tuple[str, str]:
+    """The action and source lines of one passage (its Whoosh stored fields)."""
+    text = fields[schema.TEXT]
+    title = fields[schema.TITLE]
+    path = fields[schema.PATH]
+    doc_id = fields[schema.DOC_ID]
+    paragraph = fields[schema.PARAGRAPH]
+    folded = fold(text)
+    if titles is None:
+        titles = {}
+    if title not in titles:
+        titles.clear()  # passages come grouped by title: one entry is enough
+        title_folded = fold(title).text
+        words = " ".join(word for word, _, _ in cut_words(title_folded))
+        titles[title] = (title_folded, words)
+    source: dict[str, object] = {
+        "id": doc_id,
+        "path": path,
+        "title": title,
+        "paragraph": paragraph,
+        "line": fields[schema.LINE],
+        "text": text,
+        "text_folded": folded.text,
+    }
+    if folded.to_source is not None:
+        source["folded_to_source"] = list(folded.to_source)
+    source["words"] = " ".join(word for word, _, _ in cut_words(folded.text))
+    source["title_folded"], source["title_words"] = titles[title]
+    source["unigrams"] = " ".join(char for char in folded.text if not char.isspace())
+    source["bigrams"] = " ".join(_bigrams(folded.text))
+    if fields.get(schema.META):
+        source["meta"] = fields[schema.META]
+    passage_id = f"{doc_id}/{paragraph}" if doc_id == path else f"{path}#{doc_id}/{paragraph}"
+    action = {"index": {"_index": index_name, "_id": passage_id}}
+    return _json(action), _json(source)
+
+
+def _bigrams(folded: str) -> Iterator[str]:
+    """Neighbouring pairs of non-space characters; GAP where whitespace breaks a run."""
+    gap = False
+    for first, second in zip(folded, folded[1:], strict=False):
+        if first.isspace() or second.isspace():
+            gap = True
+            continue
+        if gap:
+            yield GAP
+            gap = False
+        yield first + second
+
+
+def _json(value: object) -> str:
+    line = json.dumps(value, ensure_ascii=False)
+    if _SURROGATE.search(line):
+        # A file name with undecodable bytes (lone surrogates): \udcXX escapes keep the line
+        # valid UTF-8 and the name exact.
+        return json.dumps(value)
+    return line

@@ -1,0 +1,408 @@
+"""SearchApp: the TUI. Composes the widgets, and is the only caller of Searcher, from workers.
+
+    searcher tui → cli/main.py opens a Searcher → make_app(searcher).run()
+
+Typing is debounced, then searched in a thread worker; a newer keystroke cancels the older search,
+and results that arrive for a superseded query are dropped. One lock serialises calls into the
+Searcher, whose readers are not meant to be shared between threads.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, ComposeResult, SuspendNotSupported
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from searcher.errors import SearcherError
+from searcher.search import Hit, IndexStats, Searcher, SearchResult
+from searcher.tui import notices
+from searcher.tui.document_screen import DocumentScreen
+from searcher.tui.editor import editor_command, run_editor
+from searcher.tui.help_screen import HelpScreen
+from searcher.tui.history import QueryHistory, default_history_path
+from searcher.tui.hit_content import line_of
+from searcher.tui.passage_view import PassageView
+from searcher.tui.result_list import ResultList
+from searcher.tui.search_box import SearchBox
+from searcher.tui.status_line import StatusLine
+
+DEBOUNCE_SECONDS = 0.15  # a pause this long ends a burst of typing (IME commits come in bursts)
+RESULT_LIMIT = 200
+NARROW_CELLS = 70  # below this width the preview pane is hidden
+WARM_UP_QUERY = "预热"  # needs the segmenter and OpenCC, so loading them happens before typing
+_DOCUMENT_CACHE = 16  # documents kept for the preview and the document screen
+_TYPING_ACTIONS = {"leave", "focus_search", "open_editor", "copy_passage", "help"}
+
+
+@dataclass
+class SearchTiming:
+    """When the last shown search happened (time.perf_counter seconds), for the benchmark."""
+
+    query: str
+    typed_at: float  # the keystroke that produced the query reached the app
+    painted_at: float  # the results list was on screen
+    took_ms: float  # inside Searcher.search
+
+
+class SearchApp(App[None]):
+    """Search as you type over an open Searcher (which the caller closes)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "searcher"
+    BINDINGS = [
+        Binding("ctrl+c", "quit", "Quit", priority=True),
+        Binding("q", "leave", "Quit", show=False),  # shown as ^c, which works while typing too
+        Binding("slash", "focus_search", "Search", key_display="/"),
+        Binding("o", "open_editor", "Edit"),
+        Binding("y", "copy_passage", "Copy"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("f1", "show_help", "Help", show=False),
+        Binding("escape", "escape", "Back", show=False),
+    ]
+
+    def __init__(
+        self,
+        searcher: Searcher,
+        *,
+        initial_query: str = "",
+        history: QueryHistory,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.searcher = searcher
+        self.initial_query = initial_query
+        self.history = history
+        self.environ = os.environ if environ is None else environ
+        self.stats: IndexStats | None = None
+        self.result: SearchResult | None = None  # the search whose hits are shown
+        self.timing: SearchTiming | None = None
+        self._lock = threading.Lock()
+        self._generation = 0  # bumped by every edit of the query; older results are stale
+        self._typed_at = 0.0
+        self._shown_generation = 0  # the generation whose results (or error) are on screen
+        self._debounce: Timer | None = None
+        self._documents: OrderedDict[tuple[str, str, str], list[Hit]] = OrderedDict()
+        self._history_warned = False
+        self._focus_results = False  # Enter was pressed before the results came
+        if self.environ.get("COLORFGBG", "").rsplit(";", 1)[-1] in {"7", "15"}:
+            self.theme = "textual-light"  # the terminal says its background is light
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield SearchBox(self.history, id="search")
+        with Horizontal(id="body"):
+            with Vertical(id="results-pane"):
+                yield Static(id="message", markup=False)
+                yield ResultList(id="results")
+            yield PassageView(id="preview")
+        yield StatusLine(str(self.searcher.directory), id="status")
+        yield Footer(show_command_palette=False)  # Ctrl+P is in the F1 help; room for keys
+
+    @property
+    def search_box(self) -> SearchBox:
+        return self.query_one(SearchBox)
+
+    @property
+    def results(self) -> ResultList:
+        return self.query_one(ResultList)
+
+    @property
+    def preview(self) -> PassageView:
+        return self.query_one(PassageView)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def on_mount(self) -> None:
+        self.status.show_loading()
+        self._message(notices.LOADING)
+        self.search_box.focus()
+        self._warm_up()
+        if self.initial_query.strip():
+            self.search_box.value = self.initial_query
+            self.search_box.cursor_position = len(self.initial_query)
+
+    @on(Resize)
+    def _resized(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_CELLS, "-narrow")
+
+    def _message(self, text: str | Content | None) -> None:
+        """Show `text` above the (then empty) result list, or hide it when None.
+
+        The list itself stays displayed, so its rows are always laid out for its real width."""
+        message = self.query_one("#message", Static)
+        message.display = text is not None
+        if text is not None:
+            message.update(text)
+            self.preview.show(None)
+
+    # -- searching ----------------------------------------------------------------------------
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        with self._lock:
+            stats = self.searcher.stats()
+            if stats.passages:
+                self.searcher.search(WARM_UP_QUERY, limit=1)
+        self.call_from_thread(self._index_ready, stats)
+
+    def _index_ready(self, stats: IndexStats) -> None:
+        self.stats = stats
+        if not self.search_box.value.strip():
+            self.status.ready(stats)
+            self._message(notices.idle(self.stats, str(self.searcher.directory)))
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self._generation += 1
+        self._typed_at = time.perf_counter()
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        text = event.value
+        if not text.strip():
+            self.workers.cancel_group(self, "search")
+            self.result = None
+            self.results.show([])
+            if self.stats is not None:
+                self.status.ready(self.stats)
+            self._message(notices.idle(self.stats, str(self.searcher.directory)))
+            return
+        generation, typed_at = self._generation, self._typed_at
+        self._debounce = self.set_timer(
+            DEBOUNCE_SECONDS, lambda: self._search(text, generation, typed_at)
+        )
+
+    @on(Input.Submitted, "#search")
+    def _query_submitted(self, event: Input.Submitted) -> None:
+        self.search_box.stop_browsing()
+        self._remember(event.value)
+        if self._shown_generation == self._generation:
+            if self.results.hits:
+                self.results.focus()
+            return
+        self._focus_results = True  # the results are on their way: go to them when they come
+        if self._debounce is not None:  # Enter before the pause: search now
+            self._debounce.stop()
+            self._debounce = None
+            self._search(event.value, self._generation, self._typed_at)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, text: str, generation: int, typed_at: float) -> None:
+        worker = get_current_worker()
+        with self._lock:
+            if worker.is_cancelled or generation != self._generation:
+                return
+            try:
+                result: SearchResult | SearcherError = self.searcher.search(
+                    text, limit=RESULT_LIMIT
+                )
+            except SearcherError as err:
+                result = err
+        if not worker.is_cancelled:
+            self.call_from_thread(self._show, result, generation, typed_at)
+
+    def _show(self, result: SearchResult | SearcherError, generation: int, typed_at: float) -> None:
+        if generation != self._generation:
+            return  # the query changed while this search ran
+        self._debounce = None
+        self._shown_generation = generation
+        self._focus_results, focus_results = False, self._focus_results
+        pass  # XX
+        if isinstance(result, SearcherError):
+            self.result = None
+            self.results.show([])
+            self.status.error(str(result))
+            self._message(notices.query_error(str(result)))
+            return
+        self.result = result
+        self.status.result(result)
+        if result.hits:
+            self._message(None)
+            self.results.show(result.hits)
+            if focus_results:
+                self.results.focus()
+        else:
+            self.results.show([])
+            self._message(notices.no_results(result.query))
+        self.call_after_refresh(self._painted, result, typed_at)
+
+    def _painted(self, result: SearchResult, typed_at: float) -> None:
+        self.timing = SearchTiming(result.query, typed_at, time.perf_counter(), result.took_ms)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed: say why, and keep the app running."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, SearcherError):  # e.g. a damaged index: the user can act on it
+            message = str(error)
+        else:  # a bug
+            message = f"internal error: {type(error).__name__}: {error}"
+        if event.worker.group == "warm-up":
+            self.status.error(message)
+            self._message(Content.styled(message, "$text-error"))
+        self.notify(message, severity="error", timeout=10)
+
+    # -- preview and documents ----------------------------------------------------------------
+
+    @on(ResultList.Highlighted)
+    def _highlighted(self, event: ResultList.Highlighted) -> None:
+        # The list is painted first and the preview a frame later: results show sooner.
+        self.call_after_refresh(self._preview_hit, event.hit)
+
+    def _preview_hit(self, hit: Hit) -> None:
+        if hit != self.results.highlighted_hit:
+            return  # the cursor moved on
+        self.preview.show(hit)
+        self._load_document(hit, self._query(), open_it=False)
+
+    @on(ResultList.Opened)
+    def _opened(self, event: ResultList.Opened) -> None:
+        self._remember(self._query())
+        self._load_document(event.hit, self._query(), open_it=True)
+
+    def _query(self) -> str:
+        return self.result.query if self.result else ""
+
+    @work(thread=True, exclusive=True, group="document", exit_on_error=False)
+    def _load_document(self, hit: Hit, query: str, open_it: bool) -> None:
+        key = (hit.path, hit.id, query)
+        with self._lock:
+            if get_current_worker().is_cancelled:  # the cursor moved on, or the app is closing
+                return
+            document = self._documents.get(key)
+            if document is None:
+                document = self.searcher.document(hit, query)
+                self._documents[key] = document
+                if len(self._documents) > _DOCUMENT_CACHE:
+                    self._documents.popitem(last=False)
+        self.call_from_thread(self._document_loaded, hit, document, open_it)
+
+    def _document_loaded(self, hit: Hit, document: list[Hit], open_it: bool) -> None:
+        self.preview.show_context(hit, document)
+        if open_it and not isinstance(self.screen, DocumentScreen):
+            self.push_screen(DocumentScreen(document, hit))
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in _TYPING_ACTIONS and isinstance(self.focused, SearchBox):
+            return False  # typing: these keys are letters for the box (Ctrl+C still quits)
+        if action in {"open_editor", "copy_passage"} and self._target() is None:
+            return None
+        return True
+
+    @on(SearchBox.ToResults)
+    def action_focus_results(self) -> None:
+        if self.results.hits:
+            self.search_box.stop_browsing()
+            self.results.focus()
+
+    @on(ResultList.LeftTop)
+    def action_focus_search(self) -> None:
+        while len(self.screen_stack) > 1:  # / in a document or the help: back to the box
+            self.pop_screen()
+        self.search_box.focus()
+        self.search_box.cursor_position = len(self.search_box.value)
+
+    def action_escape(self) -> None:
+        if not isinstance(self.focused, SearchBox):
+            self.action_focus_search()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_show_help(self) -> None:  # F1: works while typing, where ? is a character
+        self.action_help()
+
+    async def action_quit(self) -> None:
+        if self.result is not None and self.result.hits:
+            self._remember(self.result.query)
+        self.exit()
+
+    async def action_leave(self) -> None:  # q, which is a letter while typing
+        await self.action_quit()
+
+    def _target(self) -> tuple[Hit, int] | None:
+        """The passage that o and y act on, and the offset of its match of interest."""
+        if isinstance(self.screen, DocumentScreen):
+            view = self.screen.view
+            return view.current_hit, view.current_offset
+        hit = self.results.highlighted_hit
+        if hit is None:
+            return None
+        return hit, hit.spans[0].start_char if hit.spans else 0
+
+    def action_copy_passage(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        hit = target[0]
+        self._remember(self._query())
+        self.copy_to_clipboard(hit.text)
+        self.notify(f"Copied the passage ({len(hit.text):,} characters).", timeout=2)
+
+    def action_open_editor(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        hit, offset = target
+        if not Path(hit.path).is_file():
+            self.notify(f"{hit.path} is no longer there; reindex to update.", severity="error")
+            return
+        try:
+            argv = editor_command(hit.path, line_of(hit, offset), self.environ)
+        except SearcherError as err:
+            self.notify(str(err), severity="error")
+            return
+        self._remember(self._query())
+        try:
+            with self.suspend():
+                outcome = run_editor(argv, interactive=True)
+        except SuspendNotSupported:  # headless (tests) or a web terminal: run it detached
+            outcome = run_editor(argv, interactive=False)
+        if outcome:
+            self.notify(outcome, severity="error")
+
+    def release_searcher(self) -> None:
+        """Wait until no worker is inside the Searcher, so the caller may close it. (Workers
+        still waiting find themselves cancelled by the app's exit and never enter it.)"""
+        with self._lock:
+            pass
+
+    def _remember(self, query: str) -> None:
+        try:
+            self.history.add(query)
+        except OSError as err:
+            if not self._history_warned:  # say it once, not on every query
+                self._history_warned = True
+                self.notify(f"cannot save the query history: {err}", severity="warning")
+
+
+def make_app(
+    searcher: Searcher,
+    initial_query: str = "",
+    history_path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> SearchApp:
+    """The one way to build the app: the `tui` command and the tests both call this."""
+    history = QueryHistory(history_path or default_history_path())
+    return SearchApp(searcher, initial_query=initial_query, history=history, environ=environ)

@@ -1,0 +1,105 @@
+"""A Hit as Textual Content: text with the engine's spans highlighted, snippets and locations.
+
+The widgets (result_list, passage_view, document_view) build what they show from these. Styles
+name theme variables, so matches follow the dark or light theme.
+"""
+
+from __future__ import annotations
+
+import os
+
+from rich.cells import cell_len
+from textual.content import Content
+
+from searcher.search import Hit, Span, best_window
+
+MATCH_STYLE = "bold $text-warning on $warning-muted"
+CURRENT_MATCH_STYLE = "bold $background on $text-warning"  # the match n/N stopped at
+# Neighbouring paragraphs around a passage. Not $text-muted: that is an "auto" colour, which a
+# Content span draws at full strength.
+CONTEXT_STYLE = "$foreground-muted"
+LOCATION_STYLE = "$text-secondary"
+_WINDOW_SPANS = 32
+
+# Control characters other than newline would be dropped by Content and shift every offset after
+# them; a space keeps offsets equal to the engine's code points.
+_CONTROLS = {code: " " for code in [*range(0, 10), *range(11, 32), *range(0x7F, 0xA0)]}
+
+
+def display_text(text: str) -> str:
+    """`text` with control characters (but not newlines) as spaces: same length, same offsets."""
+    return text.translate(_CONTROLS)
+
+
+def highlighted(
+    text: str,
+    spans: tuple[Span, ...],
+    start: int = 0,
+    end: int | None = None,
+    style: str = MATCH_STYLE,
+) -> Content:
+    """text[start:end] with every span that falls inside it styled."""
+    end = len(text) if end is None else end
+    content = Content(display_text(text[start:end]))
+    for span in spans:
+        if span.end_char > start and span.start_char < end:
+            content = content.stylize(
+                style, max(span.start_char, start) - start, min(span.end_char, end) - start
+            )
+    return content
+
+
+def snippet(hit: Hit, cells: int) -> Content:
+    """One line of at most `cells` cells from the hit's passage, around its densest matches."""
+    flat = hit.text.replace("\n", " ")
+    if len(flat) <= cells and cell_len(flat) <= cells:
+        return highlighted(flat, hit.spans)
+    # best_window counts characters; CJK characters take two cells, so ask for half the cells:
+    # the matches then sit near the left of the line whatever the script. It compares every
+    # span with every other, so a passage with hundreds of matches (的) is judged on its first
+    # _WINDOW_SPANS.
+    start, _ = best_window(len(flat), hit.spans[:_WINDOW_SPANS], max(cells // 2, 8))
+    if start < cells // 8:
+        start = 0  # a few characters in: show the passage's own start instead of "…"
+    body = highlighted(flat, hit.spans, start, start + cells)
+    if start > 0:
+        body = Content("…") + body
+    return body.truncate(cells, ellipsis=True)
+
+
+def display_path(path: str) -> str:
+    """A path relative to the working directory when below it, else with ~ for the home folder."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        relative = path
+    if not relative.startswith(".."):
+        return relative
+    home = os.path.expanduser("~")
+    if home not in ("", "/") and path.startswith(home + os.sep):
+        return "~" + path[len(home) :]
+    return path
+
+
+def is_record(hit: Hit) -> bool:
+    """Whether the hit is a JSONL record (its id names it) rather than a passage of a file."""
+    return hit.id != hit.path
+
+
+def short_location(hit: Hit) -> str:
+    """File name and line (or #id of a JSONL record), for a result row."""
+    name = os.path.basename(hit.path)
+    return f"{name}#{hit.id}" if is_record(hit) else f"{name}:{hit.line}"
+
+
+def location(hit: Hit) -> str:
+    """Path and line (or #id of a JSONL record), as a user would type it."""
+    shown = display_path(hit.path)
+    return f"{shown}#{hit.id}" if is_record(hit) else f"{shown}:{hit.line}"
+
+
+def line_of(hit: Hit, offset: int) -> int:
+    """The file line holding character `offset` of the passage (a record's text is one line)."""
+    if is_record(hit):
+        return hit.line
+    return hit.line + hit.text.count("\n", 0, max(offset, 0))

@@ -1,0 +1,375 @@
+"""Search quality on the public sets in ../shared/corpus: ours beside the naive recipe.
+
+Plain script (pytest does not collect it); writes tests/benchmarks/results-quality.md.
+    /tmp/probe/bin/python tests/benchmarks/eval_quality.py --index-root /tmp/quality-indexes
+Relevance sets (cmrc2018-dev, drcd): full questions, script-converted questions and corpora, and
+keyword variants. Literal recall: random 1-6 character strings of a zh-laws subset, checked
+against a plain scan. Baseline: Whoosh + jieba.analyse.ChineseAnalyzer, BM25F, OR-grouped query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import opencc
+
+from searcher.analysis.normalize import fold_text
+from searcher.analysis.tokenizers import cut_words
+from searcher.errors import IndexVersionError
+from searcher.indexing.writer import build_index
+from searcher.search import Searcher
+from searcher.search.evaluation import (
+    JudgedQuery,
+    evaluate,
+    metric_names,
+    rank_metrics,
+    read_qrels,
+)
+
+K = 10
+METRICS = metric_names(K)
+# From the corpus READMEs: jieba + rank_bm25 BM25Okapi on text (title + text in brackets), and the
+# MRR@10 of the issue's quick prototype.
+REFERENCE = {
+    "cmrc2018-dev": (
+        [0.971, 0.956, 0.990, 0.992, 0.998],
+        [0.978, 0.966, 0.994, 0.994, 0.998],
+        0.986,
+    ),
+    "drcd": ([0.907, 0.862, 0.963, 0.976, 0.992], [0.908, 0.864, 0.964, 0.978, 0.992], 0.939),
+}
+_WORD = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class QuerySet:
+    name: str  # row label
+    corpus: str  # key of the index the set is searched on
+    judged: list[JudgedQuery]
+    reference: str | None = None  # REFERENCE key when the README numbers apply
+
+
+# -------------------------------------------------------------------------------- indexes
+
+
+def ensure_ours(source: Path, directory: Path) -> Path:
+    """Index `source` into `directory`, reusing an up-to-date index."""
+    try:
+        build_index([source], directory)
+    except IndexVersionError:
+        build_index([source], directory, rebuild=True)
+    return directory
+
+
+def ensure_naive(source: Path, directory: Path):  # noqa: ANN201 - a Whoosh index
+    """The naive recipe: one Whoosh TEXT field analysed by jieba.analyse.ChineseAnalyzer."""
+    from jieba.analyse import ChineseAnalyzer
+    from whoosh import fields, index
+
+    if index.exists_in(str(directory)):
+        return index.open_dir(str(directory))
+    directory.mkdir(parents=True, exist_ok=True)
+    schema = fields.Schema(id=fields.ID(stored=True), text=fields.TEXT(analyzer=ChineseAnalyzer()))
+    ix = index.create_in(str(directory), schema)
+    with ix.writer(limitmb=256) as writer:
+        for record in read_jsonl(source):
+            writer.add_document(id=record["id"], text=record["text"])
+    return ix
+
+
+def naive_search(ix, query: str, limit: int | None) -> list[str]:  # noqa: ANN001 - Whoosh index
+    """Document ids, best first, for the query parsed by Whoosh's QueryParser with OrGroup."""
+    from whoosh.qparser import OrGroup, QueryParser
+
+    parser = QueryParser("text", ix.schema, group=OrGroup)
+    with ix.searcher() as searcher:
+        results = searcher.search(parser.parse(query), limit=limit)
+        return list(dict.fromkeys(hit["id"] for hit in results))
+
+
+def evaluate_naive(ix, judged: list[JudgedQuery]) -> dict[str, float]:  # noqa: ANN001
+    depth = 100
+    totals = Counter()
+    for item in judged:
+        ranked = naive_search(ix, item.query, depth)
+        totals.update(rank_metrics(ranked, item.relevant, K))
+    return {name: totals[name] / len(judged) for name in METRICS}
+
+
+# -------------------------------------------------------------------------------- query sets
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def converted(judged: list[JudgedQuery], config: str) -> list[JudgedQuery]:
+    converter = opencc.OpenCC(config)
+    return [JudgedQuery(q.qid, converter.convert(q.query), q.relevant) for q in judged]
+
+
+# Words nobody types as a keyword: they ask (什么, 哪), or glue a sentence together (的, 是).
+_NOT_KEYWORDS = frozenset(
+    "什么 什么样 为什么 哪 哪个 哪一 哪些 哪里 哪儿 哪年 哪一年 哪位 哪种 谁 何 为何 如何 何时"
+    " 何地 多少 多久 几 怎么 怎样 是否 吗 呢 的 了 是 在 和 与 及 或 被 把 有 由".split()
+)
+
+
+def keyword_variant(judged: list[JudgedQuery], corpus: list[dict], count: int) -> list[JudgedQuery]:
+    """The `count` rarest words of each question (jieba on the simplified form, document frequency
+    in the corpus, question and glue words left out), as written, in question order, joined by
+    spaces: how people type keywords."""
+    import jieba
+
+    df: Counter[str] = Counter()
+    for record in corpus:
+        df.update(set(jieba.lcut(fold_text(record["text"]))))
+    variant = []
+    for item in judged:
+        folded = fold_text(item.query)
+        same_length = len(folded) == len(item.query)
+        words = {}  # folded word → the word as written
+        for word, start, end in jieba.tokenize(folded):
+            if _WORD.search(word) and word not in _NOT_KEYWORDS and df[word] > 0:
+                words.setdefault(word, item.query[start:end] if same_length else word)
+        rarest = set(sorted(words, key=lambda w: (df[w], -len(w)))[:count])
+        text = " ".join(written for word, written in words.items() if word in rarest)
+        variant.append(JudgedQuery(item.qid, text or item.query, item.relevant))
+    return variant
+
+
+def query_sets(root: Path, limit: int | None) -> tuple[list[QuerySet], dict[str, Path]]:
+    """The sets to run, and the corpus file behind each index key."""
+    cmrc_dir, drcd_dir = root / "cmrc2018-dev", root / "drcd"
+    cmrc = read_qrels(cmrc_dir / "queries.jsonl")[:limit]
+    drcd = read_qrels(drcd_dir / "queries.jsonl")[:limit]
+    cmrc_corpus = read_jsonl(cmrc_dir / "corpus.jsonl")
+    drcd_corpus = read_jsonl(drcd_dir / "corpus.jsonl")
+    sets = [
+        QuerySet("cmrc2018-dev: questions", "cmrc", cmrc, "cmrc2018-dev"),
+        QuerySet("cmrc2018-dev: questions → traditional (s2t)", "cmrc", converted(cmrc, "s2t")),
+        QuerySet("cmrc2018-dev: questions vs corpus → traditional (s2t)", "cmrc-trad", cmrc),
+        QuerySet("cmrc2018-dev: 3 rarest words", "cmrc", keyword_variant(cmrc, cmrc_corpus, 3)),
+        QuerySet("cmrc2018-dev: 2 rarest words", "cmrc", keyword_variant(cmrc, cmrc_corpus, 2)),
+        QuerySet("drcd: questions", "drcd", drcd, "drcd"),
+        QuerySet("drcd: questions → simplified (t2s)", "drcd", converted(drcd, "t2s")),
+        QuerySet("drcd: 3 rarest words", "drcd", keyword_variant(drcd, drcd_corpus, 3)),
+        QuerySet("drcd: 2 rarest words", "drcd", keyword_variant(drcd, drcd_corpus, 2)),
+    ]
+    return sets, {"cmrc": cmrc_dir / "corpus.jsonl", "drcd": drcd_dir / "corpus.jsonl"}
+
+
+def traditional_corpus(source: Path, target: Path) -> Path:
+    """The corpus converted to traditional characters (OpenCC s2t), ids kept."""
+    if not target.exists():
+        converter = opencc.OpenCC("s2t")
+        with open(target, "w", encoding="utf-8") as out:
+            for record in read_jsonl(source):
+                record = dict(record, title=converter.convert(record.get("title") or ""))
+                record["text"] = converter.convert(record["text"])
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return target
+
+
+# -------------------------------------------------------------------------------- literal recall
+
+
+def laws_subset(source: Path, megabytes: float) -> list[dict]:
+    records, size = [], 0
+    with open(source, encoding="utf-8") as handle:
+        for line in handle:
+            size += len(line.encode())
+            if size > megabytes * 1e6:
+                break
+            records.append(json.loads(line))
+    return records
+
+
+def sample_strings(records: list[dict], count: int, seed: int) -> list[str]:
+    """`count` random 1-6 character strings of the texts, one in six starting at a digit or
+    Latin letter; never holding whitespace or query syntax (quotes, a leading -, field:)."""
+    rng = random.Random(seed)
+    found: list[str] = []
+    while len(found) < count:
+        text = rng.choice(records)["text"]
+        if len(found) % 6 == 5:
+            starts = [i for i, c in enumerate(text) if c.isascii() and c.isalnum()]
+            if not starts:
+                continue
+            start = rng.choice(starts)
+        else:
+            start = rng.randrange(len(text))
+        piece = text[start : start + rng.randint(1, 6)]
+        if any(c.isspace() or c in '"“”:' for c in piece) or piece.startswith("-"):
+            continue
+        if piece not in found and piece != "OR":
+            found.append(piece)
+    return found
+
+
+def kind(piece: str, words: set[str], inside: bool) -> str:
+    if any(c.isascii() and c.isalnum() for c in piece):
+        return "digits/ASCII/mixed"
+    if len(piece) == 1:
+        return "one character"
+    if piece in words:
+        return "whole word"
+    return "part of a word" if inside else "across word boundaries"
+
+
+def literal_recall(records: list[dict], index_dir: Path, naive_ix, count: int, seed: int) -> dict:  # noqa: ANN001
+    folded = [(r["id"], fold_text(r["text"])) for r in records]
+    titles = {r["id"]: fold_text(r.get("title") or "") for r in records}
+    tokens = {rid: [w for w, _, _ in cut_words(text)] for rid, text in folded}
+    title_words = {t: {w for w, _, _ in cut_words(t)} for t in set(titles.values())}
+    every_word = {w for words in tokens.values() for w in words}
+    rows: dict[str, list] = {}
+    with Searcher.open(index_dir) as searcher:
+        for piece in sample_strings(records, count, seed):
+            needle = fold_text(piece)
+            truth = {rid for rid, text in folded if needle in text}
+            if not truth:  # folding changed the string's neighbourhood (rare): no ground truth
+                continue
+            result = searcher.search(piece, limit=10**7)
+            ours = [hit.id for hit in result.hits]
+            naive = set(naive_search(naive_ix, piece, None))
+            inside = any(needle in w and needle != w for w in every_word)
+            whole = {
+                rid for rid in truth if needle in tokens[rid] or needle in title_words[titles[rid]]
+            }
+            rows.setdefault(kind(needle, every_word, inside), []).append(
+                (len(truth & set(ours)) / len(truth), len(truth & naive) / len(truth))
+                + (_word_first(ours, whole, truth - whole),)
+            )
+    return rows
+
+
+def _word_first(ranked: list[str], whole: set[str], partial: set[str]) -> float | None:
+    """Share of (whole-word, substring-only) passage pairs ranked word first; None: no pairs."""
+    if not whole or not partial:
+        return None
+    position = {rid: at for at, rid in reversed(list(enumerate(ranked)))}
+    word_ranks = sorted(position.get(rid, math.inf) for rid in whole)
+    good = 0
+    for rid in partial:
+        at = position.get(rid, math.inf)
+        good += sum(1 for r in word_ranks if r < at)
+    return good / (len(whole) * len(partial))
+
+
+# -------------------------------------------------------------------------------- report
+
+
+def fmt(values: list[float]) -> str:
+    return " | ".join(f"{v:.3f}" for v in values)
+
+
+def relevance_table(results: list[tuple[QuerySet, dict, dict | None]]) -> list[str]:
+    head = "| set | queries | system | " + " | ".join(METRICS) + " |"
+    lines = [head, "|" + "---|" * (len(METRICS) + 3)]
+    for qset, ours, naive in results:
+        n = len(qset.judged)
+        lines.append(f"| {qset.name} | {n} | **searcher** | {fmt([ours[m] for m in METRICS])} |")
+        if naive is not None:
+            lines.append(f"| | | naive | {fmt([naive[m] for m in METRICS])} |")
+        if qset.reference:
+            text, both, prototype = REFERENCE[qset.reference]
+            lines.append(f"| | | jieba+BM25 (text) | {fmt(text)} | |")
+            lines.append(f"| | | jieba+BM25 (title+text) | {fmt(both)} | |")
+            lines.append(f"| | | prototype | {prototype:.3f} | | | | | |")
+    return lines
+
+
+def literal_table(rows: dict[str, list]) -> list[str]:
+    lines = [
+        "| kind | strings | searcher recall (mean / min) | naive recall (mean / min)"
+        " | word-first pairs (strings) |",
+        "|---|---|---|---|---|",
+    ]
+    everything = [row for kind_rows in rows.values() for row in kind_rows]
+    for name, kind_rows in sorted(rows.items()) + [("all", everything)]:
+        ours = [r[0] for r in kind_rows]
+        naive = [r[1] for r in kind_rows]
+        pairs = [r[2] for r in kind_rows if r[2] is not None]
+        word_first = f"{sum(pairs) / len(pairs):.3f} ({len(pairs)})" if pairs else "–"
+        lines.append(
+            f"| {name} | {len(kind_rows)} | {sum(ours) / len(ours):.3f} / {min(ours):.3f}"
+            f" | {sum(naive) / len(naive):.3f} / {min(naive):.3f} | {word_first} |"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus-root", type=Path, default=Path("/work/shared/corpus"))
+    parser.add_argument("--index-root", type=Path, required=True, help="Index cache directory.")
+    parser.add_argument("--queries", type=int, default=None, help="First N queries of each set.")
+    parser.add_argument("--laws-mb", type=float, default=10.0, help="zh-laws subset size.")
+    parser.add_argument("--strings", type=int, default=300, help="Literal strings to sample.")
+    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--no-naive", action="store_true", help="Skip the Whoosh baseline.")
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("results-quality.md"))
+    args = parser.parse_args()
+    started = time.perf_counter()
+    root, cache = args.corpus_root, args.index_root
+    cache.mkdir(parents=True, exist_ok=True)
+    sets, sources = query_sets(root, args.queries)
+    sources["cmrc-trad"] = traditional_corpus(sources["cmrc"], cache / "cmrc2018-dev-s2t.jsonl")
+    ours_dirs = {key: ensure_ours(src, cache / f"ours-{key}") for key, src in sources.items()}
+    naive_ix = {}
+    if not args.no_naive:
+        naive_ix = {key: ensure_naive(src, cache / f"naive-{key}") for key, src in sources.items()}
+    results = []
+    for qset in sets:
+        with Searcher.open(ours_dirs[qset.corpus]) as searcher:
+            ours = evaluate(searcher, qset.judged, K).metrics
+        naive = evaluate_naive(naive_ix[qset.corpus], qset.judged) if naive_ix else None
+        results.append((qset, ours, naive))
+        print(f"{qset.name}: MRR@{K} {ours[f'MRR@{K}']:.4f}", file=sys.stderr, flush=True)
+    laws = laws_subset(root / "zh-laws" / "corpus.jsonl", args.laws_mb)
+    laws_file = cache / f"zh-laws-{args.laws_mb:g}mb.jsonl"
+    if not laws_file.exists():
+        laws_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in laws))
+    laws_naive = ensure_naive(laws_file, cache / f"naive-laws-{args.laws_mb:g}mb")
+    literal = literal_recall(
+        laws, ensure_ours(laws_file, cache / f"ours-laws-{args.laws_mb:g}mb"), laws_naive,
+        args.strings, args.seed,
+    )  # fmt: skip
+    command = "python tests/benchmarks/eval_quality.py " + " ".join(sys.argv[1:])
+    report = [
+        "# Search quality: searcher beside the naive recipe",
+        "",
+        f"Produced by `{command}` in {time.perf_counter() - started:.0f} s.",
+        "Each question is searched as typed, default options; passages are collapsed into",
+        "documents by id (best passage first). naive = Whoosh + jieba.analyse.ChineseAnalyzer,",
+        "default BM25F, question parsed by QueryParser(group=OrGroup). jieba+BM25 and prototype",
+        "rows are the reference numbers of the corpus READMEs and of issue #4.",
+        "",
+        *relevance_table(results),
+        "",
+        f"## Literal recall: {args.strings} strings of 1-6 characters, zh-laws first"
+        f" {args.laws_mb:g} MB ({len(laws)} paragraphs), seed {args.seed}",
+        "",
+        "Recall of the passages whose folded text holds the string (plain scan), in the result",
+        "set of search(limit=10**7). Word-first: share of (whole-word passage, substring-only",
+        "passage) pairs where the whole-word passage ranks first (title words count as words).",
+        "",
+        *literal_table(literal),
+        "",
+    ]
+    args.out.write_text("\n".join(report))
+    print("\n".join(report))
+
+
+if __name__ == "__main__":
+    main()

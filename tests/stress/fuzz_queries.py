@@ -1,0 +1,115 @@
+"""Stress: 10,000 random queries through Searcher.search, 10,000 through `searcher query --json`
+(CliRunner) and a few hundred through real processes: never a traceback, exit 0/1 (or 2 with one
+line), valid JSON. The query strategy is checks.queries(); tests/test_reliability.py runs ~300.
+
+    python tests/stress/fuzz_queries.py --examples 10000 --processes 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from checks import check_cli_json, check_search, queries
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from searcher.cli.main import app
+from searcher.errors import QuerySyntaxError
+from searcher.indexing.location import samples_dir
+from searcher.indexing.writer import build_index
+from searcher.search import Searcher
+
+
+def fuzz_api(index_dir: Path, examples: int, outcomes: collections.Counter) -> None:
+    with Searcher.open(index_dir) as searcher:
+
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(text=queries(), require_all=st.booleans())
+        def one(text: str, require_all: bool) -> None:
+            check_search(searcher, text, require_all)
+            try:
+                hits = searcher.search(text, limit=1).hits
+            except QuerySyntaxError:
+                outcomes["api: refused (QuerySyntaxError)"] += 1
+            else:
+                outcomes["api: hits" if hits else "api: no hits"] += 1
+            outcomes["api: long (> 400 chars)"] += len(text) > 400
+
+        one()
+
+
+def fuzz_cli(index_dir: Path, examples: int, outcomes: collections.Counter) -> None:
+    runner = CliRunner()
+
+    @settings(
+        max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(text=queries())
+    def one(text: str) -> None:
+        result = runner.invoke(app, ["query", "--index", str(index_dir), "--json", "--", text])
+        check_cli_json(result.exit_code, result.stdout, result.stderr)
+        outcomes[f"cli: exit {result.exit_code}"] += 1
+
+    one()
+
+
+def fuzz_processes(index_dir: Path, examples: int, outcomes: collections.Counter) -> None:
+    """Real processes: argv cannot hold NUL, everything else goes (surrogates become bytes)."""
+
+    @settings(
+        max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(text=queries())
+    def one(text: str) -> None:
+        run = subprocess.run(
+            [sys.executable, "-m", "searcher", "query", "--index", str(index_dir), "--json", "--"]
+            + [text.replace("\x00", " ")],
+            capture_output=True,
+            timeout=120,
+        )
+        # Strict decoding: the output must be valid UTF-8 whatever the query held.
+        check_cli_json(run.returncode, run.stdout.decode("utf-8"), run.stderr.decode("utf-8"))
+        outcomes[f"process: exit {run.returncode}"] += 1
+
+    one()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--examples", type=int, default=10_000, help="per channel (API, CLI)")
+    parser.add_argument("--processes", type=int, default=200)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="searcher-fuzz-"))
+    build_index([samples_dir()], work / "index")
+    outcomes: collections.Counter = collections.Counter()
+    started = time.monotonic()
+    for name, run, count in (
+        ("api", fuzz_api, args.examples),
+        ("cli", fuzz_cli, args.examples),
+        ("process", fuzz_processes, args.processes),
+    ):
+        channel_started = time.monotonic()
+        run(work / "index", count, outcomes)
+        print(f"{name}: {count} queries in {time.monotonic() - channel_started:.0f} s", flush=True)
+    print(json.dumps(dict(sorted(outcomes.items())), ensure_ascii=False))
+    print(f"all passed in {time.monotonic() - started:.0f} s")
+    shutil.rmtree(work)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,310 @@
+"""The CLI through typer's CliRunner: exit codes, exact output on stdout and stderr, JSON Lines."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from searcher import __version__
+from searcher.analysis.normalize import fold_text
+from searcher.cli.main import app
+
+HIT_KEYS = ["rank", "score", "id", "path", "title", "paragraph", "line", "text", "highlights"]
+BATCH_KEYS = ["qid", "query", "total", "took_ms", "hits"]
+ANSI = re.compile(r"\x1b\[")
+# An SGR sequence that sets a colour (30–37, 38;…, 90–97), as opposed to bold or dim alone.
+COLOUR = re.compile(r"\x1b\[(?:[0-9]+;)*(?:3[0-8]|9[0-7])(?:;[0-9]+)*m")
+# Terminal and colour settings of the environment running the tests must not leak in.
+CLEAN_ENV = {"NO_COLOR": None, "FORCE_COLOR": None, "TERM": "xterm", "SEARCHER_INDEX": None}
+
+
+def _run(*args: str, input: str | None = None, **env: str | None) -> Result:
+    return CliRunner().invoke(
+        app, list(args), input=input, env={**CLEAN_ENV, **env}, catch_exceptions=False
+    )
+
+
+def _lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+# ---------------------------------------------------------------------------- query
+
+
+def test_query_with_hits_exits_0_with_results_on_stdout_and_summary_on_stderr(
+    sample_index: Path,
+) -> None:
+    result = _run("query", "网格", "--index", str(sample_index), "-n", "2")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("1. 网格化管理工作手册 › ")
+    assert "\n2. " in result.stdout
+    assert "\n3. " not in result.stdout
+    assert "网格化管理工作手册.md:" in result.stdout
+    assert re.fullmatch(r"2 of 11 matching passages in [0-9.]+ ms\n", result.stderr)
+
+
+def test_query_without_hits_exits_1_with_empty_stdout(sample_index: Path) -> None:
+    result = _run("query", "量子纠缠", "--index", str(sample_index))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("0 of 0 matching passages")
+
+
+def test_bad_query_exits_2_with_one_line_error(sample_index: Path) -> None:
+    result = _run("query", '"', "--index", str(sample_index))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "searcher: the query is empty; type a word or a phrase to search for\n"
+
+
+def test_bad_query_under_json_reports_a_json_error(sample_index: Path) -> None:
+    result = _run("query", "-网格", "--json", "--index", str(sample_index))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert _lines(result.stderr) == [
+        {"error": "the query only excludes or filters; add a word to search for"}
+    ]
+
+
+def test_json_output_is_json_lines_with_exact_keys_and_highlight_offsets(
+    sample_index: Path,
+) -> None:
+    result = _run("query", "网格", "--json", "-n", "5", "--index", str(sample_index))
+    assert result.exit_code == 0
+    assert "网格" in result.stdout  # Chinese as written, not \\u escapes
+    records = _lines(result.stdout)
+    assert [r["rank"] for r in records] == [1, 2, 3, 4, 5]
+    for record in records:
+        assert list(record) == HIT_KEYS
+        assert Path(record["path"]).name == "网格化管理工作手册.md"
+        assert record["highlights"]
+        for start, end in record["highlights"]:
+            assert fold_text(record["text"][start:end]) == "网格"
+    assert records[0]["score"] >= records[-1]["score"]
+
+
+def test_json_highlights_slice_the_text_as_written_for_a_traditional_query(
+    data_index: Path,
+) -> None:
+    result = _run("query", "後來", "--json", "--index", str(data_index))
+    records = _lines(result.stdout)
+    shown = {Path(r["path"]).name: [r["text"][a:b] for a, b in r["highlights"]] for r in records}
+    assert shown == {"simplified.txt": ["后来"], "traditional.txt": ["後來"]}
+
+
+def test_full_option_prints_whole_passages(data_index: Path) -> None:
+    short = _run("query", "石榴", "--index", str(data_index))
+    full = _run("query", "石榴", "--full", "--index", str(data_index))
+    assert "…" in short.stdout
+    assert len(full.stdout) > len(short.stdout)
+
+
+def test_all_option_keeps_only_passages_with_every_word(sample_index: Path) -> None:
+    some = _lines(_run("query", "网格", "茶", "--json", "--index", str(sample_index)).stdout)
+    every = _run("query", "网格", "茶", "--all", "--json", "--index", str(sample_index))
+    assert some
+    assert every.exit_code == 1
+    assert every.stdout == ""
+
+
+# ---------------------------------------------------------------------------- colour
+
+
+def test_no_ansi_codes_when_output_is_not_a_terminal(sample_index: Path) -> None:
+    result = _run("query", "网格", "--index", str(sample_index))
+    assert result.exit_code == 0
+    assert not ANSI.search(result.stdout + result.stderr)
+
+
+def test_color_always_highlights_matches_with_ansi(sample_index: Path) -> None:
+    result = _run("query", "网格", "--color", "always", "--index", str(sample_index), TERM="dumb")
+    assert "\x1b[1;31m网格\x1b[0m" in result.stdout
+
+
+def test_no_color_removes_colour_under_color_auto_on_a_terminal(sample_index: Path) -> None:
+    on_terminal = _run("query", "网格", "--index", str(sample_index), FORCE_COLOR="1")
+    assert COLOUR.search(on_terminal.stdout)  # the terminal would get colour ...
+    no_color = _run("query", "网格", "--index", str(sample_index), FORCE_COLOR="1", NO_COLOR="1")
+    assert no_color.exit_code == 0
+    assert "网格" in no_color.stdout
+    assert not COLOUR.search(no_color.stdout)  # ... but NO_COLOR leaves at most bold
+
+
+def test_color_never_writes_no_escape_codes_even_on_a_terminal(sample_index: Path) -> None:
+    result = _run(
+        "query", "网格", "--color", "never", "--index", str(sample_index), FORCE_COLOR="1"
+    )
+    assert not ANSI.search(result.stdout)
+
+
+# ---------------------------------------------------------------------------- batch
+
+
+def test_batch_answers_plain_lines_from_stdin(sample_index: Path) -> None:
+    result = _run("batch", "-n", "2", "--index", str(sample_index), input="网格\n\n茶\n")
+    assert result.exit_code == 0
+    records = _lines(result.stdout)
+    assert [(r["qid"], r["query"]) for r in records] == [("1", "网格"), ("3", "茶")]
+    for record in records:
+        assert list(record) == BATCH_KEYS
+        assert record["total"] > 2
+        assert isinstance(record["took_ms"], float)
+        assert len(record["hits"]) == 2
+        assert all(list(hit) == HIT_KEYS for hit in record["hits"])
+    assert records[0]["total"] == 11
+
+
+def test_batch_keeps_the_qid_of_json_lines(sample_index: Path) -> None:
+    lines = [
+        json.dumps({"qid": "q-7", "query": "网格"}, ensure_ascii=False),
+        json.dumps({"query": "后来"}, ensure_ascii=False),
+        json.dumps({"qid": "q-9", "query": "量子纠缠"}, ensure_ascii=False),
+    ]
+    result = _run("batch", "--index", str(sample_index), input="\n".join(lines) + "\n")
+    assert result.exit_code == 0
+    records = _lines(result.stdout)
+    assert [(r["qid"], r["query"], bool(r["hits"])) for r in records] == [
+        ("q-7", "网格", True),
+        ("2", "后来", True),
+        ("q-9", "量子纠缠", False),
+    ]
+
+
+def test_batch_bad_query_gives_an_error_object_and_exit_2(sample_index: Path) -> None:
+    result = _run("batch", "--index", str(sample_index), input='网格\n"\n茶\n')
+    assert result.exit_code == 2
+    records = _lines(result.stdout)
+    assert [r["qid"] for r in records] == ["1", "2", "3"]
+    assert records[1] == {
+        "qid": "2",
+        "query": '"',
+        "error": "the query is empty; type a word or a phrase to search for",
+    }
+    assert records[0]["hits"] and records[2]["hits"]
+
+
+def test_batch_with_no_hits_at_all_exits_1(sample_index: Path) -> None:
+    result = _run("batch", "--index", str(sample_index), input="量子纠缠\n")
+    assert result.exit_code == 1
+    assert _lines(result.stdout)[0]["hits"] == []
+
+
+def test_batch_reads_queries_from_a_file(sample_index: Path, tmp_path: Path) -> None:
+    queries = tmp_path / "queries.txt"
+    queries.write_text("网格\n茶\n", encoding="utf-8")
+    result = _run("batch", str(queries), "--index", str(sample_index))
+    assert result.exit_code == 0
+    assert [r["query"] for r in _lines(result.stdout)] == ["网格", "茶"]
+
+
+# ---------------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize("command", ["query", "stats", "batch"])
+def test_missing_explicit_index_is_a_one_line_error_exit_2(command: str, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    args = [command, "网格"] if command == "query" else [command]
+    result = _run(*args, "--index", str(missing), input="网格\n")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    message = f"no index in {missing}; run: searcher index PATH --index {missing}"
+    if command == "batch":  # batch speaks JSON on both streams
+        assert _lines(result.stderr) == [{"error": message}]
+    else:
+        assert result.stderr == f"searcher: {message}\n"
+    assert not missing.exists()  # an explicit location is never filled behind the user's back
+
+
+def test_missing_index_named_by_environment_is_an_error_too(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    result = _run("query", "网格", SEARCHER_INDEX=str(missing))
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"searcher: no index in {missing}; run: searcher index PATH --index {missing}\n"
+    )
+
+
+def test_index_of_a_missing_path_exits_2_with_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder"
+    result = _run("index", str(missing), "--index", str(tmp_path / "index"))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"searcher: {missing}: no such file or directory\n"
+
+
+def test_index_without_paths_on_a_new_index_is_a_usage_error(tmp_path: Path) -> None:
+    result = _run("index", "--index", str(tmp_path / "index"))
+    assert result.exit_code == 2
+    assert "name at least one file or folder to index" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+# ---------------------------------------------------------------------------- index, stats
+
+
+def test_index_prints_a_summary_and_a_second_run_finds_nothing_new(tmp_path: Path) -> None:
+    source = tmp_path / "docs"
+    source.mkdir()
+    (source / "a.txt").write_text("网格员每天巡查。\n\n党支部开会。\n", encoding="utf-8")
+    (source / "b.md").write_text("# 标题\n\n乡村振兴。\n", encoding="utf-8")
+    index = tmp_path / "index"
+    first = _run("index", str(source), "--index", str(index))
+    assert first.exit_code == 0
+    assert first.stdout.startswith(
+        "2 new, 0 changed, 0 removed, 0 unchanged files; 3 passages (3 added); index "
+    )
+    assert f" MB in {index}; " in first.stdout
+    second = _run("index", "--index", str(index))
+    assert second.exit_code == 0
+    assert second.stdout.startswith(
+        "0 new, 0 changed, 0 removed, 2 unchanged files; 3 passages (0 added); "
+    )
+    assert _run("query", "巡查", "--index", str(index)).exit_code == 0
+
+
+def test_index_reports_a_skipped_file_on_stderr_and_in_the_summary(tmp_path: Path) -> None:
+    source = tmp_path / "docs"
+    source.mkdir()
+    (source / "a.txt").write_text("网格员每天巡查。\n", encoding="utf-8")
+    (source / "bad.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    result = _run("index", str(source), "--index", str(tmp_path / "index"))
+    assert result.exit_code == 0
+    assert ", 1 skipped files;" in result.stdout
+    assert result.stderr.startswith(f"searcher: skipped {source / 'bad.txt'}: ")
+    assert result.stderr.count("\n") == 1
+
+
+def test_stats_describes_the_sample_index(sample_index: Path) -> None:
+    result = _run("stats", "--index", str(sample_index))
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"index       {sample_index}"
+    assert "documents   20" in lines
+    assert "passages    102" in lines
+    assert "files       15" in lines
+    assert any(line.startswith("segmenter   ") for line in lines)
+
+
+def test_stats_json(sample_index: Path) -> None:
+    result = _run("stats", "--json", "--index", str(sample_index))
+    (record,) = _lines(result.stdout)
+    assert (record["documents"], record["passages"], record["files"]) == (20, 102, 15)
+    assert record["directory"] == str(sample_index)
+    assert record["analysis"]["folding"] == "nfkc+lower+opencc-t2s"
+
+
+def test_version() -> None:
+    result = _run("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"searcher {__version__}\n"
+
+
+def test_no_command_prints_help() -> None:
+    result = _run()
+    assert result.exit_code == 0
+    assert "query" in result.stdout and "index" in result.stdout and "batch" in result.stdout

@@ -1,0 +1,173 @@
+"""The installed `searcher` console script in real subprocesses: exit codes, pipes, terminals."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SEARCHER = shutil.which("searcher", path=str(Path(sys.executable).parent)) or shutil.which(
+    "searcher"
+)
+pytestmark = pytest.mark.skipif(
+    SEARCHER is None, reason="the searcher console script is not installed"
+)
+
+ANSI = b"\x1b["
+
+
+def _env(**extra: str) -> dict[str, str]:
+    """The user's environment without anything that picks an index or a colour for us."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SEARCHER_INDEX", "NO_COLOR", "FORCE_COLOR")
+    }
+    env.update(TERM="xterm", PYTHONIOENCODING="utf-8")
+    env.update(extra)
+    return env
+
+
+def _run(
+    *args: str, input: str | None = None, cwd: Path | None = None, **env: str
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [SEARCHER, *args],
+        input=None if input is None else input.encode(),
+        capture_output=True,
+        cwd=cwd,
+        env=_env(**env),
+        timeout=120,
+    )
+
+
+def test_exit_codes_are_0_for_hits_1_for_none_2_for_errors(
+    sample_index: Path, tmp_path: Path
+) -> None:
+    assert _run("query", "网格", "--index", str(sample_index)).returncode == 0
+    assert _run("query", "量子纠缠", "--index", str(sample_index)).returncode == 1
+    bad = _run("query", '"', "--index", str(sample_index))
+    assert bad.returncode == 2
+    assert bad.stderr == b"searcher: the query is empty; type a word or a phrase to search for\n"
+    missing = _run("query", "网格", "--index", str(tmp_path / "none"))
+    assert missing.returncode == 2
+    assert missing.stderr.count(b"\n") == 1
+    assert b"Traceback" not in missing.stderr
+
+
+def test_piped_output_has_no_colour(sample_index: Path) -> None:
+    done = _run("query", "网格", "--index", str(sample_index))
+    assert "网格化管理工作手册".encode() in done.stdout
+    assert ANSI not in done.stdout
+    assert ANSI not in done.stderr
+
+
+def test_terminal_output_is_coloured_unless_no_color(sample_index: Path) -> None:
+    def on_terminal(**env: str) -> bytes:
+        controller, terminal = pty.openpty()
+        try:
+            process = subprocess.Popen(
+                [SEARCHER, "query", "网格", "-n", "1", "--index", str(sample_index)],
+                stdout=terminal,
+                stderr=subprocess.DEVNULL,
+                env=_env(**env),
+            )
+            os.close(terminal)
+            output = b""
+            while True:
+                try:
+                    chunk = os.read(controller, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                output += chunk
+            assert process.wait(timeout=120) == 0
+            return output
+        finally:
+            os.close(controller)
+
+    assert b"\x1b[1;31m" in on_terminal()  # matches in bold red
+    plain = on_terminal(NO_COLOR="1")
+    assert "网格".encode() in plain
+    assert b"\x1b[1;31m" not in plain and b"\x1b[31m" not in plain
+
+
+def test_batch_reads_queries_from_stdin(sample_index: Path) -> None:
+    queries = '网格\n{"qid": "t1", "query": "后来"}\n量子纠缠\n'
+    done = _run("batch", "-n", "1", "--index", str(sample_index), input=queries)
+    assert done.returncode == 0
+    records = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert [(r["qid"], r["query"], len(r["hits"])) for r in records] == [
+        ("1", "网格", 1),
+        ("t1", "后来", 1),
+        ("3", "量子纠缠", 0),
+    ]
+    assert ANSI not in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (["query", "的", "-n", "100", "--full"], None),
+        (["query", "的", "-n", "100", "--json"], None),
+        (["batch", "-n", "100"], "的\n网格\n的\n"),
+    ],
+    ids=["text", "json", "batch"],
+)
+def test_closed_pipe_exits_0_without_a_traceback(
+    args: list[str], stdin: str | None, sample_index: Path
+) -> None:
+    # The reader is gone before the first write, as `searcher query 的 | head -1` can be.
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        done = subprocess.run(
+            [SEARCHER, *args, "--index", str(sample_index)],
+            input=None if stdin is None else stdin.encode(),
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            env=_env(),
+            timeout=120,
+        )
+    finally:
+        os.close(writer)
+    assert done.returncode == 0
+    assert b"Traceback" not in done.stderr
+    assert b"Error" not in done.stderr
+
+
+def test_head_of_a_long_result_list_exits_0(sample_index: Path) -> None:
+    command = f'"{SEARCHER}" query 的 -n 100 --full --index "{sample_index}" | head -1'
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, env=_env(), timeout=120
+    )
+    assert done.returncode == 0
+    assert done.stdout.count(b"\n") == 1
+    assert b"Traceback" not in done.stderr
+
+
+def test_default_index_is_built_from_the_samples_on_first_query(tmp_path: Path) -> None:
+    workdir = tmp_path / "empty"
+    workdir.mkdir()
+    data_home = tmp_path / "data-home"
+    first = _run("query", "网格", "-n", "1", cwd=workdir, XDG_DATA_HOME=str(data_home))
+    assert first.returncode == 0
+    index_dir = data_home / "searcher" / "index"
+    notice = (
+        f"searcher: no index in {index_dir} yet: indexing the bundled sample collection first\n"
+    )
+    stderr = first.stderr.decode()
+    assert stderr.startswith(notice)
+    assert stderr.count("\n") == 2  # the notice, then the summary line
+    assert "网格化管理工作手册".encode() in first.stdout
+    assert list(workdir.iterdir()) == []  # nothing written where the user stands
+    second = _run("query", "网格", "-n", "1", cwd=workdir, XDG_DATA_HOME=str(data_home))
+    assert second.returncode == 0
+    assert b"indexing the bundled sample collection" not in second.stderr

@@ -1,0 +1,94 @@
+"""Postings built in runs and merged block by block equal postings built in one piece."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from searcher.analysis.grams import gram_keys
+from searcher.indexing import runs
+
+ALPHABET = "人民政府网格管理的一是了 \n\u3000ab1𠀀臺"
+
+
+def _passages(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choices(ALPHABET, k=rng.randint(0, 40))) for _ in range(count)]
+
+
+def _reference_grams(texts: list[str], live: np.ndarray) -> dict[str, np.ndarray]:
+    """The one-piece construction: every (key, row) of the live rows, stable-sorted by key."""
+    chars = [len(text) if alive else 0 for text, alive in zip(texts, live, strict=True)]
+    codepoints = np.array([ord(c) for t, a in zip(texts, live, strict=True) if a for c in t])
+    rows = np.repeat(np.arange(len(texts)), chars)
+    keys, key_rows = gram_keys(codepoints.astype(np.uint32), rows)
+    order = np.argsort(keys, kind="stable")
+    pairs = list(zip(keys[order].tolist(), key_rows[order].tolist(), strict=True))
+    postings: dict[int, dict[int, int]] = {}
+    for key, row in pairs:
+        postings.setdefault(key, {}).setdefault(row, 0)
+        postings[key][row] += 1
+    return postings
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_gram_postings_from_many_runs_and_blocks_equal_one_piece(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    monkeypatch.setattr(runs, "RUN_CHARS", 50)  # about 3 passages a run
+    monkeypatch.setattr(runs, "BLOCK_POSTINGS", 7)  # many merge blocks
+    texts = _passages(60, seed)
+    live = np.array([random.Random(seed + i).random() > 0.2 for i in range(len(texts))])
+    encoded = [text.encode() for text in texts]
+    (tmp_path / "text.bin").write_bytes(b"".join(encoded))
+    text_ptr = np.concatenate([[0], np.cumsum([len(e) for e in encoded])]).astype(np.int64)
+    row_chars = np.array([len(text) for text in texts], np.int32)
+    spill = tmp_path / "runs"
+    spill.mkdir()
+    runs.write_gram_postings(tmp_path, spill, tmp_path / "text.bin", text_ptr, row_chars, live)
+
+    keys = np.load(tmp_path / "gram_keys.npy")
+    ptr = np.load(tmp_path / "gram_ptr.npy")
+    rows = np.load(tmp_path / "gram_rows.npy")
+    tfs = np.load(tmp_path / "gram_tfs.npy")
+    found = {
+        int(key): dict(
+            zip(rows[ptr[i] : ptr[i + 1]].tolist(), tfs[ptr[i] : ptr[i + 1]].tolist(), strict=True)
+        )
+        for i, key in enumerate(keys)
+    }
+    assert found == _reference_grams(texts, live)
+    assert list(keys) == sorted(keys)
+    assert all(np.all(np.diff(rows[ptr[i] : ptr[i + 1]]) > 0) for i in range(len(keys)))
+
+
+def test_word_postings_list_live_rows_ascending_with_their_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runs, "RUN_ENTRIES", 5)
+    monkeypatch.setattr(runs, "BLOCK_POSTINGS", 3)
+    rng = random.Random(7)
+    row_words = [rng.sample(range(12), rng.randint(0, 6)) for _ in range(40)]
+    row_ptr = np.concatenate([[0], np.cumsum([len(w) for w in row_words])]).astype(np.int64)
+    row_terms = np.array([t for words in row_words for t in words], np.int32)
+    row_tfs = np.arange(len(row_terms), dtype=np.float32) + 1
+    live = np.array([row % 5 != 0 for row in range(len(row_words))])
+    spill = tmp_path / "runs"
+    spill.mkdir()
+    runs.write_word_postings(tmp_path, spill, row_ptr, row_terms, row_tfs, live, 12)
+
+    ptr = np.load(tmp_path / "post_ptr.npy")
+    rows = np.load(tmp_path / "post_rows.npy")
+    tfs = np.load(tmp_path / "post_tfs.npy")
+    assert len(ptr) == 13
+    for term in range(12):
+        expected = [
+            (row, float(row_tfs[row_ptr[row] + words.index(term)]))
+            for row, words in enumerate(row_words)
+            if live[row] and term in words
+        ]
+        span = slice(ptr[term], ptr[term + 1])
+        assert list(zip(rows[span].tolist(), tfs[span].tolist(), strict=True)) == expected

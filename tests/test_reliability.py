@@ -1,0 +1,641 @@
+"""Reliability (issue #6): kills, Ctrl+C, a second writer, bad files, bad queries and a bad
+environment never lose the index, never mix two states, never show a traceback.
+
+Short versions of tests/stress/ (kill_index.py, fuzz_queries.py, bad_files.py). Everything runs
+as root: permission loss, read-only directories and full disks are simulated by patching the
+calls that would fail, never with chmod (which root ignores).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from stress.checks import (
+    alive,
+    check_cli_json,
+    check_search,
+    children,
+    cli_query,
+    index_state,
+    leftovers,
+    lock_is_free,
+    queries,
+)
+from stress.faults import crash_during, raise_on_call, refused
+from typer.testing import CliRunner
+
+from searcher.cli.main import app
+from searcher.indexing.documents import MAX_PASSAGE_CHARS
+from searcher.indexing.location import samples_dir
+from searcher.indexing.store import IndexStore
+from searcher.indexing.writer import build_index
+from searcher.search import Searcher
+
+# ---------------------------------------------------------------------------- corpora
+
+
+def _paragraphs() -> list[str]:
+    paragraphs = []
+    for path in sorted(samples_dir().iterdir()):
+        if path.suffix in (".txt", ".md"):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                continue  # the GB18030 sample
+            paragraphs += [p.strip() for p in text.split("\n\n") if len(p.strip()) > 20]
+    return paragraphs
+
+
+def write_corpus(directory: Path, files: int, paragraphs: int, seed: int) -> Path:
+    """`files` text files of sample paragraphs in random order, under a few subfolders."""
+    rng = random.Random(seed)
+    pool = _paragraphs()
+    for number in range(files):
+        path = directory / f"part-{number % 4}" / f"doc-{number:04d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n\n".join(rng.choice(pool) for _ in range(paragraphs)) + "\n")
+    (directory / "000-empty.txt").write_bytes(b"")  # skipped first: a sign the run has the lock
+    return directory
+
+
+def mutate(directory: Path, rng: random.Random) -> None:
+    """An incremental update's worth of changes: 3 files changed, 2 removed, 2 added."""
+    files = sorted(directory.rglob("doc-*.txt"))
+    pool = _paragraphs()
+    picked = rng.sample(files, 5)
+    for path in picked[:3]:
+        path.write_text(path.read_text() + "\n" + rng.choice(pool) + "\n")
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    for path in picked[3:]:
+        path.unlink()
+    for _ in range(2):
+        name = f"new-{rng.randrange(10**9)}.txt"
+        (directory / name).write_text("\n\n".join(rng.choice(pool) for _ in range(8)) + "\n")
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> tuple[list[Path], Path]:
+    """(roots, index directory): the samples plus 20 generated files, indexed."""
+    roots = [samples_dir(), write_corpus(tmp_path / "docs", 20, 6, seed=1)]
+    build_index(roots, tmp_path / "index")
+    return roots, tmp_path / "index"
+
+
+def _searcher(*args: str, **kwargs: object) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "searcher", *args], text=True, encoding="utf-8", **kwargs
+    )
+
+
+def _wait_for_lock_held(proc: subprocess.Popen) -> list[int]:
+    """Wait until the run reports its first skipped file (it holds the lock and is reading);
+    return its analysis workers."""
+    line = proc.stderr.readline()
+    assert "skipped" in line, line
+    return children(proc.pid)
+
+
+# ---------------------------------------------------------------------------- crash safety
+
+# Where a crash can land: (call, at its n-th call, whether the new state is committed by then).
+CRASH_POINTS = {
+    "analysing": ("searcher.indexing.rows:RowsBuilder.add", 3, False),
+    "writing the generation": ("os:fsync", 2, False),
+    "renaming the generation": ("os:replace", 1, False),
+    "writing Whoosh's TOC": ("whoosh.index:TOC.write", 1, False),
+    "renaming Whoosh's TOC": ("whoosh.filedb.filestore:FileStorage.rename_file", 1, False),
+    "Whoosh's clean-up": ("whoosh.index:clean_files", 1, True),
+    "removing stale generations": (
+        "searcher.indexing.store:IndexStore.remove_stale_generations",
+        1,
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("point", "rebuild"),
+    [(point, False) for point in CRASH_POINTS]
+    + [("analysing", True), ("renaming Whoosh's TOC", True)],
+)
+def test_crash_at_any_step_leaves_the_previous_or_the_new_state(
+    small: tuple[list[Path], Path], point: str, rebuild: bool
+) -> None:
+    roots, index_dir = small
+    before = index_state(index_dir)
+    mutate(roots[1], random.Random(point))
+    target, at, committed = CRASH_POINTS[point]
+    assert crash_during(lambda: build_index(roots, index_dir, rebuild=rebuild), target, at) == 137
+    crashed = index_state(index_dir)
+    assert lock_is_free(index_dir)
+    build_index(roots, index_dir, rebuild=rebuild)  # the next run completes the update
+    after = index_state(index_dir)
+    assert before != after
+    assert crashed == (after if committed else before)
+    assert leftovers(index_dir) == []
+
+
+def test_first_build_killed_before_its_first_commit_can_simply_be_run_again(
+    tmp_path: Path,
+) -> None:
+    index_dir = tmp_path / "index"
+    rename = "whoosh.filedb.filestore:FileStorage.rename_file"  # the empty index's first TOC
+    assert crash_during(lambda: build_index([samples_dir()], index_dir), rename) == 137
+    assert index_state(index_dir) is None
+    assert cli_query(index_dir, "网格") == []  # "no index": exit 2, one line
+    build_index([samples_dir()], index_dir)
+    assert index_state(index_dir) is not None
+    assert leftovers(index_dir) == []
+
+
+def test_sigkill_at_random_moments_never_breaks_the_index(tmp_path: Path) -> None:
+    rng = random.Random(6)
+    corpus = write_corpus(tmp_path / "docs", 60, 8, seed=6)
+    roots = [str(samples_dir()), str(corpus)]
+    index_dir = tmp_path / "index"
+    for kill in range(5):
+        before = index_state(index_dir) if index_dir.exists() else None
+        rebuild = kill in (2, 4)
+        if kill in (1, 3):
+            mutate(corpus, rng)
+        args = ["index", *roots, "--index", str(index_dir)] + ["--rebuild"] * rebuild
+        proc = _searcher(*args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        workers = _wait_for_lock_held(proc)
+        time.sleep(rng.uniform(0, 0.5))
+        proc.kill()
+        proc.wait()
+        _wait_gone(workers)
+        assert lock_is_free(index_dir)
+        killed = index_state(index_dir)
+        cli_query(index_dir, "管理")
+        build_index([Path(root) for root in roots], index_dir, rebuild=rebuild)
+        assert killed in (before, index_state(index_dir))
+        assert leftovers(index_dir) == []
+
+
+def _wait_gone(pids: list[int], seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while alive(pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert alive(pids) == [], "analysis workers outlived their killed parent"
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(corpus, index): about 1.5 MB, so a run lasts long enough to be interrupted. Copy the
+    index before writing to it."""
+    base = tmp_path_factory.mktemp("big")
+    corpus = write_corpus(base / "docs", 150, 40, seed=2)
+    build_index([corpus], base / "index")
+    return corpus, base / "index"
+
+
+def test_killed_parent_takes_its_workers_and_the_lock_with_it(
+    big: tuple[Path, Path], tmp_path: Path
+) -> None:
+    corpus, _ = big
+    proc = _searcher(
+        "index", str(corpus), "--index", str(tmp_path / "index"), stderr=subprocess.PIPE
+    )
+    workers = _wait_for_lock_held(proc)
+    assert workers, "the run started no analysis workers"
+    proc.kill()
+    proc.wait()
+    _wait_gone(workers)
+    assert lock_is_free(tmp_path / "index")
+
+
+def test_killed_rebuild_leaves_the_old_index_searchable(
+    big: tuple[Path, Path], tmp_path: Path
+) -> None:
+    corpus, base_index = big
+    index_dir = shutil.copytree(base_index, tmp_path / "index")
+    before = index_state(index_dir)
+    proc = _searcher("index", "--rebuild", "--index", str(index_dir), stderr=subprocess.PIPE)
+    _wait_for_lock_held(proc)
+    time.sleep(0.3)
+    assert proc.poll() is None, "the rebuild finished before it could be killed"
+    proc.kill()
+    proc.wait()
+    assert index_state(index_dir) == before
+    assert len(cli_query(index_dir, "社区")) == 10
+
+
+# ---------------------------------------------------------------------------- Ctrl+C
+
+
+def test_ctrl_c_while_indexing_exits_130_commits_nothing_and_says_what_was_done(
+    big: tuple[Path, Path], tmp_path: Path
+) -> None:
+    corpus, base_index = big
+    index_dir = shutil.copytree(base_index, tmp_path / "index")
+    before = index_state(index_dir)
+    proc = _searcher(
+        "index",
+        "--rebuild",
+        "--index",
+        str(index_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    workers = _wait_for_lock_held(proc)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert stdout == ""
+    assert stderr.splitlines()[-1].startswith("searcher: interrupted; stopped after reading ")
+    assert stderr.splitlines()[-1].endswith("nothing was committed, the index is as it was")
+    assert "Traceback" not in stderr
+    _wait_gone(workers)
+    assert index_state(index_dir) == before
+    assert leftovers(index_dir) == []
+
+
+def test_keyboard_interrupt_inside_a_run_closes_the_pool_and_keeps_the_index(
+    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    roots, index_dir = small
+    before = index_state(index_dir)
+    mutate(roots[1], random.Random(3))
+    raise_on_call(monkeypatch, "searcher.indexing.rows:RowsBuilder.add", KeyboardInterrupt(), 5)
+    result = _cli("index", "--index", str(index_dir))
+    assert result.exit_code == 130
+    assert result.stderr.splitlines()[-1].startswith("searcher: interrupted; stopped after reading")
+    assert children(os.getpid()) == []  # the analysis workers were ended, not left behind
+    assert index_state(index_dir) == before
+    assert leftovers(index_dir) == []
+
+
+# ---------------------------------------------------------------------------- concurrency
+
+
+def test_queries_during_an_index_run_answer_from_the_last_committed_state(
+    small: tuple[list[Path], Path],
+) -> None:
+    roots, index_dir = small
+    before = index_state(index_dir)
+    mutate(roots[1], random.Random(4))
+    args = ["index", *map(str, roots), "--index", str(index_dir)]
+    proc = _searcher(*args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seen = []
+    while proc.poll() is None:
+        seen.append(index_state(index_dir))
+    assert proc.returncode == 0
+    after = index_state(index_dir)
+    assert seen and set(seen) <= {before, after}
+
+
+def test_an_open_searcher_keeps_answering_after_rebuilds_remove_its_files(
+    small: tuple[list[Path], Path],
+) -> None:
+    roots, index_dir = small
+    with Searcher.open(index_dir) as searcher:
+        expected = [(h.path, h.text) for h in searcher.search("网格").hits]
+        build_index(roots, index_dir, rebuild=True)
+        build_index(roots, index_dir, rebuild=True)  # the files it opened are gone now
+        assert [(h.path, h.text) for h in searcher.search("网格").hits] == expected
+
+
+def test_second_index_run_waits_for_the_lock_then_fails_in_one_line(
+    small: tuple[list[Path], Path],
+) -> None:
+    roots, index_dir = small
+    before = index_state(index_dir)
+    with IndexStore.open(index_dir).write_lock(0):
+        result = _cli("index", "--index", str(index_dir), "--wait", "0.5")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"searcher: another searcher process is writing to {index_dir}; waiting up to 0.5 s",
+        f"searcher: another searcher process is writing to {index_dir} (waited 0.5 s);"
+        " wait for it to finish, or retry with --wait SECONDS",
+    ]
+    assert index_state(index_dir) == before
+    assert leftovers(index_dir) == []
+
+
+def test_second_index_run_goes_ahead_when_the_lock_is_freed_in_time(
+    small: tuple[list[Path], Path],
+) -> None:
+    roots, index_dir = small
+    mutate(roots[1], random.Random(5))
+    held = threading.Event()
+
+    def hold_lock_briefly() -> None:
+        with IndexStore.open(index_dir).write_lock(0):
+            held.set()
+            time.sleep(0.5)
+
+    holder = threading.Thread(target=hold_lock_briefly)
+    holder.start()
+    held.wait()
+    result = _cli("index", "--index", str(index_dir), "--wait", "30")
+    holder.join()
+    assert result.exit_code == 0, result.stderr
+    assert "2 new, 3 changed, 2 removed" in result.stdout
+    assert leftovers(index_dir) == []
+
+
+# ---------------------------------------------------------------------------- bad files
+
+
+def test_bad_files_are_indexed_sensibly_or_skipped_with_one_line_each(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "binary.txt").write_bytes(bytes(range(256)) * 64)
+    (docs / "empty.txt").write_bytes(b"")
+    valid = "网格员每天巡查本网格一次。".encode()
+    (docs / "mixed.txt").write_bytes(valid + b"\xff\xfe\x80\xc3" + "居民议事会每月召开。".encode())
+    (docs / "name with spaces.txt").write_text("空格名字的文件。")
+    (docs / "new\nline.txt").write_text("换行名字的文件。")
+    (docs.joinpath(os.fsdecode(b"bad\xffbyte.txt"))).write_text("坏字节名字的文件。")
+    (docs / "loop").symlink_to(docs)
+    (docs / "dangling.txt").symlink_to(docs / "nowhere.txt")
+    deep = docs.joinpath(*[f"d{level}" for level in range(60)])
+    deep.mkdir(parents=True)
+    (deep / "deep.txt").write_text("很深的目录里的文件。")
+    index_dir = tmp_path / "index"
+
+    result = _cli("index", str(docs), "--index", str(index_dir))
+
+    assert result.exit_code == 0, result.stderr
+    assert sorted(result.stderr.splitlines()) == [
+        f"searcher: skipped {docs}/binary.txt: binary data (NUL bytes), not text",
+        f"searcher: skipped {docs}/dangling.txt: no such file or directory",
+        f"searcher: skipped {docs}/empty.txt: holds no text",
+    ]
+    assert result.stdout.startswith("5 new, 0 changed, 0 removed, 0 unchanged, 3 skipped files")
+    with Searcher.open(index_dir) as searcher:
+        [mixed] = searcher.search("网格员 居民").hits
+        assert (
+            mixed.text == "网格员每天巡查本网格一次。\ufffd\ufffd\ufffd\ufffd居民议事会每月召开。"
+        )
+        assert len(searcher.search('"名字的文件"').hits) == 3
+        assert searcher.search("很深的目录").hits[0].path == str(deep / "deep.txt")
+    shown = _cli("query", '"名字的文件"', "--index", str(index_dir), "--color", "never").stdout
+    assert "docs/new\\nline.txt:1" in shown and "docs/bad\\xffbyte.txt:1" in shown
+    assert "docs/name with spaces.txt:1" in shown
+    found = _cli("query", "坏字节", "--index", str(index_dir), "--json").stdout
+    first = json.loads(found.splitlines()[0])
+    assert os.fsencode(first["path"]).endswith(b"/bad\xffbyte.txt")
+
+
+def test_huge_single_line_file_is_split_into_bounded_passages(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    pool = [p.replace("\n", "") for p in _paragraphs()]
+    line = "".join(rng.choice(pool) for _ in range(3000)) + "尾声独有的句子"
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "one-line.txt").write_text(line)  # about 1 MB, no newline at all
+    report = build_index([tmp_path / "docs"], tmp_path / "index")
+    assert report.passages >= len(line) // MAX_PASSAGE_CHARS
+    with Searcher.open(tmp_path / "index") as searcher:
+        [hit] = searcher.search('"尾声独有的句子"').hits
+        assert hit.line == 1 and len(hit.text) <= MAX_PASSAGE_CHARS
+        stored = searcher.document(hit)
+    assert all(len(p.text) <= MAX_PASSAGE_CHARS for p in stored)
+    # Cuts fall after a sentence or at a space, and only the spaces at a cut are dropped.
+    assert "".join(p.text for p in stored).replace(" ", "") == line.replace(" ", "")
+
+
+def test_file_vanishing_mid_run_is_skipped_and_the_rest_indexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = write_corpus(tmp_path / "docs", 6, 3, seed=8)
+    victim = docs / "part-1" / "doc-0001.txt"
+    from searcher.indexing import writer
+
+    listed = writer.discover_files
+
+    def discover_then_delete(*args: object, **kwargs: object) -> Iterator[object]:
+        found = list(listed(*args, **kwargs))
+        victim.unlink()  # gone after the walk, before it is read
+        return iter(found)
+
+    monkeypatch.setattr(writer, "discover_files", discover_then_delete)
+    result = _cli("index", str(docs), "--index", str(tmp_path / "index"))
+    assert result.exit_code == 0
+    assert f"searcher: skipped {victim}: no such file or directory" in result.stderr.splitlines()
+    assert result.stdout.startswith("5 new, 0 changed, 0 removed, 0 unchanged, 2 skipped files")
+
+
+def test_file_losing_read_permission_mid_run_is_skipped_and_the_rest_indexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = write_corpus(tmp_path / "docs", 6, 3, seed=9)
+    victim = docs / "part-2" / "doc-0002.txt"
+    with refused(monkeypatch, victim, errno.EACCES, writes_only=False):
+        result = _cli("index", str(docs), "--index", str(tmp_path / "index"))
+    assert result.exit_code == 0
+    assert f"searcher: skipped {victim}: permission denied" in result.stderr.splitlines()
+    assert result.stdout.startswith("5 new, 0 changed, 0 removed, 0 unchanged, 2 skipped files")
+
+
+# ---------------------------------------------------------------------------- bad queries
+
+_FUZZ = settings(
+    max_examples=300,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture(scope="module")
+def sample_searcher(sample_index: Path) -> Iterator[Searcher]:
+    with Searcher.open(sample_index) as searcher:
+        yield searcher
+
+
+@_FUZZ
+@given(text=queries(longest=2000, short_per_long=9), require_all=st.booleans())
+def test_random_queries_through_the_api_answer_or_refuse_in_one_line(
+    sample_searcher: Searcher, text: str, require_all: bool
+) -> None:
+    check_search(sample_searcher, text, require_all)
+
+
+@settings(_FUZZ, max_examples=100)
+@given(text=queries(longest=2000, short_per_long=9))
+def test_random_queries_through_cli_json_exit_0_1_or_2_with_valid_json(
+    sample_index: Path, text: str
+) -> None:
+    result = _cli("query", "--index", str(sample_index), "--json", "--", text)
+    check_cli_json(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.mark.parametrize(
+    "text", ['-"网格 OR title: path:((([[ \udcff坏\x01\x7f\x1b', "网" * 10_000, "-网格 -"]
+)
+def test_hostile_queries_in_a_real_process_exit_cleanly(sample_index: Path, text: str) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "searcher", "query", "--index", str(sample_index), "--json", text],
+        capture_output=True,
+        timeout=60,
+    )
+    stdout = run.stdout.decode("utf-8")  # strict: the output is valid UTF-8
+    check_cli_json(run.returncode, stdout, run.stderr.decode("utf-8"))
+
+
+def test_exclusion_syntax_works_from_the_shell(sample_index: Path) -> None:
+    result = _cli("query", "网格", "-管理", "--index", str(sample_index), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert all("管理" not in json.loads(line)["text"] for line in result.stdout.splitlines())
+
+
+# ---------------------------------------------------------------------------- bad environment
+
+
+def _cli(*args: str) -> object:
+    return CliRunner().invoke(app, list(args))
+
+
+def _fails_in_one_line(result: object, *fragments: str) -> None:
+    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
+    *warnings, line = result.stderr.splitlines()
+    assert all(w.startswith("searcher: skipped ") for w in warnings), warnings  # from the run
+    assert line.startswith("searcher: ") and "internal error" not in line, line
+    for fragment in fragments:
+        assert fragment in line, line
+
+
+def test_read_only_index_directory_fails_in_one_line_and_stays_searchable(
+    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    roots, index_dir = small
+    before = index_state(index_dir)
+    mutate(roots[1], random.Random(10))
+    with refused(monkeypatch, index_dir, errno.EROFS, writes_only=True):
+        result = _cli("index", "--index", str(index_dir))
+        _fails_in_one_line(result, f"cannot write to {index_dir}: read-only file system")
+        assert index_state(index_dir) == before  # still searchable while read-only
+    assert leftovers(index_dir) == []
+
+
+def test_unreadable_index_fails_in_one_line(
+    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, index_dir = small
+    with refused(monkeypatch, index_dir, errno.EACCES, writes_only=False):
+        result = _cli("query", "网格", "--index", str(index_dir))
+    _fails_in_one_line(result, f"cannot read the index in {index_dir}: permission denied")
+
+
+# Where the disk fills up: the n-th file created in the index, or one named call.
+DISK_FULL = {
+    "the new segment": ("open", 1),
+    "the first postings file": ("open", 4),
+    "a later postings file": ("open", 12),
+    "fsync of the generation": ("os:fsync", 1),
+    "the generation rename": ("os:replace", 1),
+    "Whoosh's TOC": ("whoosh.index:TOC.write", 1),
+}
+
+
+@pytest.mark.parametrize("point", list(DISK_FULL))
+def test_disk_full_during_an_update_keeps_the_previous_index(
+    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch, point: str
+) -> None:
+    roots, index_dir = small
+    before = index_state(index_dir)
+    mutate(roots[1], random.Random(point))
+    target, at = DISK_FULL[point]
+    if target == "open":
+        with refused(monkeypatch, index_dir, errno.ENOSPC, writes_only=True, after=at - 1):
+            result = _cli("index", "--index", str(index_dir))
+    else:
+        raise_on_call(monkeypatch, target, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), at)
+        result = _cli("index", "--index", str(index_dir))
+        monkeypatch.undo()
+    _fails_in_one_line(result, str(index_dir), "no space left on device")
+    assert index_state(index_dir) == before
+    assert lock_is_free(index_dir)
+    build_index(roots, index_dir)
+    assert index_state(index_dir) != before
+    assert leftovers(index_dir) == []
+
+
+def test_failure_after_the_commit_point_keeps_the_new_state(
+    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    roots, index_dir = small
+    mutate(roots[1], random.Random(11))
+    # Whoosh removes its temporary folder after renaming the TOC into place.
+    full = OSError(errno.EIO, os.strerror(errno.EIO))
+    raise_on_call(monkeypatch, "whoosh.filedb.filestore:FileStorage.destroy", full)
+    result = _cli("index", "--index", str(index_dir))
+    monkeypatch.undo()
+    assert result.exit_code == 0, result.stderr
+    assert "2 new, 3 changed, 2 removed" in result.stdout
+    committed = index_state(index_dir)
+    build_index(roots, index_dir)
+    assert index_state(index_dir) == committed
+    assert leftovers(index_dir) == []
+
+
+def test_index_from_another_version_fails_in_one_line_until_rebuilt(
+    small: tuple[list[Path], Path],
+) -> None:
+    _, index_dir = small
+    [meta_path] = index_dir.glob("gen-*/meta.json")
+    meta = json.loads(meta_path.read_text())
+    meta_path.write_text(json.dumps(dict(meta, format=meta["format"] + 99)))
+    _fails_in_one_line(_cli("query", "网格", "--index", str(index_dir)), "another version")
+    _fails_in_one_line(_cli("index", "--index", str(index_dir)), "--rebuild")
+    assert _cli("index", "--rebuild", "--index", str(index_dir)).exit_code == 0
+    assert _cli("query", "网格", "--index", str(index_dir)).exit_code == 0
+    assert leftovers(index_dir) == []
+
+
+def test_damaged_or_missing_generation_fails_in_one_line_until_rebuilt(
+    small: tuple[list[Path], Path],
+) -> None:
+    roots, index_dir = small
+    [generation] = index_dir.glob("gen-*")
+    (generation / "meta.json").write_text("{not json")
+    _fails_in_one_line(_cli("query", "网格", "--index", str(index_dir)), "damaged", "--rebuild")
+    _fails_in_one_line(_cli("index", "--index", str(index_dir)), "damaged", "--rebuild")
+    shutil.rmtree(generation)
+    _fails_in_one_line(
+        _cli("query", "网格", "--index", str(index_dir)), f"missing {generation.name}", "--rebuild"
+    )
+    _fails_in_one_line(_cli("index", "--index", str(index_dir)), "missing", "--rebuild")
+    # The roots were recorded in the lost generation: the rebuild is told them again.
+    assert _cli("index", "--rebuild", "--index", str(index_dir), *map(str, roots)).exit_code == 0
+    assert _cli("query", "网格", "--index", str(index_dir)).exit_code == 0
+    assert leftovers(index_dir) == []
+
+
+def test_damaged_table_of_contents_fails_in_one_line(small: tuple[list[Path], Path]) -> None:
+    _, index_dir = small
+    [toc] = index_dir.glob("_MAIN_*.toc")
+    toc.write_bytes(toc.read_bytes()[:100])  # a disk error: a crash cannot do this (see store.py)
+    for args in (("query", "网格"), ("stats",), ("index",)):
+        _fails_in_one_line(_cli(*args, "--index", str(index_dir)), "is damaged", "index again")
+
+
+def test_directory_that_is_not_an_index_fails_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("我的笔记")
+    _fails_in_one_line(_cli("query", "网格", "--index", str(tmp_path)), f"no index in {tmp_path}")
+    _fails_in_one_line(
+        _cli("index", str(samples_dir()), "--index", str(tmp_path)), "holds no index"
+    )
+    assert (tmp_path / "notes.txt").read_text() == "我的笔记"
+    _fails_in_one_line(
+        _cli("index", str(samples_dir()), "--index", str(tmp_path / "notes.txt")),
+        "cannot create an index",
+    )

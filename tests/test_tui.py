@@ -1,0 +1,399 @@
+"""The TUI, driven headlessly with Textual's pilot over the bundled sample collection."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.worker import WorkerState
+from typer.testing import CliRunner
+
+from searcher.cli.main import app as cli
+from searcher.indexing.writer import build_index
+from searcher.search import Searcher
+from searcher.tui.app import DEBOUNCE_SECONDS, SearchApp, make_app
+from searcher.tui.document_screen import DocumentScreen
+from searcher.tui.document_view import line_spans
+from searcher.tui.editor import editor_command
+from searcher.tui.help_screen import HelpScreen
+from searcher.tui.history import HISTORY_LIMIT, QueryHistory
+from searcher.tui.passage_view import PassageView
+
+GRID_HANDBOOK = "网格化管理工作手册"
+_BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
+
+
+@pytest.fixture
+def searcher(sample_index: Path) -> Iterator[Searcher]:
+    with Searcher.open(sample_index) as opened:
+        yield opened
+
+
+def build_app(searcher: Searcher, tmp_path: Path, **options: object) -> SearchApp:
+    options.setdefault("environ", {})
+    return make_app(searcher, history_path=tmp_path / "history.json", **options)
+
+
+async def settle(app: SearchApp, pilot: Pilot) -> None:
+    """Wait out the debounce, then every worker it started (search, then preview) and repaints."""
+    await pilot.pause(DEBOUNCE_SECONDS + 0.05)
+    for _ in range(3):
+        while any(worker.state in _BUSY for worker in app.workers):
+            await pilot.pause(0.01)
+        await pilot.pause()
+
+
+async def search(app: SearchApp, pilot: Pilot, text: str) -> None:
+    await pilot.press(*text)
+    await settle(app, pilot)
+
+
+def screen_text(app: SearchApp) -> str:
+    """The screen as plain text, one line per row, as a user reads it."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True)
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text(styles=False)
+
+
+def styled_text(content: object) -> list[str]:
+    """The pieces of a Content that carry a style naming $text-warning: the highlights."""
+    plain = content.plain
+    return [plain[s.start : s.end] for s in content.spans if "$text-warning" in str(s.style)]
+
+
+async def test_typing_shows_ranked_results_with_highlighted_matches(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await search(app, pilot, "网格")
+        hits = app.results.hits
+        assert hits[0].title.startswith(GRID_HANDBOOK)
+        assert hits[0].path.endswith(f"{GRID_HANDBOOK}.md")
+        assert [hits[0].text[s.start_char : s.end_char] for s in hits[0].spans] == ["网格"] * 6
+        assert app.result.total == 11 and len(hits) == 11
+        row = app.results.get_option_at_index(0).prompt.content(50)
+        assert row.plain.startswith("  1 网格化管理工作手册")
+        highlights = styled_text(row)
+        assert highlights[:2] == ["网格", "网格"]  # the snippet: 每个网格设专职网格员…
+        # the snippet may end with a match cut short by the ellipsis: "网…" or " …"
+        assert all("网格".startswith(piece.rstrip(" …")) for piece in highlights)
+        assert "11 passages" in str(app.status.render())
+
+
+async def test_enter_right_after_typing_searches_at_once_and_goes_to_the_results(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"网格", "enter")
+        await settle(app, pilot)
+        assert app.results.hits[0].title.startswith(GRID_HANDBOOK)
+        assert app.focused is app.results
+
+
+async def test_results_cursor_moves_with_arrows_and_jk_and_preview_follows(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await search(app, pilot, "网格")
+        await pilot.press("down")  # from the box into the list
+        assert app.focused is app.results and app.results.highlighted == 0
+        await pilot.press("j", "down")
+        await settle(app, pilot)
+        assert app.results.highlighted == 2
+        assert app.preview.hit == app.results.hits[2]
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert app.preview.hit == app.results.hits[1]
+        await pilot.press("up", "up")  # past the first hit: back to the box
+        assert app.focused is app.search_box
+        await pilot.press("down", "escape")
+        assert app.focused is app.search_box
+
+
+async def test_preview_shows_passage_highlighted_between_dimmed_neighbours(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await search(app, pilot, "网格")
+        first = app.results.hits[0]  # paragraph 3 of the handbook
+        preview = app.query_one(PassageView)
+        body = preview.query_one("#passage-body").render()
+        assert body.plain == first.text
+        assert set(styled_text(body)) == {"网格"}
+        document = searcher.document(first, "网格")
+        position = [part.row for part in document].index(first.row)
+        before = preview.query_one("#passage-before").render().plain
+        after = preview.query_one("#passage-after").render().plain
+        assert document[position - 1].text in before
+        assert document[position + 1].text in after
+
+
+async def test_enter_opens_document_at_passage_n_jumps_and_esc_keeps_selection(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await search(app, pilot, "网格")
+        await pilot.press("down", "j")  # the second hit
+        chosen = app.results.hits[1]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DocumentScreen)
+        view = app.screen.view
+        assert [hit.text for hit in view.passages] == [
+            part.text for part in searcher.document(chosen, "网格")
+        ]
+        assert view.current_hit.row == chosen.row  # the first match of the opened passage
+        first = view.current
+        await pilot.press("n")
+        assert view.current == first + 1
+        await pilot.press("N", "N")
+        assert view.current == first - 1
+        assert chosen.text[:20] in screen_text(app)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, DocumentScreen)
+        assert app.results.highlighted == 1 and app.focused is app.results
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("slash")  # from a document straight back to the search box
+        assert not isinstance(app.screen, DocumentScreen)
+        assert app.focused is app.search_box
+
+
+async def test_malformed_queries_show_a_message_and_the_app_keeps_working(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for text in ['"', "-网格", "OR", 'title:"']:
+            await search(app, pilot, text)
+            assert app.results.hits == []
+            assert "query" in screen_text(app)  # e.g. "the query is empty; type a word …"
+            await pilot.press(*["backspace"] * len(text))
+        await search(app, pilot, "网格")
+        assert app.results.hits[0].title.startswith(GRID_HANDBOOK)
+
+
+async def test_no_results_says_so(searcher: Searcher, tmp_path: Path) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await search(app, pilot, "xyzzy")
+        assert app.results.hits == []
+        assert "No passage matches xyzzy" in screen_text(app)
+
+
+async def test_only_the_last_query_of_a_burst_is_shown(searcher: Searcher, tmp_path: Path) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"网格", "backspace", "backspace", *"乡村振兴")
+        await settle(app, pilot)
+        assert app.result.query == "乡村振兴"
+        assert "乡村振兴" in app.results.hits[0].text
+        assert app.preview.hit == app.results.hits[0]
+
+
+async def test_empty_index_says_how_to_index(tmp_path: Path) -> None:
+    (tmp_path / "nothing").mkdir()
+    build_index([tmp_path / "nothing"], tmp_path / "index")
+    with Searcher.open(tmp_path / "index") as empty:
+        app = build_app(empty, tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app, pilot)
+            assert "This index holds no documents yet" in screen_text(app)
+            assert "searcher index FOLDER --index" in screen_text(app)
+
+
+async def test_up_in_empty_box_recalls_earlier_queries_across_runs(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for text in ["网格", "乡村振兴"]:
+            await search(app, pilot, text)
+            await pilot.press("enter", "slash", "ctrl+u")  # submit, back to the box, clear
+        await pilot.press("up")
+        assert app.search_box.value == "乡村振兴"
+        await pilot.press("up")
+        assert app.search_box.value == "网格"
+        await pilot.press("down", "down")
+        assert app.search_box.value == ""
+    assert QueryHistory(tmp_path / "history.json").entries == ["网格", "乡村振兴"]
+    again = build_app(searcher, tmp_path)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.press("up")
+        assert again.search_box.value == "乡村振兴"
+
+
+def test_history_is_bounded_without_repeats_and_ignores_a_corrupt_file(tmp_path: Path) -> None:
+    path = tmp_path / "history.json"
+    path.write_text("{not json", encoding="utf-8")
+    history = QueryHistory(path)
+    assert history.entries == []
+    for number in range(HISTORY_LIMIT + 5):
+        history.add(f"query {number}")
+    history.add("query 10")
+    entries = json.loads(path.read_text(encoding="utf-8"))["queries"]
+    assert len(entries) == HISTORY_LIMIT
+    assert entries[-1] == "query 10" and entries.count("query 10") == 1
+    assert "query 0" not in entries
+
+
+async def test_o_opens_the_editor_at_the_passage_line(searcher: Searcher, tmp_path: Path) -> None:
+    editor = tmp_path / "record-args"
+    editor.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{tmp_path}/args.txt"\n')
+    editor.chmod(0o755)
+    app = build_app(searcher, tmp_path, environ={"EDITOR": str(editor)})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await search(app, pilot, "网格")
+        await pilot.press("down", "o")
+        hit = app.results.hits[0]
+        assert (tmp_path / "args.txt").read_text().splitlines() == [f"+{hit.line}", hit.path]
+        assert hit.line == 9
+
+
+def test_document_lines_break_at_width_between_words_and_never_before_a_closing_mark() -> None:
+    def lines(text: str, cells: int) -> list[str]:
+        return [text[start:end] for start, end in line_spans(text, cells)]
+
+    assert lines("一二三四五。六七八", 10) == ["一二三四", "五。六七八"]
+    assert lines("hello world this is", 10) == ["hello ", "world this", "is"]
+    assert lines("第一行\n\n第二行很长很长", 8) == ["第一行", "", "第二行很", "长很长"]
+
+
+def test_editor_command_puts_the_line_where_each_editor_expects_it() -> None:
+    assert editor_command("a.md", 9, {"EDITOR": "nvim"}) == ["nvim", "+9", "a.md"]
+    assert editor_command("a.md", 9, {"VISUAL": "emacs -nw", "EDITOR": "vi"}) == [
+        "emacs",
+        "-nw",
+        "+9",
+        "a.md",
+    ]
+    assert editor_command("a.md", 9, {"EDITOR": "code --wait"}) == [
+        "code",
+        "--wait",
+        "--goto",
+        "a.md:9",
+    ]
+
+
+async def test_y_copies_the_highlighted_passage(searcher: Searcher, tmp_path: Path) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await search(app, pilot, "网格")
+        await pilot.press("down", "j", "y")
+        assert app.clipboard == app.results.hits[1].text
+
+
+async def test_q_quits_from_the_results_and_ctrl_c_while_typing(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await search(app, pilot, "网格")
+        await pilot.press("q")
+        assert app.search_box.value == "网格q"  # in the box, q is a letter
+        await pilot.press("backspace", "down", "q")
+    assert app.return_code == 0
+    typing = build_app(searcher, tmp_path)
+    async with typing.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"网格", "ctrl+c")
+    assert typing.return_code == 0
+
+
+async def test_help_screen_lists_the_keys(searcher: Searcher, tmp_path: Path) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for key in ["Enter", "n  N", "Esc", "$EDITOR", "clipboard", "q  Ctrl+C", "title:手册"]:
+            assert key in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_initial_query_is_searched_at_start(searcher: Searcher, tmp_path: Path) -> None:
+    app = build_app(searcher, tmp_path, initial_query="乡村振兴")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert app.search_box.value == "乡村振兴"
+        assert app.result.query == "乡村振兴" and app.results.hits
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_main_screen_shows_query_results_status_and_keys(
+    searcher: Searcher, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await search(app, pilot, "网格")
+        await pilot.press("down")
+        await settle(app, pilot)
+        lines = screen_text(app).splitlines()
+        assert len(lines) == size[1]
+        assert "网格" in lines[1]  # the search box
+        assert lines[3].startswith("   1 网格化管理工作手")
+        assert "工作手册.md:9" in lines[3]  # the location, shortened from the left
+        assert "每个网格设专职网格员" in lines[4]  # snippet under the title
+        assert "11 passages" in lines[-2]
+        assert "Open" in lines[-1] and "Quit" in lines[-1]
+
+
+async def test_light_terminal_background_gets_the_light_theme(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path, environ={"COLORFGBG": "0;15"})
+    async with app.run_test(size=(100, 30)):
+        assert app.theme == "textual-light"
+
+
+async def test_narrow_terminal_hides_the_preview(searcher: Searcher, tmp_path: Path) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await search(app, pilot, "网格")
+        assert not app.preview.display or app.preview.size.width == 0
+        assert "网格化管理" in screen_text(app)
+
+
+def test_tui_command_opens_the_index_before_the_app_and_passes_the_query(
+    sample_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[str] = []
+    monkeypatch.setattr("searcher.cli.main._interactive", lambda: True)
+    monkeypatch.setattr(SearchApp, "run", lambda self: started.append(self.initial_query))
+    result = CliRunner().invoke(cli, ["tui", "网格", "管理", "--index", str(sample_index)])
+    assert result.exit_code == 0, result.output
+    assert started == ["网格 管理"]
+
+
+def test_tui_command_without_an_index_exits_2_with_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["tui", "--index", str(tmp_path / "missing")])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("searcher: ")
+
+
+def test_tui_command_outside_a_terminal_exits_2_instead_of_waiting(sample_index: Path) -> None:
+    result = CliRunner().invoke(cli, ["tui", "--index", str(sample_index)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "searcher: searcher tui needs a terminal; to search from a script,"
+        " use: searcher query WORDS\n"
+    )
+
+
+def test_no_arguments_in_a_pipe_prints_help() -> None:
+    result = CliRunner().invoke(cli, [])
+    assert result.exit_code == 0
+    assert "Usage" in result.stdout and "tui" in result.stdout
