@@ -92,3 +92,41 @@ def test_word_postings_list_live_rows_ascending_with_their_counts(
         ]
         span = slice(ptr[term], ptr[term + 1])
         assert list(zip(rows[span].tolist(), tfs[span].tolist(), strict=True)) == expected
+
+
+def test_an_update_reusing_the_previous_postings_equals_sorting_every_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runs, "RUN_CHARS", 64)
+    monkeypatch.setattr(runs, "RUN_ENTRIES", 6)
+    monkeypatch.setattr(runs, "BLOCK_POSTINGS", 5)
+    texts = _passages(50, seed=11)
+    encoded = [text.encode() for text in texts]
+    (tmp_path / "text.bin").write_bytes(b"".join(encoded))
+    text_ptr = np.concatenate([[0], np.cumsum([len(e) for e in encoded])]).astype(np.int64)
+    row_chars = np.array([len(text) for text in texts], np.int32)
+    rng = random.Random(5)
+    row_words = [rng.sample(range(10), rng.randint(0, 4)) for _ in texts]
+    row_ptr = np.concatenate([[0], np.cumsum([len(w) for w in row_words])]).astype(np.int64)
+    row_terms = np.array([t for words in row_words for t in words], np.int32)
+    row_tfs = np.ones(len(row_terms), np.float32)
+
+    def build(out: Path, rows: int, live: np.ndarray, previous: runs.Previous | None) -> None:
+        out.mkdir()
+        spill = out / "runs"
+        spill.mkdir()
+        ptr = row_ptr[: rows + 1]
+        args = (ptr, row_terms[: ptr[-1]], row_tfs[: ptr[-1]], live[:rows], 10)
+        runs.write_word_postings(out, spill, *args, previous=previous)
+        text = (tmp_path / "text.bin", text_ptr[: rows + 1], row_chars[:rows], live[:rows])
+        runs.write_gram_postings(out, spill, *text, previous=previous)
+
+    live = np.ones(len(texts), bool)
+    build(tmp_path / "old", 30, live, None)  # the first 30 rows, all live
+    live[[3, 17, 29, 40]] = False  # an update removes three old rows and one new one
+    previous = runs.Previous(tmp_path / "old", 30, np.arange(10))
+    build(tmp_path / "updated", len(texts), live, previous)
+    build(tmp_path / "rebuilt", len(texts), live, None)
+    for name in ("post_ptr", "post_rows", "post_tfs", "gram_keys", "gram_ptr", "gram_rows"):
+        updated = np.load(tmp_path / "updated" / f"{name}.npy")
+        assert np.array_equal(updated, np.load(tmp_path / "rebuilt" / f"{name}.npy")), name

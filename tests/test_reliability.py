@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from stress.checks import (
     alive,
@@ -33,6 +33,7 @@ from stress.checks import (
     index_state,
     leftovers,
     lock_is_free,
+    long_query,
     queries,
 )
 from stress.faults import crash_during, raise_on_call, refused
@@ -301,15 +302,59 @@ def test_queries_during_an_index_run_answer_from_the_last_committed_state(
     assert seen and set(seen) <= {before, after}
 
 
-def test_an_open_searcher_keeps_answering_after_rebuilds_remove_its_files(
+# Every kind of query the engine answers: words, phrase, OR, exclusion, title:, path:, partial.
+_QUERIES = ("网格", '"网格员"', "社区 OR 茶", "网格 -管理", "title:网格", "path:part-1 管理")
+
+
+def _answers(searcher: Searcher) -> list[object]:
+    answers: list[object] = [searcher.stats().passages]
+    for query in _QUERIES:
+        for require_all in (False, True):
+            hits = searcher.search(query, limit=5, require_all=require_all).hits
+            answers.append([(h.path, h.text, h.spans) for h in hits])
+    first = searcher.search("网格").hits[0]
+    answers.append([h.text for h in searcher.document(first, "网格")])
+    return answers
+
+
+def test_an_open_searcher_answers_from_its_state_after_commits_remove_its_files(
     small: tuple[list[Path], Path],
 ) -> None:
     roots, index_dir = small
-    with Searcher.open(index_dir) as searcher:
-        expected = [(h.path, h.text) for h in searcher.search("网格").hits]
-        build_index(roots, index_dir, rebuild=True)
-        build_index(roots, index_dir, rebuild=True)  # the files it opened are gone now
-        assert [(h.path, h.text) for h in searcher.search("网格").hits] == expected
+    with Searcher.open(index_dir) as used, Searcher.open(index_dir) as untouched:
+        expected = _answers(used)
+        mutate(roots[1], random.Random(12))
+        build_index(roots, index_dir, rebuild=True)  # deletes the files both opened
+        build_index(roots, index_dir)
+        # The untouched one reads its first array, stored passage and manifest only now.
+        assert _answers(untouched) == expected
+        assert _answers(used) == expected
+    with Searcher.open(index_dir) as fresh:
+        assert _answers(fresh) != expected
+
+
+def test_opening_while_a_commit_removes_the_table_of_contents_retries(
+    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    roots, index_dir = small
+    # Every commit deletes the previous TOC: a reader that listed it just before finds it gone.
+    gone = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), "_MAIN_1.toc")
+    raise_on_call(monkeypatch, "whoosh.index:TOC.read", gone, times=2)
+    assert index_state(index_dir) is not None
+    raise_on_call(monkeypatch, "whoosh.index:TOC.read", gone, times=2)
+    build_index(roots, index_dir)  # the writer opens the index the same way
+
+
+def test_two_first_runs_started_together_both_succeed_with_one_index(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    args = ["index", str(samples_dir()), "--index", str(index_dir), "--wait", "60"]
+    runs = [_searcher(*args, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outputs = sorted(run.communicate(timeout=120)[0] for run in runs)
+    assert [run.returncode for run in runs] == [0, 0]
+    assert outputs[0].startswith("0 new, 0 changed, 0 removed, 15 unchanged files")
+    assert outputs[1].startswith("15 new, 0 changed, 0 removed, 0 unchanged files")
+    assert index_state(index_dir) is not None
+    assert leftovers(index_dir) == []
 
 
 def test_second_index_run_waits_for_the_lock_then_fails_in_one_line(
@@ -395,6 +440,17 @@ def test_bad_files_are_indexed_sensibly_or_skipped_with_one_line_each(tmp_path: 
     assert os.fsencode(first["path"]).endswith(b"/bad\xffbyte.txt")
 
 
+def test_folder_of_nothing_but_bad_files_gives_an_empty_index_that_answers(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "empty.txt").write_bytes(b"")
+    result = _cli("index", str(tmp_path / "docs"), "--index", str(tmp_path / "index"))
+    assert result.exit_code == 0
+    assert result.stdout.startswith("0 new, 0 changed, 0 removed, 0 unchanged, 1 skipped files")
+    assert _cli("query", "网格", "--index", str(tmp_path / "index")).exit_code == 1  # no hits
+
+
 def test_huge_single_line_file_is_split_into_bounded_passages(tmp_path: Path) -> None:
     rng = random.Random(7)
     pool = [p.replace("\n", "") for p in _paragraphs()]
@@ -462,7 +518,8 @@ def sample_searcher(sample_index: Path) -> Iterator[Searcher]:
 
 
 @_FUZZ
-@given(text=queries(longest=2000, short_per_long=9), require_all=st.booleans())
+@given(text=queries(longest=2000, short_per_long=19), require_all=st.booleans())
+@example(text=long_query(6, 10_000), require_all=False)
 def test_random_queries_through_the_api_answer_or_refuse_in_one_line(
     sample_searcher: Searcher, text: str, require_all: bool
 ) -> None:
@@ -470,7 +527,7 @@ def test_random_queries_through_the_api_answer_or_refuse_in_one_line(
 
 
 @settings(_FUZZ, max_examples=100)
-@given(text=queries(longest=2000, short_per_long=9))
+@given(text=queries(longest=1000, short_per_long=19))
 def test_random_queries_through_cli_json_exit_0_1_or_2_with_valid_json(
     sample_index: Path, text: str
 ) -> None:
@@ -587,13 +644,18 @@ def test_failure_after_the_commit_point_keeps_the_new_state(
     assert leftovers(index_dir) == []
 
 
+@pytest.mark.parametrize("field", ["format", "analysis"])
 def test_index_from_another_version_fails_in_one_line_until_rebuilt(
-    small: tuple[list[Path], Path],
+    small: tuple[list[Path], Path], field: str
 ) -> None:
     _, index_dir = small
     [meta_path] = index_dir.glob("gen-*/meta.json")
     meta = json.loads(meta_path.read_text())
-    meta_path.write_text(json.dumps(dict(meta, format=meta["format"] + 99)))
+    if field == "format":
+        meta["format"] += 99
+    else:
+        meta["analysis"]["version"] = -1
+    meta_path.write_text(json.dumps(meta))
     _fails_in_one_line(_cli("query", "网格", "--index", str(index_dir)), "another version")
     _fails_in_one_line(_cli("index", "--index", str(index_dir)), "--rebuild")
     assert _cli("index", "--rebuild", "--index", str(index_dir)).exit_code == 0

@@ -8,7 +8,6 @@ Nothing is imported until the first cut: a query that needs no segmenting never 
 from __future__ import annotations
 
 import bisect
-import logging
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -49,6 +48,8 @@ def _tokenize_fn() -> Callable[[str], Iterable[Token]]:
         import rjieba
 
         return rjieba.tokenize
+    import logging  # imported here: the rjieba and query paths never need it (3 ms)
+
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # jieba prints its dictionary loading on stderr otherwise

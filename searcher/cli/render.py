@@ -11,11 +11,13 @@ import json
 import os
 import re
 from pathlib import Path
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from searcher.search import Hit, IndexStats, SearchResult, best_window
+
+if TYPE_CHECKING:  # imported where used: `--json` and `batch` never pay Rich's 15 ms
+    from rich.console import Console
+    from rich.text import Text
 
 FRAGMENT_CHARS = 100  # a passage longer than this is shown as the window with the most matches
 MATCH_STYLE = "bold red"
@@ -76,6 +78,8 @@ def location(hit: Hit) -> str:
 
 
 def highlighted(hit: Hit, full: bool) -> Text:
+    from rich.text import Text
+
     text = hit.text
     start, end = (0, len(text)) if full else best_window(len(text), hit.spans, FRAGMENT_CHARS)
     body = Text(text[start:end])
@@ -90,6 +94,8 @@ def highlighted(hit: Hit, full: bool) -> Text:
 
 
 def print_hits(console: Console, result: SearchResult, full: bool) -> None:
+    from rich.text import Text
+
     for hit in result.hits:
         header = Text.assemble(
             (f"{hit.rank}. ", "bold"),

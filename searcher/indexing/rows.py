@@ -23,6 +23,7 @@ from searcher.indexing import schema
 from searcher.indexing.analysis_pool import AnalyzedBatch
 from searcher.indexing.documents import Passage
 from searcher.indexing.postings import Generation, Rows, generation_dir, work_dir
+from searcher.indexing.runs import Previous
 from searcher.indexing.sources import SourceFile
 
 _COMPACT_DEAD_FRACTION = 0.3
@@ -78,6 +79,7 @@ class RowsBuilder:
         self._work = work  # the next generation's work directory: text.bin is written there
         self._text = None  # text.bin of the next generation, open for appending
         self._batch: AnalyzedBatch | None = None
+        self._current: Generation | None = None  # the generation this run updates
 
     @classmethod
     def start(cls, current: Generation | None, writer: SegmentWriter, rebuild: bool) -> RowsBuilder:
@@ -96,6 +98,7 @@ class RowsBuilder:
             )
         files = {f["path"]: f for f in current.files()}
         builder = cls(rows, files, current.docs(), current.meta, work)
+        builder._current = current
         if rows.count and 1 - rows.row_live.mean() > _COMPACT_DEAD_FRACTION:
             builder._compact(writer)
         return builder
@@ -248,6 +251,11 @@ class RowsBuilder:
             text_file=old.text_file,
             vocabulary=[vocabulary[i] for i in order],
         )
+        if self._current is not None and not self.clear and old.count:
+            # Rows keep their numbers (no re-pack): the current postings are reused, and only
+            # the new rows are sorted. A 1% update of zh-laws: 16 s → a few seconds.
+            term_map = remap[: len(old.vocabulary)].astype(np.int64)
+            rows.previous = Previous(self._current.directory, old.count, term_map)
         self._new = _Chunk()
         files = sorted(self.files.values(), key=lambda f: f["path"])
         return rows, files, self.docs

@@ -3,7 +3,9 @@
 postings.py cuts the rows of a generation into ranges and sorts each range's postings into a Run
 (its rows and values go to files in the generation's work directory). merge_runs() then writes
 the final arrays key block by key block, so memory holds one block of postings, never them all:
-building the zh-laws gram postings in one piece peaked at 2.1 GB, in runs it stays under 0.5 GB.
+built in one piece, the zh-laws gram postings took the indexing process to 2.1 GB; in runs its
+peak is 0.5 GB, and a worker sorting a run of 2 M characters peaks near 250 MB. An update
+reuses the current generation's postings as a run (previous_run) and sorts only its new rows.
 """
 
 from __future__ import annotations
@@ -24,32 +26,51 @@ _CODE_POINTS = 0x110000
 
 
 @dataclass
+class _Column:
+    """A 1-D array on disk: a raw spill file, or the data of a .npy file past its header."""
+
+    path: Path
+    dtype: np.dtype
+    offset: int = 0  # bytes before element 0
+
+    def read(self, start: int, end: int) -> np.ndarray:
+        """Elements [start, end), read, not mapped: the merge's RSS stays one block."""
+        if end <= start:
+            return np.zeros(0, self.dtype)
+        at = self.offset + start * self.dtype.itemsize
+        return np.fromfile(self.path, self.dtype, count=end - start, offset=at)
+
+    @classmethod
+    def of_npy(cls, path: Path) -> _Column:
+        with open(path, "rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            if version == (1, 0):
+                _, _, dtype = np.lib.format.read_array_header_1_0(handle)
+            else:
+                _, _, dtype = np.lib.format.read_array_header_2_0(handle)
+            return cls(path, dtype, handle.tell())
+
+
+@dataclass
 class Run:
     """The postings of one row range, sorted by key then row; rows and values live on disk."""
 
     keys: np.ndarray  # unique keys, ascending
-    counts: np.ndarray  # int64: postings per key
-    rows_path: Path
-    values_path: Path
-    rows_dtype: np.dtype
-    values_dtype: np.dtype
+    counts: np.ndarray  # int64: postings per key (live ones, when `keep` filters)
+    rows: _Column
+    values: _Column
+    starts: np.ndarray  # int64: where each key's postings start on disk
+    ends: np.ndarray  # int64: and end
+    keep: np.ndarray | None = None  # bool per row: postings of rows marked False are dropped
 
-    @property
-    def postings(self) -> int:
-        return int(self.counts.sum())
-
-    def read(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
-        """Postings [start, end) of the run, read from disk (no mapping: RSS stays bounded)."""
-        return (
-            _read(self.rows_path, self.rows_dtype, start, end),
-            _read(self.values_path, self.values_dtype, start, end),
-        )
-
-
-def _read(path: Path, dtype: np.dtype, start: int, end: int) -> np.ndarray:
-    if end <= start:
-        return np.zeros(0, dtype)
-    return np.fromfile(path, dtype, count=end - start, offset=start * dtype.itemsize)
+    def read_keys(self, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
+        """The postings of keys [first, last) of the run: rows and values."""
+        start, end = int(self.starts[first]), int(self.ends[last - 1])
+        rows, values = self.rows.read(start, end), self.values.read(start, end)
+        if self.keep is not None:
+            alive = self.keep[rows]
+            rows, values = rows[alive], values[alive]
+        return rows, values
 
 
 def write_run(
@@ -58,17 +79,50 @@ def write_run(
     """Spill postings already sorted by (key, row); `keys` has one entry per posting."""
     starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if len(keys) else []
     starts = np.asarray(starts, np.int64)
+    ends = np.append(starts[1:], len(keys)).astype(np.int64)
     run = Run(
         keys=keys[starts].copy(),
-        counts=np.diff(np.append(starts, len(keys))).astype(np.int64),
-        rows_path=directory / f"{name}.rows",
-        values_path=directory / f"{name}.values",
-        rows_dtype=rows.dtype,
-        values_dtype=values.dtype,
+        counts=ends - starts,
+        rows=_Column(directory / f"{name}.rows", rows.dtype),
+        values=_Column(directory / f"{name}.values", values.dtype),
+        starts=starts,
+        ends=ends,
     )
-    rows.tofile(run.rows_path)
-    values.tofile(run.values_path)
+    rows.tofile(run.rows.path)
+    values.tofile(run.values.path)
     return run
+
+
+def previous_run(
+    directory: Path,
+    names: tuple[str | None, str, str, str],
+    keep: np.ndarray,
+    key_map: np.ndarray | None = None,
+) -> Run:
+    """The postings of an earlier generation as a run: an update re-sorts only its new rows.
+
+    `keep` says which rows are still live (rows of changed or removed files are dropped);
+    `key_map` renumbers keys (term ids, when new words entered the sorted vocabulary: old ids
+    map to new ones in the same order, so the run stays sorted).
+    """
+    keys_name, ptr_name, rows_name, values_name = names
+    ptr = np.load(directory / f"{ptr_name}.npy")
+    keys = np.load(directory / f"{keys_name}.npy") if keys_name else np.arange(len(ptr) - 1)
+    if key_map is not None:
+        keys = key_map[keys]
+    rows = _Column.of_npy(directory / f"{rows_name}.npy")
+    counts = np.diff(ptr)
+    if not keep.all():  # count what survives, a block of postings at a time
+        counts = np.zeros(len(keys), np.int64)
+        for start in range(0, int(ptr[-1]), BLOCK_POSTINGS):
+            end = min(start + BLOCK_POSTINGS, int(ptr[-1]))
+            alive = keep[rows.read(start, end)]
+            key_of = np.searchsorted(ptr, np.arange(start, end), "right") - 1
+            counts += np.bincount(key_of[alive], minlength=len(keys))
+    values = _Column.of_npy(directory / f"{values_name}.npy")
+    held = counts > 0  # a key whose rows all went leaves the keys, as in a rebuild
+    starts, ends = ptr[:-1][held].astype(np.int64), ptr[1:][held].astype(np.int64)
+    return Run(keys[held], counts[held].astype(np.int64), rows, values, starts, ends, keep)
 
 
 def merge_runs(
@@ -97,9 +151,8 @@ def merge_runs(
     if keys_name is not None:
         np.save(out_dir / f"{keys_name}.npy", all_keys, allow_pickle=False)
     np.save(out_dir / f"{ptr_name}.npy", ptr, allow_pickle=False)
-    rows_dtype = runs[0].rows_dtype if runs else np.dtype(np.int32)
-    values_dtype = runs[0].values_dtype if runs else np.dtype(np.float32)
-    run_ptrs = [np.concatenate([[0], np.cumsum(run.counts)]) for run in runs]
+    rows_dtype = runs[0].rows.dtype if runs else np.dtype(np.int32)
+    values_dtype = runs[0].values.dtype if runs else np.dtype(np.float32)
     with (
         _NpyWriter(out_dir / f"{rows_name}.npy", rows_dtype, int(ptr[-1])) as rows_out,
         _NpyWriter(out_dir / f"{values_name}.npy", values_dtype, int(ptr[-1])) as values_out,
@@ -109,15 +162,15 @@ def merge_runs(
             block_rows = np.empty(ptr[last] - base, rows_dtype)
             block_values = np.empty(ptr[last] - base, values_dtype)
             fill = ptr[first:last] - base  # where the next posting of each key goes
-            for run, slot, run_ptr in zip(runs, slots, run_ptrs, strict=True):
+            for run, slot in zip(runs, slots, strict=True):
                 lo, hi = np.searchsorted(slot, [first, last])
                 if lo == hi:
                     continue
-                rows, values = run.read(int(run_ptr[lo]), int(run_ptr[hi]))
+                rows, values = run.read_keys(int(lo), int(hi))
                 local = slot[lo:hi] - first
                 counts = run.counts[lo:hi]
                 # Each key's postings from this run go right after what earlier runs put there.
-                shift = fill[local] - (run_ptr[lo:hi] - run_ptr[lo])
+                shift = fill[local] - (np.cumsum(counts) - counts)
                 dest = np.repeat(shift, counts) + np.arange(len(rows))
                 block_rows[dest] = rows
                 block_values[dest] = values
@@ -170,10 +223,15 @@ def write_word_postings(
     row_tfs: np.ndarray,
     row_live: np.ndarray,
     vocabulary_size: int,
+    previous: Previous | None = None,
 ) -> None:
     """post_ptr/post_rows/post_tfs: for each term id, the live rows holding it, ascending."""
-    runs = []
-    for first, last in _row_ranges(np.diff(row_ptr), RUN_ENTRIES):
+    names = (None, "post_ptr", "post_rows", "post_tfs")
+    runs, done = [], 0
+    if previous is not None:
+        runs.append(previous_run(previous.directory, names, row_live, previous.term_map))
+        done = previous.rows
+    for first, last in _row_ranges(np.diff(row_ptr), RUN_ENTRIES, done):
         start, end = int(row_ptr[first]), int(row_ptr[last])
         local = np.repeat(
             np.arange(last - first, dtype=np.int64), np.diff(row_ptr[first : last + 1])
@@ -187,8 +245,17 @@ def write_word_postings(
         order = np.argsort((terms << row_bits) | local)  # unique values: any sort is stable
         rows = (local[order] + first).astype(np.int32)
         runs.append(write_run(work_dir, f"words-{len(runs)}", terms[order], rows, tfs[order]))
-    names = (None, "post_ptr", "post_rows", "post_tfs")
     merge_runs(runs, out_dir, names, np.arange(vocabulary_size, dtype=np.int64))
+
+
+@dataclass
+class Previous:
+    """The generation an update starts from, when its rows keep their numbers in the next one
+    (no re-pack): its postings are reused, and only the rows added after them are sorted."""
+
+    directory: Path
+    rows: int  # its rows are rows [0, rows) of the next generation
+    term_map: np.ndarray  # its term id → the next generation's term id (order-preserving)
 
 
 MapTasks = Callable[[Callable, Iterable], Iterator]  # map() or a process pool's ordered imap
@@ -202,12 +269,18 @@ def write_gram_postings(
     row_chars: np.ndarray,
     row_live: np.ndarray,
     map_tasks: MapTasks = map,
+    previous: Previous | None = None,
 ) -> None:
     """gram_keys/gram_ptr/gram_rows/gram_tfs from the folded text of the live rows.
 
     Runs are independent, so `map_tasks` may sort them in worker processes: on two cores that
     halves the longest step left in the indexing process once analysis is done.
     """
+    names = ("gram_keys", "gram_ptr", "gram_rows", "gram_tfs")
+    runs, done = [], 0
+    if previous is not None:
+        runs.append(previous_run(previous.directory, names, row_live))
+        done = previous.rows
     tasks = [
         _GramTask(
             text_path,
@@ -218,10 +291,10 @@ def write_gram_postings(
             row_live[first:last],
             work_dir / f"grams-{number}",
         )
-        for number, (first, last) in enumerate(_row_ranges(row_chars, RUN_CHARS))
+        for number, (first, last) in enumerate(_row_ranges(row_chars, RUN_CHARS, done))
     ]
-    runs = [run for run in map_tasks(gram_run_task, tasks) if len(run.keys)]
-    merge_runs(runs, out_dir, ("gram_keys", "gram_ptr", "gram_rows", "gram_tfs"))
+    runs += [run for run in map_tasks(gram_run_task, tasks) if len(run.keys)]
+    merge_runs(runs, out_dir, names)
 
 
 @dataclass
@@ -295,15 +368,14 @@ def _gram_run(
     return keys, rows, np.minimum(tfs, np.iinfo(np.uint16).max).astype(np.uint16)
 
 
-def _row_ranges(sizes: np.ndarray, budget: int) -> list[tuple[int, int]]:
-    """Consecutive row ranges [first, last) whose sizes add up to about `budget`, each at most
-    _RUN_ROWS rows; a single row larger than the budget gets a range of its own."""
+def _row_ranges(sizes: np.ndarray, budget: int, first: int = 0) -> list[tuple[int, int]]:
+    """Consecutive row ranges [first, last) from row `first` on, whose sizes add up to about
+    `budget`, each at most _RUN_ROWS rows; a row larger than the budget gets a range alone."""
     rows = len(sizes)
-    if rows == 0:
+    if rows <= first:
         return []
     ends = np.cumsum(sizes, dtype=np.int64)
     ranges = []
-    first = 0
     while first < rows:
         base = ends[first - 1] if first else 0
         last = int(np.searchsorted(ends, base + budget, "right"))

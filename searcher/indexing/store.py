@@ -8,6 +8,7 @@ the files they were about to open, and holding every file open so a later commit
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import pickle
 import re
@@ -18,6 +19,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError
 from whoosh.writing import SegmentWriter
 
@@ -56,34 +59,61 @@ class IndexStore:
     def open_or_create(cls, directory: Path) -> IndexStore:
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            if whoosh_index.exists_in(str(directory)):
-                return cls(directory, whoosh_index.open_dir(str(directory)))
-            foreign = [
-                p
-                for p in directory.iterdir()
-                if not p.name.startswith(".")
-                and p.name != "README.md"
-                and not _LEFTOVER.fullmatch(p.name)
-            ]
-            if foreign:
-                raise IndexCorruptError(
-                    f"{directory} is not empty and holds no index;"
-                    " choose an empty directory with --index DIR"
-                )
-            return cls(directory, whoosh_index.create_in(str(directory), schema.make_schema()))
+            return _retrying(lambda: cls._open_or_create(directory), EmptyIndexError)
         except OSError as err:
             raise IndexWriteError(f"cannot create an index in {directory}: {_reason(err)}") from err
+        except EmptyIndexError as err:
+            raise IndexLockedError(
+                f"another searcher process is creating an index in {directory};"
+                " wait for it to finish, or retry with --wait SECONDS"
+            ) from err
         except _DAMAGED as err:
             raise _damaged(directory, err) from err
 
     @classmethod
-    def open(cls, directory: Path) -> IndexStore:
+    def _open_or_create(cls, directory: Path) -> IndexStore:
+        if not whoosh_index.exists_in(str(directory)):
+            cls._create(directory)
+        return cls(directory, whoosh_index.open_dir(str(directory)))
+
+    @staticmethod
+    def _create(directory: Path) -> None:
+        """An empty index, created under the write lock: Whoosh's create_in() deletes every table
+        of contents it finds, so two first runs racing must not both create one. When another
+        process holds the lock, it is creating the index or writing to it: we open what it made.
+        """
+        foreign = [
+            p
+            for p in directory.iterdir()
+            if not p.name.startswith(".")
+            and p.name != "README.md"
+            and not _LEFTOVER.fullmatch(p.name)
+        ]
+        if foreign:
+            raise IndexCorruptError(
+                f"{directory} is not empty and holds no index;"
+                " choose an empty directory with --index DIR"
+            )
+        lock = FileStorage(str(directory)).lock(f"{_INDEX_NAME}_WRITELOCK")
+        if not lock.acquire():
+            return
         try:
+            if not whoosh_index.exists_in(str(directory)):
+                whoosh_index.create_in(str(directory), schema.make_schema())
+        finally:
+            lock.release()
+
+    @classmethod
+    def open(cls, directory: Path) -> IndexStore:
+        def read() -> IndexStore:
             if not directory.is_dir() or not whoosh_index.exists_in(str(directory)):
                 raise IndexNotFoundError(
                     f"no index in {directory}; run: searcher index PATH --index {directory}"
                 )
             return cls(directory, whoosh_index.open_dir(str(directory)))
+
+        try:
+            return _retrying(read)
         except EmptyIndexError as err:
             raise IndexNotFoundError(f"no index in {directory}; run: searcher index PATH") from err
         except OSError as err:
@@ -218,6 +248,10 @@ class IndexStore:
                 f"the index in {self.directory} is damaged ({err});"
                 f" run: searcher index --rebuild --index {self.directory} PATH..."
             ) from err
+        except EmptyIndexError as err:
+            raise IndexNotFoundError(
+                f"no index in {self.directory}; run: searcher index PATH"
+            ) from err
         except _DAMAGED as err:
             raise _damaged(self.directory, err) from err
         except OSError as err:
@@ -245,7 +279,7 @@ class IndexStore:
                         f"the index in {self.directory} is inconsistent;"
                         f" run: searcher index --rebuild --index {self.directory} PATH..."
                     )
-                _hold_stored_fields(reader)
+                _hold_stored_fields(reader, self.directory)
                 return reader, generation
             except (FileNotFoundError, EmptyIndexError):
                 # A writer committed between our reads and removed what we were opening.
@@ -311,11 +345,35 @@ class IndexStore:
                     path.unlink()
 
 
-def _hold_stored_fields(reader: object) -> None:
-    """Open every segment's stored-fields file now: Whoosh opens it on first use, by name."""
+def _retrying(
+    read: Callable[[], IndexStore], *also: type[Exception], attempts: int = 8
+) -> IndexStore:
+    """read(), again while it fails because a commit removed the table of contents it was
+    reading (every commit removes the previous one): the next attempt reads the new one."""
+    for attempt in range(attempts):
+        try:
+            return read()
+        except (FileNotFoundError, *also):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _hold_stored_fields(reader: object, directory: Path) -> None:
+    """Open every segment's stored-fields file now: Whoosh opens it by name on first use, so a
+    later commit that deletes it (a rebuild, a compaction) would take the passages away."""
     for leaf, _ in reader.leaf_readers():
-        if leaf.doc_count_all():
+        if not leaf.doc_count_all():
+            continue
+        try:
             leaf.stored_fields(0)
+        except TypeError:
+            # Whoosh reads a column file that is missing as "no column" (None), then fails on it.
+            name = W3Codec.column_filename(leaf.segment(), "_stored")
+            if (directory / name).exists():
+                raise
+            raise FileNotFoundError(errno.ENOENT, "removed by a commit", name) from None
 
 
 def _damaged(directory: Path, err: Exception) -> IndexCorruptError:

@@ -38,7 +38,7 @@ CHUNK_WEIGHT = 0.5  # bonus per word when a typed multi-word chunk occurs as typ
 # Character-bigram BM25 over the whole query. Words meet only where jieba cut the query and the
 # passage alike; bigrams meet anyway (a question cuts 元定宗 as 元定/宗, the text as 元/定宗).
 # MRR@10 without → with it: cmrc2018-dev 0.982 → 0.986, drcd 0.934 → 0.948 (0.2: 0.944, 0.8: 0.949
-# but cmrc2018-dev 0.985).
+# but cmrc2018-dev 0.985). Cost: 0.1-0.3 ms of a 0.2-1.1 ms scoring on 21k zh-laws passages.
 NGRAM_WEIGHT = 0.5
 _MAX_NGRAMS = 64  # a pasted paragraph is scored on its 64 rarest bigrams, not all of them
 # Question words ask for the answer, so the passage that answers rarely holds them: their high IDF

@@ -56,6 +56,7 @@ class SearchTiming:
     typed_at: float  # the keystroke that produced the query reached the app
     painted_at: float  # the results list was on screen
     took_ms: float  # inside Searcher.search
+    cpu_ms: float  # CPU time of the whole process (all threads) from keystroke to painted
 
 
 class SearchApp(App[None]):
@@ -93,6 +94,7 @@ class SearchApp(App[None]):
         self._lock = threading.Lock()
         self._generation = 0  # bumped by every edit of the query; older results are stale
         self._typed_at = 0.0
+        self._typed_cpu = 0.0
         self._shown_generation = 0  # the generation whose results (or error) are on screen
         self._debounce: Timer | None = None
         self._documents: OrderedDict[tuple[str, str, str], list[Hit]] = OrderedDict()
@@ -171,7 +173,7 @@ class SearchApp(App[None]):
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
         self._generation += 1
-        self._typed_at = time.perf_counter()
+        self._typed_at, self._typed_cpu = time.perf_counter(), time.process_time()
         if self._debounce is not None:
             self._debounce.stop()
             self._debounce = None
@@ -179,7 +181,7 @@ class SearchApp(App[None]):
         if not text.strip():
             self.workers.cancel_group(self, "search")
             self.result = None
-            self.results.show([])
+            self._list([])
             if self.stats is not None:
                 self.status.ready(self.stats)
             self._message(notices.idle(self.stats, str(self.searcher.directory)))
@@ -224,10 +226,9 @@ class SearchApp(App[None]):
         self._debounce = None
         self._shown_generation = generation
         self._focus_results, focus_results = False, self._focus_results
-        pass  # XX
         if isinstance(result, SearcherError):
             self.result = None
-            self.results.show([])
+            self._list([])
             self.status.error(str(result))
             self._message(notices.query_error(str(result)))
             return
@@ -235,16 +236,27 @@ class SearchApp(App[None]):
         self.status.result(result)
         if result.hits:
             self._message(None)
-            self.results.show(result.hits)
+            self._list(result.hits)
             if focus_results:
                 self.results.focus()
         else:
-            self.results.show([])
+            self._list([])
             self._message(notices.no_results(result.query))
         self.call_after_refresh(self._painted, result, typed_at)
 
+    def _list(self, hits: list[Hit]) -> None:
+        had_hits = bool(self.results.hits)
+        self.results.show(hits)
+        if bool(hits) != had_hits:
+            # o and y depend on there being a hit. The footer rebuilds itself for this (~10 ms),
+            # so only when that changes, and after the results are on screen.
+            self.call_after_refresh(self.refresh_bindings)
+
     def _painted(self, result: SearchResult, typed_at: float) -> None:
-        self.timing = SearchTiming(result.query, typed_at, time.perf_counter(), result.took_ms)
+        cpu_ms = (time.process_time() - self._typed_cpu) * 1000
+        self.timing = SearchTiming(
+            result.query, typed_at, time.perf_counter(), result.took_ms, cpu_ms
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed: say why, and keep the app running."""

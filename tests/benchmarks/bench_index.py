@@ -117,8 +117,8 @@ def main() -> None:
         f"| full build, CPU s (all processes) | {ours.cpu_s:.1f} | {base.cpu_s:.1f} | |",
         f"| full build, peak RSS of the largest process, MB | {ours.max_rss_mb:.0f}"
         f" | {base.max_rss_mb:.0f} | |",
-        f"| full build, peak RSS of all processes together, MB | {ours.tree_rss_mb:.0f}"
-        f" | {base.tree_rss_mb:.0f} | |",
+        f"| full build, peak memory of all processes together (PSS), MB | {ours.tree_pss_mb:.0f}"
+        f" | {base.tree_pss_mb:.0f} | |",
         f"| index size, MB | {dir_mb(ours_dir):.0f} | {dir_mb(naive_dir):.0f} | {same_size} |",
     ]
     for label, (mine, theirs) in folder_runs.items():

@@ -10,6 +10,7 @@ against a plain scan. Baseline: Whoosh + jieba.analyse.ChineseAnalyzer, BM25F, O
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import random
@@ -17,6 +18,7 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,6 +183,25 @@ def traditional_corpus(source: Path, target: Path) -> Path:
     return target
 
 
+class _Unchanged:
+    def convert(self, text: str) -> str:
+        return text
+
+
+@contextlib.contextmanager
+def opencc_folding_off() -> Iterator[None]:
+    """Fold with NFKC and lower case only, here and in the index workers this process forks: the
+    ablation that shows what OpenCC's t2s does (and that 后/後, 系/係/繫 do no harm)."""
+    from searcher.analysis import normalize
+
+    original = normalize._t2s
+    normalize._t2s = _Unchanged
+    try:
+        yield
+    finally:
+        normalize._t2s = original
+
+
 # -------------------------------------------------------------------------------- literal recall
 
 
@@ -242,14 +263,17 @@ def literal_recall(records: list[dict], index_dir: Path, naive_ix, count: int, s
                 continue
             result = searcher.search(piece, limit=10**7)
             ours = [hit.id for hit in result.hits]
-            naive = set(naive_search(naive_ix, piece, None))
+            naive = set(naive_search(naive_ix, piece, None)) if naive_ix else None
             inside = any(needle in w and needle != w for w in every_word)
             whole = {
                 rid for rid in truth if needle in tokens[rid] or needle in title_words[titles[rid]]
             }
             rows.setdefault(kind(needle, every_word, inside), []).append(
-                (len(truth & set(ours)) / len(truth), len(truth & naive) / len(truth))
-                + (_word_first(ours, whole, truth - whole),)
+                (
+                    len(truth & set(ours)) / len(truth),
+                    None if naive is None else len(truth & naive) / len(truth),
+                    _word_first(ours, whole, truth - whole),
+                )
             )
     return rows
 
@@ -290,6 +314,30 @@ def relevance_table(results: list[tuple[QuerySet, dict, dict | None]]) -> list[s
     return lines
 
 
+def literal_section(args: argparse.Namespace) -> list[str]:
+    laws = laws_subset(args.corpus_root / "zh-laws" / "corpus.jsonl", args.laws_mb)
+    name = f"laws-{args.laws_mb:g}mb"
+    laws_file = args.index_root / f"zh-{name}.jsonl"
+    if not laws_file.exists():
+        laws_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in laws))
+    naive = None if args.no_naive else ensure_naive(laws_file, args.index_root / f"naive-{name}")
+    ours = ensure_ours(laws_file, args.index_root / f"ours-{name}")
+    rows = literal_recall(laws, ours, naive, args.strings, args.seed)
+    return [
+        f"## Literal recall: {args.strings} strings of 1-6 characters, zh-laws first"
+        f" {args.laws_mb:g} MB ({len(laws)} paragraphs), seed {args.seed}",
+        "",
+        "Recall of the paragraphs whose folded text holds the string (a plain scan), in the result",
+        "set of search(limit=10**7). The naive result set is Whoosh's for the OR-grouped query,",
+        "so a string cut into two words finds every paragraph holding either (recall, not",
+        "precision, is measured). Word-first: share of (whole-word paragraph, substring-only",
+        "paragraph) pairs where the whole-word one ranks first (title words count as words).",
+        "",
+        *literal_table(rows),
+        "",
+    ]
+
+
 def literal_table(rows: dict[str, list]) -> list[str]:
     lines = [
         "| kind | strings | searcher recall (mean / min) | naive recall (mean / min)"
@@ -299,12 +347,13 @@ def literal_table(rows: dict[str, list]) -> list[str]:
     everything = [row for kind_rows in rows.values() for row in kind_rows]
     for name, kind_rows in sorted(rows.items()) + [("all", everything)]:
         ours = [r[0] for r in kind_rows]
-        naive = [r[1] for r in kind_rows]
+        naive = [r[1] for r in kind_rows if r[1] is not None]
         pairs = [r[2] for r in kind_rows if r[2] is not None]
+        naive_recall = f"{sum(naive) / len(naive):.3f} / {min(naive):.3f}" if naive else "–"
         word_first = f"{sum(pairs) / len(pairs):.3f} ({len(pairs)})" if pairs else "–"
         lines.append(
             f"| {name} | {len(kind_rows)} | {sum(ours) / len(ours):.3f} / {min(ours):.3f}"
-            f" | {sum(naive) / len(naive):.3f} / {min(naive):.3f} | {word_first} |"
+            f" | {naive_recall} | {word_first} |"
         )
     return lines
 
@@ -318,12 +367,13 @@ def main() -> None:
     parser.add_argument("--strings", type=int, default=300, help="Literal strings to sample.")
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--no-naive", action="store_true", help="Skip the Whoosh baseline.")
+    parser.add_argument("--no-literal", action="store_true", help="Skip the literal recall run.")
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("results-quality.md"))
     args = parser.parse_args()
     started = time.perf_counter()
-    root, cache = args.corpus_root, args.index_root
+    cache = args.index_root
     cache.mkdir(parents=True, exist_ok=True)
-    sets, sources = query_sets(root, args.queries)
+    sets, sources = query_sets(args.corpus_root, args.queries)
     sources["cmrc-trad"] = traditional_corpus(sources["cmrc"], cache / "cmrc2018-dev-s2t.jsonl")
     ours_dirs = {key: ensure_ours(src, cache / f"ours-{key}") for key, src in sources.items()}
     naive_ix = {}
@@ -336,15 +386,14 @@ def main() -> None:
         naive = evaluate_naive(naive_ix[qset.corpus], qset.judged) if naive_ix else None
         results.append((qset, ours, naive))
         print(f"{qset.name}: MRR@{K} {ours[f'MRR@{K}']:.4f}", file=sys.stderr, flush=True)
-    laws = laws_subset(root / "zh-laws" / "corpus.jsonl", args.laws_mb)
-    laws_file = cache / f"zh-laws-{args.laws_mb:g}mb.jsonl"
-    if not laws_file.exists():
-        laws_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in laws))
-    laws_naive = ensure_naive(laws_file, cache / f"naive-laws-{args.laws_mb:g}mb")
-    literal = literal_recall(
-        laws, ensure_ours(laws_file, cache / f"ours-laws-{args.laws_mb:g}mb"), laws_naive,
-        args.strings, args.seed,
-    )  # fmt: skip
+    with opencc_folding_off():
+        for qset in (sets[0], sets[5]):
+            directory = ensure_ours(sources[qset.corpus], cache / f"ours-{qset.corpus}-no-opencc")
+            with Searcher.open(directory) as searcher:
+                ours = evaluate(searcher, qset.judged, K).metrics
+            ablation = QuerySet(f"{qset.name}, OpenCC folding off (ablation)", "", qset.judged)
+            results.append((ablation, ours, None))
+    literal = [] if args.no_literal else literal_section(args)
     command = "python tests/benchmarks/eval_quality.py " + " ".join(sys.argv[1:])
     report = [
         "# Search quality: searcher beside the naive recipe",
@@ -353,19 +402,13 @@ def main() -> None:
         "Each question is searched as typed, default options; passages are collapsed into",
         "documents by id (best passage first). naive = Whoosh + jieba.analyse.ChineseAnalyzer,",
         "default BM25F, question parsed by QueryParser(group=OrGroup). jieba+BM25 and prototype",
-        "rows are the reference numbers of the corpus READMEs and of issue #4.",
+        "rows are the reference numbers of the corpus READMEs and of issue #4. Converted sets use",
+        "OpenCC (s2t, t2s); keyword sets hold the 2 or 3 rarest words of each question",
+        "(keyword_variant). The ablation rows fold without OpenCC t2s, index and query alike.",
         "",
         *relevance_table(results),
         "",
-        f"## Literal recall: {args.strings} strings of 1-6 characters, zh-laws first"
-        f" {args.laws_mb:g} MB ({len(laws)} paragraphs), seed {args.seed}",
-        "",
-        "Recall of the passages whose folded text holds the string (plain scan), in the result",
-        "set of search(limit=10**7). Word-first: share of (whole-word passage, substring-only",
-        "passage) pairs where the whole-word passage ranks first (title words count as words).",
-        "",
-        *literal_table(literal),
-        "",
+        *literal,
     ]
     args.out.write_text("\n".join(report))
     print("\n".join(report))

@@ -68,7 +68,10 @@ class Run:
     wall_s: float
     cpu_s: float
     max_rss_mb: float  # the largest single process of the tree (/usr/bin/time's %M)
-    tree_rss_mb: float  # the largest sum over the process and its descendants, sampled at 20 Hz
+    # The largest sum over the process and its descendants, sampled at 20 Hz, of their
+    # proportional set size (PSS: a page shared by the forked workers counts once in all).
+    tree_pss_mb: float
+    tree_anon_mb: float  # the same for anonymous memory only (not memory-mapped index files)
     stdout: str
     returncode: int
 
@@ -85,7 +88,7 @@ def run(args: list[str], stdin: str | None = None, env: dict | None = None) -> R
         text=True,
         env={**os.environ, **(env or {})},
     )
-    peak = [0.0]
+    peak = [0.0, 0.0]
     done = threading.Event()
     sampler = threading.Thread(target=_sample_tree, args=(child.pid, peak, done), daemon=True)
     sampler.start()
@@ -102,7 +105,8 @@ def run(args: list[str], stdin: str | None = None, env: dict | None = None) -> R
         cpu_s=(after.children_user - before.children_user)
         + (after.children_system - before.children_system),
         max_rss_mb=int(max_rss[-1]) / 1024 if max_rss else float("nan"),
-        tree_rss_mb=peak[0],
+        tree_pss_mb=peak[0],
+        tree_anon_mb=peak[1],
         stdout=out,
         returncode=child.returncode,
     )
@@ -110,22 +114,24 @@ def run(args: list[str], stdin: str | None = None, env: dict | None = None) -> R
 
 def _sample_tree(pid: int, peak: list[float], done: threading.Event) -> None:
     while not done.is_set():
-        peak[0] = max(peak[0], _tree_rss_mb(pid))
+        rss, anon = _tree_rss_mb(pid)
+        peak[0], peak[1] = max(peak[0], rss), max(peak[1], anon)
         done.wait(0.05)
 
 
-def _tree_rss_mb(pid: int) -> float:
-    total = 0
+def _tree_rss_mb(pid: int) -> tuple[float, float]:
+    pss = anon = 0
     for child in [pid, *_descendants(pid)]:
         try:
-            with open(f"/proc/{child}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
+            with open(f"/proc/{child}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+                    elif line.startswith("Pss_Anon:"):
+                        anon += int(line.split()[1])
         except OSError:
             continue
-    return total / 1024
+    return pss / 1024, anon / 1024
 
 
 def _descendants(pid: int) -> list[int]:

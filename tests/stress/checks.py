@@ -155,7 +155,7 @@ _SYNTAX = (
 _WORDS = ("网格", "管理", "社区", "臺灣", "ｗａｎｇ", "茶", "2024", "abc", "Ａ", "🍵", "条例")
 
 
-def _long_query(seed: int, longest: int) -> str:
+def long_query(seed: int, longest: int) -> str:
     """500 to `longest` characters mixing CJK, ASCII, syntax, spaces and control characters."""
     rng = random.Random(seed)
     length = rng.choice((500, longest // 4, longest))
@@ -186,7 +186,7 @@ def queries(longest: int = 10_000, short_per_long: int = 3) -> st.SearchStrategy
         st.characters(codec=None, categories=["Cc", "Cs", "Co", "Cn", "Zl", "Zp", "Mn", "Sk"]),
     )
     short = st.lists(piece, max_size=24).map("".join)
-    long = st.integers(0, 2**32).map(lambda seed: _long_query(seed, longest))
+    long = st.integers(0, 2**32).map(lambda seed: long_query(seed, longest))
     return st.one_of(*[short] * short_per_long, long)
 
 

@@ -26,8 +26,11 @@ def _owner(target: str) -> tuple[object, str]:
     return owner, attribute
 
 
-def _on_call(target: str, at: int, act: Callable[[], object]) -> tuple[object, str, Callable]:
-    """(owner, attribute, replacement): the replacement calls act() from the at-th call on."""
+def _on_call(
+    target: str, at: int, act: Callable[[], object], times: int | None = None
+) -> tuple[object, str, Callable]:
+    """(owner, attribute, replacement): the replacement calls act() at the at-th call and
+    `times` - 1 more (None: every call from then on)."""
     owner, attribute = _owner(target)
     original = getattr(owner, attribute)
     calls = 0
@@ -35,7 +38,7 @@ def _on_call(target: str, at: int, act: Callable[[], object]) -> tuple[object, s
     def replacement(*args: object, **kwargs: object) -> object:
         nonlocal calls
         calls += 1
-        if calls >= at:
+        if calls >= at and (times is None or calls < at + times):
             act()
         return original(*args, **kwargs)
 
@@ -59,14 +62,18 @@ def crash_during(run: Callable[[], object], target: str, at: int = 1) -> int:
 
 
 def raise_on_call(
-    monkeypatch: pytest.MonkeyPatch, target: str, error: BaseException, at: int = 1
+    monkeypatch: pytest.MonkeyPatch,
+    target: str,
+    error: BaseException,
+    at: int = 1,
+    times: int | None = None,
 ) -> None:
-    """`target` raises `error` from its at-th call on (until monkeypatch.undo())."""
+    """`target` raises `error` at its at-th call and `times` - 1 more (None: from then on)."""
 
     def fail() -> None:
         raise error
 
-    owner, attribute, replacement = _on_call(target, at, fail)
+    owner, attribute, replacement = _on_call(target, at, fail, times)
     monkeypatch.setattr(owner, attribute, replacement)
 
 

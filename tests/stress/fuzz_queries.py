@@ -28,6 +28,15 @@ from searcher.indexing.location import samples_dir
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
 
+# One query in ten is 500 to 10,000 characters long: each takes up to a second or so.
+SHORT_PER_LONG = 9
+
+
+def progress(outcomes: collections.Counter, channel: str) -> None:
+    outcomes[f"{channel}: queries"] += 1
+    if outcomes[f"{channel}: queries"] % 1000 == 0:
+        print(f"  {channel}: {outcomes[f'{channel}: queries']} queries", flush=True)
+
 
 def fuzz_api(index_dir: Path, examples: int, outcomes: collections.Counter) -> None:
     with Searcher.open(index_dir) as searcher:
@@ -38,8 +47,9 @@ def fuzz_api(index_dir: Path, examples: int, outcomes: collections.Counter) -> N
             database=None,
             suppress_health_check=list(HealthCheck),
         )
-        @given(text=queries(), require_all=st.booleans())
+        @given(text=queries(short_per_long=SHORT_PER_LONG), require_all=st.booleans())
         def one(text: str, require_all: bool) -> None:
+            progress(outcomes, "api")
             check_search(searcher, text, require_all)
             try:
                 hits = searcher.search(text, limit=1).hits
@@ -58,8 +68,9 @@ def fuzz_cli(index_dir: Path, examples: int, outcomes: collections.Counter) -> N
     @settings(
         max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
     )
-    @given(text=queries())
+    @given(text=queries(short_per_long=SHORT_PER_LONG))
     def one(text: str) -> None:
+        progress(outcomes, "cli")
         result = runner.invoke(app, ["query", "--index", str(index_dir), "--json", "--", text])
         check_cli_json(result.exit_code, result.stdout, result.stderr)
         outcomes[f"cli: exit {result.exit_code}"] += 1
@@ -73,8 +84,9 @@ def fuzz_processes(index_dir: Path, examples: int, outcomes: collections.Counter
     @settings(
         max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
     )
-    @given(text=queries())
+    @given(text=queries(short_per_long=SHORT_PER_LONG))
     def one(text: str) -> None:
+        progress(outcomes, "process")
         run = subprocess.run(
             [sys.executable, "-m", "searcher", "query", "--index", str(index_dir), "--json", "--"]
             + [text.replace("\x00", " ")],
