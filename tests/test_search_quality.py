@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from searcher.cli.main import app
 from searcher.errors import IndexVersionError
 from searcher.indexing.writer import build_index
+from searcher.indexing.store import IndexStore
 from searcher.search import Searcher
 
 # 朔风驿 (an invented place name) is cut 朔风/驿 by jieba's own dictionary; the user dictionary
@@ -117,13 +118,32 @@ def test_userdict_is_stored_with_the_index(places: dict[str, Path]) -> None:
 
 
 def test_userdict_word_is_indexed_as_one_word(places: dict[str, Path]) -> None:
-    # As one word it scores BM25 as a word; cut in two, only as a literal match.
+    def vocabulary_has(index: Path, word: str) -> bool:
+        reader, generation = IndexStore.open(index).open_for_reading()
+        reader.close()
+        return generation.term_id(word) is not None
+
+    assert vocabulary_has(places["dict"], "朔风驿")
+    assert not vocabulary_has(places["plain"], "朔风驿")  # jieba alone cuts 朔风 / 驿
     with Searcher.open(places["dict"]) as searcher:
-        with_dict = searcher.search("朔风驿", limit=1).hits[0]
-    with Searcher.open(places["plain"]) as searcher:
-        plain = searcher.search("朔风驿", limit=1).hits[0]
-    assert with_dict.text == plain.text == "旅人在朔风驿歇脚，喝了一碗热汤。"
-    assert with_dict.score > plain.score
+        hit = searcher.search("朔风驿", limit=1).hits[0]
+    assert hit.text[hit.spans[0].start_char : hit.spans[0].end_char] == "朔风驿"
+
+
+def test_one_index_userdict_never_leaks_into_another(
+    places: dict[str, Path], tmp_path: Path
+) -> None:
+    # In one process: index with the dictionary, then without it; then search both in turn.
+    build_index([places["docs"]], tmp_path / "dict-first", userdict=places["userdict"])
+    build_index([places["docs"]], tmp_path / "plain-after")
+    query = "朔风驿歇脚"
+    with Searcher.open(tmp_path / "plain-after") as plain, Searcher.open(places["dict"]) as with_dict:
+        plain_score = plain.search(query, limit=1).hits[0].score
+        dict_score = with_dict.search(query, limit=1).hits[0].score
+        assert plain.search(query, limit=1).hits[0].score == plain_score
+    assert plain_score == pytest.approx(_score_in_fresh_process(places["plain"], query), abs=1e-3)
+    assert dict_score == pytest.approx(_score_in_fresh_process(places["dict"], query), abs=1e-3)
+    assert dict_score != pytest.approx(plain_score, abs=1e-3)
 
 
 def test_userdict_is_applied_at_query_time_in_a_new_process(places: dict[str, Path]) -> None:

@@ -39,37 +39,38 @@ def backend_name() -> str:
     return "rjieba"
 
 
-_applied_userdict: tuple[UserWord, ...] = ()
+# The user dictionary of the index being written or searched. Each dictionary gets a segmenter
+# of its own, so two indexes in one process (a test run, the TUI) never see each other's words.
+_active_userdict: tuple[UserWord, ...] = ()
 
 
-@lru_cache(maxsize=1)
-def _tokenize_fn() -> Callable[[str], Iterable[Token]]:
+@lru_cache(maxsize=8)
+def _segmenter(userdict: tuple[UserWord, ...]):  # noqa: ANN202 - rjieba or jieba, same methods
+    """An object with tokenize(), cut() and add_word(): the library's default, or a new one."""
     if backend_name() == "rjieba":
         import rjieba
 
-        return rjieba.tokenize
-    import logging  # imported here: the rjieba and query paths never need it (3 ms)
+        segmenter = rjieba.Jieba() if userdict else rjieba
+    else:
+        import logging  # imported here: the rjieba and query paths never need it (3 ms)
 
-    import jieba
+        import jieba
 
-    jieba.setLogLevel(logging.WARNING)  # jieba prints its dictionary loading on stderr otherwise
-    return jieba.tokenize
+        jieba.setLogLevel(logging.WARNING)  # jieba prints its dictionary loading on stderr
+        segmenter = jieba.Tokenizer() if userdict else jieba.dt
+    for word, freq, tag in userdict:
+        segmenter.add_word(word, freq, tag)
+    return segmenter
+
+
+def _tokenize_fn() -> Callable[[str], Iterable[Token]]:
+    return _segmenter(_active_userdict).tokenize
 
 
 def use_userdict(words: Iterable[UserWord]) -> None:
-    """Add user dictionary words to the segmenter (once per process; index and query must agree)."""
-    global _applied_userdict
-    words = tuple(words)
-    if words == _applied_userdict:
-        return
-    _tokenize_fn()
-    if backend_name() == "rjieba":
-        import rjieba as segmenter
-    else:
-        import jieba as segmenter
-    for word, freq, tag in words:
-        segmenter.add_word(word, freq, tag)
-    _applied_userdict = words
+    """Cut with these user dictionary words from now on (index and query must agree)."""
+    global _active_userdict
+    _active_userdict = tuple(words)
 
 
 def read_userdict(text: str) -> list[UserWord]:
@@ -91,11 +92,9 @@ def word_list(folded: str) -> list[str]:
     For indexing, which needs none: rjieba's cut() skips building them, 28 µs a zh-laws passage
     where tokenize() takes 55 µs (the same words: checked on 21,476 passages).
     """
-    _tokenize_fn()  # loads the segmenter, as cut_words does
+    segmenter = _segmenter(_active_userdict)
     if backend_name() == "rjieba" and not _RJIEBA_DIFFERS.search(folded):
-        import rjieba
-
-        return [word for word in rjieba.cut(folded) if is_word(word)]
+        return [word for word in segmenter.cut(folded) if is_word(word)]
     return [word for word, _, _ in cut_words(folded)]
 
 
@@ -156,9 +155,11 @@ def _as_jieba(tokenize: Callable[[str], Iterable[Token]], text: str) -> list[Tok
 
 def _jieba_pieces(word: str, start: int) -> list[Token]:
     """The words jieba's HMM fallback cuts a token into (finalseg's re_skip)."""
-    import rjieba
-
-    if _HAS_JIEBA_HAN.search(word) or _JIEBA_SKIP.fullmatch(word) or rjieba.has_word(word):
+    if (
+        _HAS_JIEBA_HAN.search(word)
+        or _JIEBA_SKIP.fullmatch(word)
+        or _segmenter(_active_userdict).has_word(word)
+    ):
         return [(word, start, start + len(word))]
     pieces: list[Token] = []
     for block in _JIEBA_BLOCK.split(word):

@@ -139,22 +139,6 @@ def _location(index: Path | None):  # noqa: ANN202 - IndexLocation, imported laz
     return location
 
 
-def _console(color: str):  # noqa: ANN202 - rich Console, imported lazily
-    from rich.console import Console
-
-    force = {"always": True, "never": False}.get(color)
-    console = Console(
-        force_terminal=force,
-        # "always" means it even where TERM=dumb would make Rich's detection drop every style.
-        color_system="standard" if color == "always" else "auto",
-        no_color=color == "never" or None,
-        highlight=False,
-        soft_wrap=False,
-    )
-    console.on_broken_pipe = _broken_pipe
-    return console
-
-
 @app.command()
 def index(
     paths: Annotated[
@@ -188,7 +172,9 @@ def index(
         location = resolve_index_dir(index)
         if not paths and not _indexed_before(location.directory):
             raise typer.BadParameter("name at least one file or folder to index")
-        with _progress(quiet) as progress:
+        from searcher.cli.progress import progress_bar
+
+        with progress_bar(quiet) as progress:
             report = build_index(
                 paths or [],
                 location.directory,
@@ -198,50 +184,15 @@ def index(
                 warn=None if quiet else lambda message: _stderr(f"searcher: {message}"),
                 progress=progress,
             )
-        print(
-            f"{report.files_new} new, {report.files_changed} changed, {report.files_removed} removed,"
-            f" {report.files_unchanged} unchanged"
-            + (f", {len(report.skipped)} skipped" if report.skipped else "")
-            + f" files; {report.passages} passages ({report.passages_added} added);"
-            f" index {report.index_bytes / 1e6:.1f} MB in {location.directory}; {report.seconds:.1f} s"
-        )
+        from searcher.cli.render import index_summary
+
+        print(index_summary(report, location.directory))
 
 
 def _indexed_before(directory: Path) -> bool:
     from searcher.indexing.location import has_index
 
     return has_index(directory)
-
-
-@contextlib.contextmanager
-def _progress(quiet: bool):  # noqa: ANN202 - a context manager yielding a progress callback
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-
-    bar = Progress(
-        "indexing",
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = None
-
-    def update(done: int, total: int) -> None:
-        nonlocal task
-        if task is None:
-            bar.start()
-            task = bar.add_task("indexing", total=total)
-        bar.update(task, completed=done, total=total)
-
-    try:
-        yield update
-    finally:
-        bar.stop()
 
 
 # -word is the query syntax for "exclude word": unknown options are words, not usage errors.
@@ -278,9 +229,9 @@ def query(
             for hit in result.hits:
                 print(json_line(hit_record(hit)))
         else:
-            from searcher.cli.render import print_hits, summary
+            from searcher.cli.render import make_console, print_hits, summary
 
-            print_hits(_console(color), result, full)
+            print_hits(make_console(color, _broken_pipe), result, full)
             _stderr(summary(result))
         sys.stdout.flush()
     raise typer.Exit(EXIT_HITS if result.hits else EXIT_NO_HITS)
@@ -306,16 +257,14 @@ def batch(
     """
     any_hits = any_errors = False
     with _errors(json_errors=True):
+        from searcher.cli.batch_input import read_queries
         from searcher.cli.render import hit_record, json_line
         from searcher.search import Searcher
 
         location = _location(index)
-        lines = _read_lines(source)
+        queries = read_queries(source)
         with Searcher.open(location.directory) as searcher:
-            for number, line in enumerate(lines, 1):
-                qid, text = _batch_query(line, number)
-                if text is None:
-                    continue
+            for qid, text in queries:
                 try:
                     result = searcher.search(text, limit=limit, require_all=all_words)
                 except SearcherError as err:
@@ -333,29 +282,6 @@ def batch(
                 print(json_line(record))
         sys.stdout.flush()
     raise typer.Exit(EXIT_ERROR if any_errors else EXIT_HITS if any_hits else EXIT_NO_HITS)
-
-
-def _read_lines(source: str) -> Iterator[str]:
-    if source == "-":
-        return (line.rstrip("\n") for line in sys.stdin)
-    try:
-        return iter(Path(source).read_text(encoding="utf-8-sig").splitlines())
-    except (OSError, UnicodeDecodeError) as err:
-        raise SearcherError(f"cannot read queries from {source}: {err}") from err
-
-
-def _batch_query(line: str, number: int) -> tuple[str, str | None]:
-    stripped = line.strip()
-    if not stripped:
-        return str(number), None
-    if stripped.startswith("{"):
-        try:
-            record = json.loads(stripped)
-        except json.JSONDecodeError:
-            return str(number), stripped
-        if isinstance(record, dict) and isinstance(record.get("query"), str):
-            return str(record.get("qid", number)), record["query"]
-    return str(number), stripped
 
 
 @app.command(name="eval")

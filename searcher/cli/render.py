@@ -10,17 +10,37 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from searcher.search import Hit, IndexStats, SearchResult, best_window
 
-if TYPE_CHECKING:  # imported where used: `--json` and `batch` never pay Rich's 15 ms
+if TYPE_CHECKING:  # Rich is imported where used: `--json` and `batch` never pay its 15 ms
     from rich.console import Console
     from rich.text import Text
 
+    from searcher.indexing.writer import IndexReport
+
 FRAGMENT_CHARS = 100  # a passage longer than this is shown as the window with the most matches
 MATCH_STYLE = "bold red"
+
+
+def make_console(color: str, on_broken_pipe: Callable[[], None]) -> Console:
+    """A Rich console for stdout: colour per --color (auto honours NO_COLOR and a pipe)."""
+    from rich.console import Console
+
+    force = {"always": True, "never": False}.get(color)
+    console = Console(
+        force_terminal=force,
+        # "always" means it even where TERM=dumb would make Rich's detection drop every style.
+        color_system="standard" if color == "always" else "auto",
+        no_color=color == "never" or None,
+        highlight=False,
+        soft_wrap=False,
+    )
+    console.on_broken_pipe = on_broken_pipe
+    return console
 
 
 def hit_record(hit: Hit) -> dict[str, object]:
@@ -113,6 +133,17 @@ def summary(result: SearchResult) -> str:
     shown = len(result.hits)
     partial = "" if result.all_words else " (no passage holds every word; showing partial matches)"
     return f"{shown} of {result.total} matching passages in {result.took_ms:.1f} ms{partial}"
+
+
+def index_summary(report: IndexReport, directory: Path) -> str:
+    """The one line `searcher index` ends with: what changed, what the index holds, how long."""
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    return (
+        f"{report.files_new} new, {report.files_changed} changed, {report.files_removed} removed,"
+        f" {report.files_unchanged} unchanged{skipped} files;"
+        f" {report.passages} passages ({report.passages_added} added);"
+        f" index {report.index_bytes / 1e6:.1f} MB in {directory}; {report.seconds:.1f} s"
+    )
 
 
 def stats_lines(stats: IndexStats) -> list[str]:

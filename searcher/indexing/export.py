@@ -54,8 +54,7 @@ def export_opensearch_bulk(
                 f"the index in {index_dir} was built by another version of searcher;"
                 f" run: searcher index --rebuild --index {index_dir}"
             )
-        if meta.get("userdict"):
-            use_userdict(read_userdict(meta["userdict"]))
+        use_userdict(read_userdict(meta.get("userdict") or ""))
         live = generation.array("row_live")
         count = 0
         titles: dict[str, tuple[str, str]] = {}
