@@ -64,7 +64,10 @@ def fold(text: str) -> Folded:
     folded = text.translate(_TABLE)
     # OpenCC's t2s tables map every phrase to one of equal length (checked in the tests), so this
     # step keeps offsets; the length check guards against a future table that does not.
-    simplified = _t2s().convert(folded)
+    try:
+        simplified = _t2s().convert(folded)
+    except UnicodeEncodeError:  # lone surrogates (a file name's undecodable bytes): no t2s
+        simplified = folded
     if len(simplified) == len(folded):
         folded = simplified
     if len(folded) == len(text) and not (_MULTI and _MULTI.intersection(text)):

@@ -22,6 +22,7 @@ import numpy as np
 
 from searcher.analysis.analyzers import ANALYSIS_VERSION
 from searcher.analysis.grams import bigram_key
+from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import backend_name, read_userdict, use_userdict
 from searcher.errors import IndexVersionError, QuerySyntaxError
 from searcher.indexing import schema
@@ -153,7 +154,7 @@ class Searcher:
             matched += clause_hit
         for chunk in query.chunks:
             rows, _ = self._literal.rows(chunk)
-            scores[rows] += CHUNK_WEIGHT * self._literal_idf(len(rows)) * (len(chunk) ** 0.5)
+            scores[rows] += CHUNK_WEIGHT * self._idf(len(rows)) * (len(chunk) ** 0.5)
         scores += NGRAM_WEIGHT * self._ngram_scores(query)
         return scores, matched
 
@@ -184,7 +185,7 @@ class Searcher:
             lit_rows, lit_tfs = self._literal.rows(literal)
             rows = lit_rows if rows is None else np.intersect1d(rows, lit_rows, assume_unique=True)
             score[lit_rows] += LITERAL_WEIGHT * self._bm25(
-                self._literal_idf(len(lit_rows)), lit_tfs, lit_rows
+                self._idf(len(lit_rows)), lit_tfs, lit_rows
             )
         for word in unit.words:
             term_id = self._gen.term_id(word)
@@ -219,19 +220,15 @@ class Searcher:
     def _idf(self, df: int) -> float:
         return math.log(1 + (self._live_rows - df + 0.5) / (df + 0.5))
 
-    def _literal_idf(self, df: int) -> float:
-        return self._idf(df)
-
     def _filters(self, query: ParsedQuery) -> np.ndarray:
         mask = np.asarray(self._gen.array("row_live")).copy()
         for unit in query.excluded:
-            for literal in unit.literals[:1] if unit.phrase else [unit.literal]:
-                rows, _ = self._literal.rows(literal)
-                mask[rows] = False
+            rows, _ = self._literal.rows(unit.literal)
+            mask[rows] = False
         if query.paths:
             files = self._gen.files()
             allowed = [
-                f["number"] for f in files if all(p in f["path"].lower() for p in query.paths)
+                f["number"] for f in files if all(p in fold_text(f["path"]) for p in query.paths)
             ]
             mask &= np.isin(np.asarray(self._gen.array("row_file")), allowed)
         return mask
