@@ -22,7 +22,7 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def data_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """tests/data (traditional/simplified, full-width, digits, mixed English), indexed. Read-only."""
+    """tests/data (trad./simplified, full-width, digits, mixed English), indexed. Read-only."""
     directory = tmp_path_factory.mktemp("data-index")
     build_index([DATA_DIR], directory)
     return directory

@@ -1,7 +1,8 @@
 """Reliability (issue #6): kills, Ctrl+C, a second writer, bad files, bad queries and a bad
 environment never lose the index, never mix two states, never show a traceback.
 
-Short versions of tests/stress/ (kill_index.py, fuzz_queries.py, bad_files.py). Everything runs
+Short versions of tests/stress/ (kill_index.py, concurrent_queries.py, fuzz_queries.py,
+bad_files.py; results in tests/stress/results-reliability.md). Everything runs
 as root: permission loss, read-only directories and full disks are simulated by patching the
 calls that would fail, never with chmod (which root ignores).
 """
@@ -40,6 +41,7 @@ from stress.faults import crash_during, raise_on_call, refused
 from typer.testing import CliRunner
 
 from searcher.cli.main import app
+from searcher.indexing import writer
 from searcher.indexing.documents import MAX_PASSAGE_CHARS
 from searcher.indexing.location import samples_dir
 from searcher.indexing.store import IndexStore
@@ -177,7 +179,8 @@ def test_sigkill_at_random_moments_never_breaks_the_index(tmp_path: Path) -> Non
         args = ["index", *roots, "--index", str(index_dir)] + ["--rebuild"] * rebuild
         proc = _searcher(*args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         workers = _wait_for_lock_held(proc)
-        time.sleep(rng.uniform(0, 0.5))
+        # While it reads and analyses; the commit's short moments are the crash-point tests'.
+        time.sleep(rng.uniform(0, 0.2))
         proc.kill()
         proc.wait()
         _wait_gone(workers)
@@ -473,8 +476,6 @@ def test_file_vanishing_mid_run_is_skipped_and_the_rest_indexed(
 ) -> None:
     docs = write_corpus(tmp_path / "docs", 6, 3, seed=8)
     victim = docs / "part-1" / "doc-0001.txt"
-    from searcher.indexing import writer
-
     listed = writer.discover_files
 
     def discover_then_delete(*args: object, **kwargs: object) -> Iterator[object]:

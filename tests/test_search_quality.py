@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from searcher.cli.main import app
 from searcher.errors import IndexVersionError
-from searcher.indexing.writer import build_index
 from searcher.indexing.store import IndexStore
+from searcher.indexing.writer import build_index
 from searcher.search import Searcher
 
 # 朔风驿 (an invented place name) is cut 朔风/驿 by jieba's own dictionary; the user dictionary
@@ -137,7 +137,8 @@ def test_one_index_userdict_never_leaks_into_another(
     build_index([places["docs"]], tmp_path / "dict-first", userdict=places["userdict"])
     build_index([places["docs"]], tmp_path / "plain-after")
     query = "朔风驿歇脚"
-    with Searcher.open(tmp_path / "plain-after") as plain, Searcher.open(places["dict"]) as with_dict:
+    plain_after = tmp_path / "plain-after"
+    with Searcher.open(plain_after) as plain, Searcher.open(places["dict"]) as with_dict:
         plain_score = plain.search(query, limit=1).hits[0].score
         dict_score = with_dict.search(query, limit=1).hits[0].score
         assert plain.search(query, limit=1).hits[0].score == plain_score

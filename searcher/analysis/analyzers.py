@@ -1,8 +1,8 @@
 """The one place where analysis is composed, for passages at index time and for queries.
 
-A passage is folded (normalize.fold) and cut into jieba words; its title's words count too, weighted,
-which is how BM25F sees the title field. A query chunk is folded the same way and cut into words,
-skipping the segmenter when the chunk is a single character, ASCII, or a word the index already holds.
+A passage is folded (normalize.fold) and cut into jieba words; its title's words count too,
+weighted, which is how BM25F sees the title field. A query chunk is folded the same way and cut
+into words, skipping the segmenter for a single character, ASCII, or a word the index holds.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ UserWord = tuple[str, int | None, str | None]
 
 @lru_cache(maxsize=1 << 16)
 def is_word(token: str) -> bool:
-    """Whether a token is searchable as a word: it holds a letter or digit (CJK counts as letters)."""
+    """Whether a token is searchable as a word: it holds a letter or digit (CJK are letters)."""
     # Cached: tokens repeat, and the generator cost 0.5 µs a token, a quarter of indexing's
     # analysis time (zh-laws: 68 tokens a passage); a cache hit costs under 0.1 µs.
     return any(char.isalnum() for char in token)

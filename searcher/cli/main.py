@@ -253,7 +253,7 @@ def batch(
     Input lines are plain queries or {"qid": …, "query": …} objects. Output:
     {"qid", "query", "total", "took_ms", "hits": [...]}, or {"qid", "query", "error"}.
 
-    Example: printf '网格\n乡村振兴\n' | searcher batch -n 3
+    Example: printf '网格\\n乡村振兴\\n' | searcher batch -n 3
     """
     any_hits = any_errors = False
     with _errors(json_errors=True):

@@ -55,8 +55,8 @@ class IndexReport:
 
 
 def build_index(
-    paths: Sequence[Path],
-    index_dir: Path,
+    paths: Sequence[Path | str],
+    index_dir: Path | str,
     *,
     rebuild: bool = False,
     wait_seconds: float = 0.0,
@@ -66,6 +66,7 @@ def build_index(
 ) -> IndexReport:
     """Index `paths` (files and directories; none: the paths indexed before) into `index_dir`."""
     started = time.perf_counter()
+    index_dir = Path(index_dir)
     report = IndexReport()
     warn = warn or (lambda message: None)
 

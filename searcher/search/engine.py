@@ -140,7 +140,7 @@ class Searcher:
 
     def _score(self, query: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
         scores = np.zeros(self._rows, np.float32)
-        matched = np.zeros(self._rows, np.int16)
+        matched = np.zeros(self._rows, np.int32)  # a pasted text can hold 32k+ words
         asking = [_is_question_word(clause) for clause in query.clauses]
         question_weight = 1.0 if all(asking) else QUESTION_WORD_WEIGHT
         for clause, asks in zip(query.clauses, asking, strict=True):

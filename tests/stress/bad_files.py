@@ -197,12 +197,14 @@ def main() -> int:
     args = parser.parse_args()
     texts = law_texts(args.source, 3)
     work = Path(tempfile.mkdtemp(prefix="searcher-bad-files-"))
-    results = {"bad tree": index_bad_tree(work, texts)}
-    print(json.dumps(results["bad tree"], ensure_ascii=False, indent=1), flush=True)
-    if args.huge_mb:
-        results["huge line"] = index_huge_line(work, texts, args.huge_mb)
-        print(json.dumps(results["huge line"], ensure_ascii=False, indent=1), flush=True)
-    shutil.rmtree(work)
+    try:
+        results = {"bad tree": index_bad_tree(work, texts)}
+        print(json.dumps(results["bad tree"], ensure_ascii=False, indent=1), flush=True)
+        if args.huge_mb:
+            results["huge line"] = index_huge_line(work, texts, args.huge_mb)
+            print(json.dumps(results["huge line"], ensure_ascii=False, indent=1), flush=True)
+    finally:
+        shutil.rmtree(work)
     return 1 if any(result["problems"] for result in results.values()) else 0
 
 

@@ -51,16 +51,18 @@ def main() -> int:
         reader.start()
     rng = random.Random(6)
     started = time.monotonic()
-    for number in range(args.commits):
-        rebuild = number % 2 == 0
-        if not rebuild:  # an update: one file changes
-            path = rng.choice(sorted(docs.glob("*.txt")))
-            path.write_text(path.read_text(errors="replace") + f"\n\n第{number}次修改。\n")
-        subprocess.run(run + ["--rebuild"] * rebuild, check=True, stdout=subprocess.DEVNULL)
-        states.add(index_state(index_dir))
-    done.set()
-    for reader in readers:
-        reader.join()
+    try:
+        for number in range(args.commits):
+            rebuild = number % 2 == 0
+            if not rebuild:  # an update: one file changes
+                path = rng.choice(sorted(docs.glob("*.txt")))
+                path.write_text(path.read_text(errors="replace") + f"\n\n第{number}次修改。\n")
+            subprocess.run(run + ["--rebuild"] * rebuild, check=True, stdout=subprocess.DEVNULL)
+            states.add(index_state(index_dir))
+    finally:
+        done.set()
+        for reader in readers:
+            reader.join()
     third = [state for state in seen if state not in states]
     summary = {
         "commits": args.commits,
