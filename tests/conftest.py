@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from searcher.indexing.location import samples_dir
 from searcher.indexing.writer import build_index
+from searcher.search import Searcher
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -52,3 +54,17 @@ def sample_passages() -> dict[PassageKey, str]:
 def data_passages() -> dict[PassageKey, str]:
     """Every passage of tests/data as read from the files."""
     return _passages(DATA_DIR)
+
+
+@pytest.fixture(scope="module")
+def samples(sample_index: Path) -> Iterator[Searcher]:
+    """An open Searcher on the sample collection."""
+    with Searcher.open(sample_index) as searcher:
+        yield searcher
+
+
+@pytest.fixture(scope="module")
+def data(data_index: Path) -> Iterator[Searcher]:
+    """An open Searcher on tests/data."""
+    with Searcher.open(data_index) as searcher:
+        yield searcher

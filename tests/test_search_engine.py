@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,18 +30,6 @@ def _containing(passages: dict[Key, str], *literals: str) -> set[Key]:
     """Passages whose folded text holds every literal (folded): the ground truth by plain scan."""
     folded = [fold_text(literal) for literal in literals]
     return {key for key, text in passages.items() if all(f in fold_text(text) for f in folded)}
-
-
-@pytest.fixture(scope="module")
-def samples(sample_index: Path) -> Iterator[Searcher]:
-    with Searcher.open(sample_index) as searcher:
-        yield searcher
-
-
-@pytest.fixture(scope="module")
-def data(data_index: Path) -> Iterator[Searcher]:
-    with Searcher.open(data_index) as searcher:
-        yield searcher
 
 
 # ---------------------------------------------------------------------------- ranking

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,18 +43,6 @@ def _assert_spans_exact(hit: Hit, literals: list[str]) -> None:
     for literal in folded_literals:
         for start, end in _occurrences(fold_text(hit.text), literal):
             assert all(lit[start:end]), (hit.text, literal)  # plain text keeps its offsets
-
-
-@pytest.fixture(scope="module")
-def data(data_index: Path) -> Iterator[Searcher]:
-    with Searcher.open(data_index) as searcher:
-        yield searcher
-
-
-@pytest.fixture(scope="module")
-def samples(sample_index: Path) -> Iterator[Searcher]:
-    with Searcher.open(sample_index) as searcher:
-        yield searcher
 
 
 # ---------------------------------------------------------------------------- match_spans
