@@ -51,6 +51,9 @@ _QUESTION_WORDS = frozenset(
     " 何时 何地 何处 多少 多久 几 怎么 怎样 怎么样 是否 吗 呢".split()
 )
 _ALL_WORDS_BONUS = 1e6  # puts passages holding every element above all others
+# For a one-element query, passages holding it as a whole jieba word come before those holding it
+# only inside a longer word, whatever their lengths (BM25 alone let 0.4% of such pairs swap).
+_WHOLE_WORD_BONUS = 1e5
 _ALNUM_RUN = re.compile(r"[^\W_]+")  # bigrams never span punctuation or spaces
 
 
@@ -136,6 +139,9 @@ class Searcher:
         candidates = np.flatnonzero(keep)
         any_all = bool(all_mask[candidates].any()) if len(candidates) else False
         ranked = scores[candidates] + np.where(all_mask[candidates], _ALL_WORDS_BONUS, 0.0)
+        if len(query.clauses) == 1:
+            whole = np.isin(candidates, self._whole_word_rows(query.clauses[0]))
+            ranked += np.where(whole, _WHOLE_WORD_BONUS, 0.0)
         return _top(candidates, ranked, limit), scores, len(candidates), any_all
 
     def _score(self, query: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
@@ -157,6 +163,20 @@ class Searcher:
             scores[rows] += CHUNK_WEIGHT * self._idf(len(rows)) * (len(chunk) ** 0.5)
         scores += NGRAM_WEIGHT * self._ngram_scores(query)
         return scores, matched
+
+    def _whole_word_rows(self, clause: Clause) -> np.ndarray:
+        """Rows holding every word of some alternative of `clause` as a word (not a phrase)."""
+        found = [np.zeros(0, np.int64)]
+        for unit in clause.alternatives:
+            if unit.phrase or not unit.words:
+                continue
+            rows: np.ndarray | None = None
+            for word in unit.words:
+                term_id = self._gen.term_id(word)
+                word_rows = self._gen.word_postings(term_id)[0] if term_id is not None else []
+                rows = word_rows if rows is None else np.intersect1d(rows, word_rows)
+            found.append(np.asarray(rows, np.int64))
+        return np.unique(np.concatenate(found))
 
     def _ngram_scores(self, query: ParsedQuery) -> np.ndarray:
         """BM25 of the query's character bigrams for every row, lengths counted in characters."""
