@@ -78,7 +78,8 @@ class Searcher:
         self._avg_len = max(float(meta["total_len"]) / self._live_rows, 1.0)
         self._literal = LiteralMatcher(self._gen)
         self._doc_ids: list[str] | None = None  # docs.json ids, read on first use
-        self._titles: tuple[str, np.ndarray] | None = None  # folded titles, read on first title:
+        # Distinct folded titles and each document's, read on the first title: query.
+        self._titles: tuple[list[str], np.ndarray] | None = None
         self._avg_chars: float | None = None  # mean folded length of live rows, for bigram BM25
         self._userdict = tuple(read_userdict(meta["userdict"])) if meta.get("userdict") else ()
 
@@ -256,22 +257,18 @@ class Searcher:
     def _title_mask(self, literal: str) -> np.ndarray:
         """Rows of documents whose folded title contains `literal`."""
         if self._titles is None:
-            # All titles in one string, so a title: filter is one C-level scan, not a Python loop
-            # over documents (zh-laws: 0.3–0.85 s before, with docs.json parsed on every query).
-            titles = [doc["title_folded"] for doc in self._gen.docs()]
-            starts = np.cumsum([0] + [len(title) + 1 for title in titles[:-1]]) if titles else []
-            self._titles = ("\n".join(titles), np.asarray(starts, np.int64))
-        joined, starts = self._titles
-        matching = np.zeros(len(starts), bool)
-        at = joined.find(literal)
-        while at >= 0:
-            doc = int(np.searchsorted(starts, at, side="right")) - 1
-            matching[doc] = True
-            # Skip to the next title: one hit per document is enough.
-            at = joined.find(literal, starts[doc + 1]) if doc + 1 < len(starts) else -1
-        if not len(matching):
+            # Distinct titles are few (zh-laws: 3,475 for 160,801 JSONL records), so a title:
+            # filter tests each once: 180 ms → 15 ms where a loop over documents was used.
+            distinct: dict[str, int] = {}
+            doc_title = [
+                distinct.setdefault(doc["title_folded"], len(distinct)) for doc in self._gen.docs()
+            ]
+            self._titles = (list(distinct), np.asarray(doc_title, np.int64))
+        titles, doc_title = self._titles
+        holds = np.fromiter((literal in title for title in titles), bool, len(titles))
+        if not len(doc_title):
             return np.zeros(self._rows, bool)
-        return matching[np.asarray(self._gen.array("row_doc"))]
+        return holds[doc_title][np.asarray(self._gen.array("row_doc"))]
 
     # -- building hits ----------------------------------------------------------------------
 
