@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import multiprocessing.pool
 import os
 import pickle
 import signal
@@ -47,6 +48,7 @@ class AnalyzedBatch:
 
 
 _POOL_MIN_PASSAGES = 2000  # below this, starting workers costs more than it saves
+_TERMINATE_SECONDS = 5.0  # how long closing waits for the pool to end by itself
 _IN_FLIGHT = 8  # batches read ahead of the writer: bounds memory whatever the corpus size
 
 
@@ -99,6 +101,11 @@ def _die_with_parent(userdict: tuple[UserWord, ...], parent: int) -> None:
     use_userdict(userdict)
 
 
+def _terminate(pool: multiprocessing.pool.Pool) -> None:
+    pool.terminate()
+    pool.join()
+
+
 class AnalysisPool:
     """Ordered, bounded parallel analysis; falls back to in-process work for small jobs."""
 
@@ -107,13 +114,16 @@ class AnalysisPool:
         use_userdict(self._userdict)
         workers = os.cpu_count() or 1
         self._pool = None
+        self._workers: list[multiprocessing.Process] = []
         self._stopping = False
         # Pool.imap reads its input as fast as it can on a thread of its own; the semaphore keeps
         # it from reading the whole corpus into memory ahead of the writer.
         self._slots = threading.Semaphore(_IN_FLIGHT)
         if workers > 1 and (expected_passages is None or expected_passages >= _POOL_MIN_PASSAGES):
             context = multiprocessing.get_context("fork")
+            others = set(multiprocessing.active_children())
             self._pool = context.Pool(workers, _die_with_parent, (self._userdict, os.getpid()))
+            self._workers = [p for p in multiprocessing.active_children() if p not in others]
 
     def map(self, batches: Iterable[Batch]) -> Iterator[AnalyzedBatch]:
         if self._pool is None:
@@ -140,7 +150,16 @@ class AnalysisPool:
     def close(self) -> None:
         self._stopping = True
         self._slots.release()  # wake the reading thread so it sees _stopping and ends
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        # Pool.terminate() joins the thread that feeds the workers, and that thread can be stuck
+        # writing a large task into the pipe once the workers stop reading (a Ctrl+C hung
+        # `searcher index` so, once, in CI). So the pool ends on a thread of its own, and if that
+        # takes too long its workers are killed and the thread is left behind.
+        ender = threading.Thread(target=_terminate, args=(pool,), daemon=True)
+        ender.start()
+        ender.join(_TERMINATE_SECONDS)
+        if ender.is_alive():
+            for worker in self._workers:
+                worker.kill()
