@@ -153,10 +153,10 @@ class AnalysisPool:
         if self._pool is None:
             return
         pool, self._pool = self._pool, None
-        # Pool.terminate() joins the thread that feeds the workers, and that thread can be stuck
-        # writing a large task into the pipe once the workers stop reading (a Ctrl+C hung
-        # `searcher index` so, once, in CI). So the pool ends on a thread of its own, and if that
-        # takes too long its workers are killed and the thread is left behind.
+        # Pool.terminate() joins its result thread, which can stay blocked reading from workers
+        # terminate() has just ended (py-spy on a `searcher index` hung after Ctrl+C, once in CI).
+        # So the pool ends on a thread of its own; if that takes too long, its workers are killed
+        # and the thread (a daemon) is left behind.
         ender = threading.Thread(target=_terminate, args=(pool,), daemon=True)
         ender.start()
         ender.join(_TERMINATE_SECONDS)
