@@ -47,7 +47,6 @@ class AnalyzedBatch:
         return ((self, position) for position in range(len(self.folded)))
 
 
-_POOL_MIN_PASSAGES = 2000  # below this, starting workers costs more than it saves
 _TERMINATE_SECONDS = 5.0  # how long closing waits for the pool to end by itself
 _IN_FLIGHT = 8  # batches read ahead of the writer: bounds memory whatever the corpus size
 
@@ -107,9 +106,9 @@ def _terminate(pool: multiprocessing.pool.Pool) -> None:
 
 
 class AnalysisPool:
-    """Ordered, bounded parallel analysis; falls back to in-process work for small jobs."""
+    """Ordered, bounded parallel analysis; in process on a one-core machine."""
 
-    def __init__(self, userdict: Iterable[UserWord], expected_passages: int | None) -> None:
+    def __init__(self, userdict: Iterable[UserWord]) -> None:
         self._userdict = tuple(userdict)
         use_userdict(self._userdict)
         workers = os.cpu_count() or 1
@@ -119,7 +118,7 @@ class AnalysisPool:
         # Pool.imap reads its input as fast as it can on a thread of its own; the semaphore keeps
         # it from reading the whole corpus into memory ahead of the writer.
         self._slots = threading.Semaphore(_IN_FLIGHT)
-        if workers > 1 and (expected_passages is None or expected_passages >= _POOL_MIN_PASSAGES):
+        if workers > 1:
             context = multiprocessing.get_context("fork")
             others = set(multiprocessing.active_children())
             self._pool = context.Pool(workers, _die_with_parent, (self._userdict, os.getpid()))

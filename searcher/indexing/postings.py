@@ -189,14 +189,6 @@ class Generation:
     def docs(self) -> list[dict]:
         return json.loads(bytes(self.blob(DOCS_FILE)))
 
-    def folded_text(self, row: int) -> str:
-        ptr = self.array("text_ptr")
-        return bytes(self.blob("text.bin")[ptr[row] : ptr[row + 1]]).decode()
-
-    def term(self, term_id: int) -> str:
-        ptr = self.array("term_ptr")
-        return bytes(self.blob("terms.bin")[ptr[term_id] : ptr[term_id + 1]]).decode()
-
     def term_id(self, word: str) -> int | None:
         """Binary search of the sorted vocabulary: about 20 probes, no load of the whole list."""
         target = word.encode()

@@ -81,7 +81,7 @@ def build_index(
     userdict_text = _read_userdict(userdict)
     store = IndexStore.open_or_create(index_dir)
     # Workers start before the lock is taken, so none of them can ever hold it (analysis_pool).
-    pool = AnalysisPool(_userdict_words(userdict_text, store), expected_passages=None)
+    pool = AnalysisPool(_userdict_words(userdict_text, store))
     try:
         with store.write_lock(wait_seconds, warn) as writer:
             try:
@@ -275,6 +275,9 @@ def _read_jobs(
     for source, old in to_read:
         done += source.size
         try:
+            # Read again by read_passages below rather than kept: holding a large file's bytes
+            # through passage splitting would add its size to peak memory; the page cache makes
+            # the second read cheap.
             sha1 = _sha1(source.path.read_bytes())
         except OSError as err:
             skip(source.path, _reason(err))

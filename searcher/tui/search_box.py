@@ -35,10 +35,6 @@ class SearchBox(Input):
         self._cursor: HistoryCursor | None = None
         self._recalled: str | None = None
 
-    @property
-    def browsing_history(self) -> bool:
-        return self._cursor is not None
-
     def action_history_older(self) -> None:
         if self._cursor is None:
             if self.value.strip():
