@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from searcher.cli.main import app
 from searcher.errors import IndexVersionError
-from searcher.indexing.store import IndexStore
+from searcher.indexing.snapshot import open_snapshot
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
 
@@ -119,9 +119,7 @@ def test_userdict_is_stored_with_the_index(places: dict[str, Path]) -> None:
 
 def test_userdict_word_is_indexed_as_one_word(places: dict[str, Path]) -> None:
     def vocabulary_has(index: Path, word: str) -> bool:
-        reader, generation = IndexStore.open(index).open_for_reading()
-        reader.close()
-        return generation.term_id(word) is not None
+        return open_snapshot(index).term_id(word) is not None
 
     assert vocabulary_has(places["dict"], "朔风驿")
     assert not vocabulary_has(places["plain"], "朔风驿")  # jieba alone cuts 朔风 / 驿

@@ -46,6 +46,7 @@ JsonOption = Annotated[
     bool, typer.Option("--json", help="JSON Lines on stdout, one object per hit.")
 ]
 _debug = False
+_skip_teardown = False  # set by a read-only command once its output is complete (see run())
 
 
 def _stderr(message: str) -> None:
@@ -89,11 +90,6 @@ def _discard_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):  # stdout is not a file (a test runner's buffer)
         pass
-
-
-def _broken_pipe() -> None:
-    # Rich's Console.on_broken_pipe exits with status 1; our error boundary exits 0 instead.
-    raise BrokenPipeError
 
 
 def _report(message: str, json_errors: bool) -> None:
@@ -229,11 +225,13 @@ def query(
             for hit in result.hits:
                 print(json_line(hit_record(hit)))
         else:
-            from searcher.cli.render import make_console, print_hits, summary
+            from searcher.cli.render import Styler, print_hits, summary
 
-            print_hits(make_console(color, _broken_pipe), result, full)
+            print_hits(result, full, Styler(color, sys.stdout))
+            sys.stdout.flush()
             _stderr(summary(result))
         sys.stdout.flush()
+    _read_only_done()
     raise typer.Exit(EXIT_HITS if result.hits else EXIT_NO_HITS)
 
 
@@ -281,6 +279,7 @@ def batch(
                 }
                 print(json_line(record))
         sys.stdout.flush()
+    _read_only_done()
     raise typer.Exit(EXIT_ERROR if any_errors else EXIT_HITS if any_hits else EXIT_NO_HITS)
 
 
@@ -420,6 +419,24 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+def _read_only_done() -> None:
+    global _skip_teardown
+    _skip_teardown = True
+
+
 def run() -> None:
     """Console-script entry point."""
-    app(prog_name="searcher")
+    try:
+        app(prog_name="searcher")
+    except SystemExit as done:
+        if not _skip_teardown or not isinstance(done.code, int):
+            raise
+        # query and batch hold no lock, temporary file or child process, and their output is
+        # flushed: end now, without the interpreter's teardown of every module (numpy, ours),
+        # 18-25 ms of a fresh `searcher query` (tests/benchmarks/bench_query.py).
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            raise done from None
+        os._exit(done.code)

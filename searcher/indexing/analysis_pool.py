@@ -24,7 +24,7 @@ import numpy as np
 from searcher.analysis.analyzers import analyze_passage, analyze_title
 from searcher.analysis.tokenizers import UserWord, use_userdict
 
-Batch = list[tuple[str, str, dict | None]]  # (title, text, Whoosh stored fields)
+Batch = list[tuple[str, str, dict]]  # (title, text, Whoosh stored fields)
 
 
 @dataclass
@@ -37,7 +37,7 @@ class AnalyzedBatch:
     tfs: np.ndarray  # float32 weighted count of each word, parallel to `words`
     counts: np.ndarray  # int32: how many of `words` belong to each passage
     lengths: np.ndarray  # float32 BM25 length of each passage
-    stored: list[bytes | None]  # each passage's Whoosh stored fields, pickled and compressed
+    stored: list[bytes]  # each passage's Whoosh stored fields, pickled and compressed
 
     def __len__(self) -> int:
         return len(self.folded)
@@ -62,7 +62,7 @@ def analyze_batch(batch: Batch) -> AnalyzedBatch:
     tfs: list[float] = []
     counts: list[int] = []
     lengths: list[float] = []
-    stored: list[bytes | None] = []
+    stored: list[bytes] = []
     for title, text, fields in batch:
         analyzed = analyze_passage(text, _title_words(title))
         folded.append(analyzed.folded)
@@ -70,7 +70,7 @@ def analyze_batch(batch: Batch) -> AnalyzedBatch:
         tfs.extend(analyzed.words.values())
         counts.append(len(analyzed.words))
         lengths.append(analyzed.length)
-        stored.append(None if fields is None else stored_blob(fields))
+        stored.append(stored_blob(fields))
     return AnalyzedBatch(
         folded,
         words,

@@ -27,12 +27,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from searcher.analysis.analyzers import ANALYSIS_VERSION
+import numpy as np
+
 from searcher.analysis.normalize import fold
 from searcher.analysis.tokenizers import cut_words, read_userdict, use_userdict
-from searcher.errors import IndexVersionError
 from searcher.indexing import schema
-from searcher.indexing.store import IndexStore
+from searcher.indexing.snapshot import open_snapshot
 
 DEFAULT_INDEX_NAME = "searcher"
 GAP = "|"  # stands between bigram runs that whitespace separates; never a bigram itself
@@ -43,31 +43,18 @@ def export_opensearch_bulk(
     index_dir: Path, out: TextIO, index_name: str = DEFAULT_INDEX_NAME
 ) -> int:
     """Write every live passage of the index as a bulk `index` action; returns how many."""
-    reader, generation = IndexStore.open(index_dir).open_for_reading()
+    generation = open_snapshot(index_dir)
     try:
-        meta = generation.meta
-        if (
-            meta.get("format") != schema.FORMAT_VERSION
-            or meta.get("analysis", {}).get("version") != ANALYSIS_VERSION
-        ):
-            raise IndexVersionError(
-                f"the index in {index_dir} was built by another version of searcher;"
-                f" run: searcher index --rebuild --index {index_dir}"
-            )
-        use_userdict(read_userdict(meta.get("userdict") or ""))
-        live = generation.array("row_live")
+        use_userdict(read_userdict(generation.meta.get("userdict") or ""))
         count = 0
         titles: dict[str, tuple[str, str]] = {}
-        for row in range(len(live)):
-            if not live[row]:
-                continue
-            fields = reader.stored_fields(row)
-            action, source = bulk_lines(fields, index_name, titles)
+        for row in np.flatnonzero(generation.array("row_live")).tolist():
+            action, source = bulk_lines(generation.stored_fields(row), index_name, titles)
             out.write(action + "\n" + source + "\n")
             count += 1
         return count
     finally:
-        reader.close()
+        generation.close()
 
 
 def bulk_lines(

@@ -5,6 +5,8 @@ A generation holds, for every row (= Whoosh document number):
             built without analysing unchanged passages again), its BM25 length, liveness, document
             and source file;
   text      the folded text, for literal checks and highlighting;
+  stored    each passage's stored fields, encoded as Whoosh's stored column encodes them: a
+            query reads its hits here, so a query process never imports Whoosh (~65 ms);
   words     sorted vocabulary → (rows, weighted counts): the word field, scored with BM25F;
   grams     sorted character unigram/bigram keys → (rows, counts): literal matching.
 Arrays are .npy files opened memory-mapped, so opening an index reads almost nothing.
@@ -14,7 +16,9 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,13 +29,16 @@ import numpy as np
 if TYPE_CHECKING:
     from searcher.indexing.runs import MapTasks, Previous
 
+FORMAT_VERSION = 2  # bump when the layout of a generation changes
 GENERATION_PREFIX = "gen-"
 META_FILE = "meta.json"
 FILES_FILE = "files.json"
 DOCS_FILE = "docs.json"
 
 _ROW_ARRAYS = ("row_ptr", "row_terms", "row_tfs", "row_len", "row_live", "row_doc", "row_file")
-_ROW_ARRAYS += ("row_chars", "text_ptr")
+_ROW_ARRAYS += ("row_chars", "text_ptr", "stored_ptr")
+# Files of bytes per row, appended run after run: the Rows field naming each → its file name.
+BLOB_FILES = {"text_file": "text.bin", "stored_file": "stored.bin"}
 
 
 def generation_dir(index_dir: Path, generation: int) -> Path:
@@ -57,6 +64,8 @@ class Rows:
     row_chars: np.ndarray  # int32 length of the folded text in code points
     text_ptr: np.ndarray  # int64, n + 1: byte offsets of each row's folded text in text.bin
     text_file: Path | None  # folded texts, UTF-8, end to end (None: no rows yet)
+    stored_ptr: np.ndarray  # int64, n + 1: byte offsets of each row's stored fields
+    stored_file: Path | None  # stored fields, zlib(pickle(dict)) each, end to end
     vocabulary: list[str]  # sorted by UTF-8 bytes (= by code point)
     previous: Previous | None = None  # a generation whose postings cover the first rows
 
@@ -77,6 +86,8 @@ class Rows:
             row_chars=np.zeros(0, np.int32),
             text_ptr=np.zeros(1, np.int64),
             text_file=None,
+            stored_ptr=np.zeros(1, np.int64),
+            stored_file=None,
             vocabulary=[],
         )
 
@@ -91,8 +102,8 @@ def write_generation(
 ) -> None:
     """Write a complete generation into `out_dir` (which must not exist), then fsync it.
 
-    Its work directory (work_dir(out_dir)) may already hold text.bin, written there while
-    passages were added; the postings are sorted in runs spilled there (see runs.py).
+    Its work directory (work_dir(out_dir)) may already hold text.bin and stored.bin, written
+    there while passages were added; the postings are sorted in runs spilled there (runs.py).
     """
     # Imported here: a query process never writes, and needs none of it.
     from searcher.indexing.runs import write_gram_postings, write_word_postings
@@ -101,11 +112,13 @@ def write_generation(
     tmp_dir.mkdir(parents=True, exist_ok=True)
     for name in _ROW_ARRAYS:
         np.save(tmp_dir / f"{name}.npy", getattr(rows, name), allow_pickle=False)
+    for field, name in BLOB_FILES.items():
+        source, path = getattr(rows, field), tmp_dir / name
+        if source is None:
+            path.write_bytes(b"")
+        elif source != path:
+            shutil.copyfile(source, path)
     text_path = tmp_dir / "text.bin"
-    if rows.text_file is None:
-        text_path.write_bytes(b"")
-    elif rows.text_file != text_path:
-        shutil.copyfile(rows.text_file, text_path)
     spill = tmp_dir / "runs"
     spill.mkdir(exist_ok=True)
     live = rows.row_live
@@ -165,6 +178,11 @@ class Generation:
             elif name.endswith((".bin", ".json")):
                 self.blob(name)
 
+    def close(self) -> None:
+        """Drop the mappings (each closes when no array still views it)."""
+        self._arrays.clear()
+        self._blobs.clear()
+
     def array(self, name: str) -> np.ndarray:
         if name not in self._arrays:
             # A plain ndarray view of the mapping (np.asarray copies nothing): np.memmap's
@@ -188,6 +206,14 @@ class Generation:
 
     def docs(self) -> list[dict]:
         return json.loads(bytes(self.blob(DOCS_FILE)))
+
+    def stored_fields(self, row: int) -> dict:
+        """The passage of `row` as indexed: doc_id, path, title, paragraph, line, text, meta."""
+        return pickle.loads(zlib.decompress(self.stored_bytes(row)))  # noqa: S301 - our own bytes
+
+    def stored_bytes(self, row: int) -> bytes:
+        ptr = self.array("stored_ptr")
+        return bytes(self.blob("stored.bin")[ptr[row] : ptr[row + 1]])
 
     def term_id(self, word: str) -> int | None:
         """Binary search of the sorted vocabulary: about 20 probes, no load of the whole list."""
@@ -224,8 +250,9 @@ class Generation:
         """Everything needed to build the next generation, read into memory."""
         arrays = {name: np.array(self.array(name)) for name in _ROW_ARRAYS}
         vocabulary = _split_utf8(bytes(self.blob("terms.bin")), self.array("term_ptr"))
-        # The text stays on disk: the next generation copies the file, it never loads it.
-        return Rows(text_file=self.directory / "text.bin", vocabulary=vocabulary, **arrays)
+        # Text and stored fields stay on disk: the next generation copies the files.
+        files = {field: self.directory / name for field, name in BLOB_FILES.items()}
+        return Rows(vocabulary=vocabulary, **files, **arrays)
 
 
 def _split_utf8(blob: bytes, ptr: np.ndarray) -> list[str]:

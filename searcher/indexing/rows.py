@@ -8,10 +8,12 @@ old segments in the same commit, so the two numberings stay equal.
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from whoosh import columns
@@ -22,7 +24,7 @@ from searcher.errors import IndexCorruptError
 from searcher.indexing import schema
 from searcher.indexing.analysis_pool import AnalyzedBatch
 from searcher.indexing.documents import Passage
-from searcher.indexing.postings import Generation, Rows, generation_dir, work_dir
+from searcher.indexing.postings import BLOB_FILES, Generation, Rows, generation_dir, work_dir
 from searcher.indexing.runs import Previous
 from searcher.indexing.sources import SourceFile
 
@@ -43,7 +45,7 @@ class FileJob:
 
 @dataclass
 class _Chunk:
-    """The new rows, a numpy array per analysed batch; the folded text goes straight to disk."""
+    """The new rows, a numpy array per analysed batch; text and stored fields go to disk."""
 
     terms: list[np.ndarray] = field(default_factory=list)
     tfs: list[np.ndarray] = field(default_factory=list)
@@ -51,6 +53,7 @@ class _Chunk:
     lengths: list[np.ndarray] = field(default_factory=list)
     chars: list[np.ndarray] = field(default_factory=list)
     text_bytes: list[np.ndarray] = field(default_factory=list)
+    stored_bytes: list[np.ndarray] = field(default_factory=list)
     docs: list[int] = field(default_factory=list)
     files: list[int] = field(default_factory=list)
 
@@ -76,8 +79,8 @@ class RowsBuilder:
         self._new_rows = 0
         self._last_doc: tuple[int, str] | None = None
         self._title = ("", "")  # the last title and its folded form: passages come in runs
-        self._work = work  # the next generation's work directory: text.bin is written there
-        self._text = None  # text.bin of the next generation, open for appending
+        self._work = work  # the next generation's work directory: BLOB_FILES are written there
+        self._appending: dict[str, BinaryIO] = {}  # the next generation's BLOB_FILES, appended
         self._batch: AnalyzedBatch | None = None
         self._current: Generation | None = None  # the generation this run updates
 
@@ -171,9 +174,7 @@ class RowsBuilder:
                     "title_folded": self._title[1],
                 }
             )
-        blob = batch.stored[result[1]]
-        if blob is None or not _add_stored(writer, blob):
-            writer.add_document(**stored_fields(self.next_row, path, passage))
+        _add_document(writer, batch.stored[result[1]])
         new = self._new
         new.docs.append(len(self.docs) - 1)
         new.files.append(job.number)
@@ -181,7 +182,7 @@ class RowsBuilder:
         job.added += 1
 
     def _take(self, batch: AnalyzedBatch) -> None:
-        """Append a batch's rows: term ids for its words, and its folded text to text.bin.
+        """Append a batch's rows: term ids for its words; folded text and stored fields to disk.
 
         Mapping a batch's words with map(dict.get) costs about 0.05 µs a word, where a
         generator per passage cost 2 µs: that loop held a third of the parent's time.
@@ -203,18 +204,21 @@ class RowsBuilder:
         new.chars.append(np.fromiter(map(len, batch.folded), np.int32, len(batch.folded)))
         encoded = [text.encode() for text in batch.folded]
         new.text_bytes.append(np.fromiter(map(len, encoded), np.int64, len(encoded)))
-        self._text_file().write(b"".join(encoded))
+        self._append("text_file", encoded)
+        new.stored_bytes.append(np.fromiter(map(len, batch.stored), np.int64, len(batch.stored)))
+        self._append("stored_file", batch.stored)
 
-    def _text_file(self):  # noqa: ANN202 - a binary file object
-        if self._text is None:
+    def _append(self, field: str, pieces: list[bytes]) -> None:
+        """Append to the next generation's file `field` of Rows, a copy of the current one."""
+        if field not in self._appending:
             self._work.mkdir(parents=True, exist_ok=True)
-            path = self._work / "text.bin"
-            old = self.rows.text_file
+            path = self._work / BLOB_FILES[field]
+            old = getattr(self.rows, field)
             if old is not None and old != path:
                 shutil.copyfile(old, path)  # the rows kept from the current generation
-            self._text = open(path, "ab")  # noqa: SIM115 - closed in finish()
-            self.rows.text_file = path
-        return self._text
+            self._appending[field] = open(path, "ab")  # noqa: SIM115 - closed in finish()
+            setattr(self.rows, field, path)
+        self._appending[field].write(b"".join(pieces))
 
     def _term_id(self, word: str) -> int:
         if self._term_ids is None:
@@ -233,8 +237,8 @@ class RowsBuilder:
         order = sorted(range(len(vocabulary)), key=vocabulary.__getitem__)
         remap = np.empty(len(vocabulary), np.int32)
         remap[np.array(order, dtype=np.int64)] = np.arange(len(vocabulary), dtype=np.int32)
-        if self._text is not None:
-            self._text.close()
+        for handle in self._appending.values():
+            handle.close()
         new_terms = np.concatenate(new.terms) if new.terms else np.zeros(0, np.int32)
         all_terms = np.concatenate([old.row_terms, new_terms]).astype(np.int32)
         del new_terms
@@ -249,6 +253,8 @@ class RowsBuilder:
             row_chars=np.concatenate([old.row_chars, _joined(new.chars, np.int32)]),
             text_ptr=_extend_ptr(old.text_ptr, _joined(new.text_bytes, np.int64)),
             text_file=old.text_file,
+            stored_ptr=_extend_ptr(old.stored_ptr, _joined(new.stored_bytes, np.int64)),
+            stored_file=old.stored_file,
             vocabulary=[vocabulary[i] for i in order],
         )
         if self._current is not None and not self.clear and old.count:
@@ -267,20 +273,15 @@ class RowsBuilder:
         """Re-pack live rows from 0; their Whoosh documents are re-added in the same order."""
         old = self.rows
         live = np.flatnonzero(old.row_live)
-        reader = writer.reader()
-        try:
-            for new_row, row in enumerate(live.tolist()):
-                fields = reader.stored_fields(row)
-                fields[schema.ROW] = new_row
-                writer.add_document(**fields)
-        finally:
-            reader.close()
+        for row in live.tolist():
+            _add_document(writer, self._current.stored_bytes(row))
         kept_docs, row_doc = np.unique(old.row_doc[live], return_inverse=True)
         self.docs = [self.docs[d] for d in kept_docs.tolist()]
         entries = np.repeat(old.row_live, np.diff(old.row_ptr))
         self._work.mkdir(parents=True, exist_ok=True)
-        text_path = self._work / "text.bin"
-        _copy_live_text(old, text_path)
+        text_path, stored_path = self._work / "text.bin", self._work / "stored.bin"
+        _copy_live(old.text_file, old.text_ptr, old.row_live, text_path)
+        _copy_live(old.stored_file, old.stored_ptr, old.row_live, stored_path)
         self.rows = Rows(
             row_ptr=_extend_ptr(np.zeros(1, np.int64), np.diff(old.row_ptr)[live]),
             row_terms=old.row_terms[entries].astype(np.int32),
@@ -292,6 +293,8 @@ class RowsBuilder:
             row_chars=old.row_chars[live],
             text_ptr=_extend_ptr(np.zeros(1, np.int64), np.diff(old.text_ptr)[live]),
             text_file=text_path,
+            stored_ptr=_extend_ptr(np.zeros(1, np.int64), np.diff(old.stored_ptr)[live]),
+            stored_file=stored_path,
             vocabulary=old.vocabulary,
         )
         self.clear = True
@@ -301,7 +304,6 @@ class RowsBuilder:
 def stored_fields(row: int, path: str, passage: Passage) -> dict[str, object]:
     """The Whoosh document of a passage: its stored fields."""
     return {
-        schema.ROW: row,
         schema.DOC_ID: passage.doc_id,
         schema.PATH: path,
         schema.TITLE: passage.title,
@@ -310,6 +312,11 @@ def stored_fields(row: int, path: str, passage: Passage) -> dict[str, object]:
         schema.TEXT: passage.text,
         schema.META: passage.meta,
     }
+
+
+def _add_document(writer: SegmentWriter, blob: bytes) -> None:
+    if not _add_stored(writer, blob):
+        writer.add_document(**pickle.loads(zlib.decompress(blob)))  # noqa: S301 - our own bytes
 
 
 def _add_stored(writer: SegmentWriter, blob: bytes) -> bool:
@@ -342,21 +349,22 @@ def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
     return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
 
 
-_COPY_BYTES = 1 << 24  # text copied 16 MB at a time when re-packing
+_COPY_BYTES = 1 << 24  # copied 16 MB at a time when re-packing
 
 
-def _copy_live_text(rows: Rows, out: Path) -> None:
-    """Write the folded text of the live rows, in order, without loading the whole file."""
+def _copy_live(path: Path | None, ptr: np.ndarray, live: np.ndarray, out: Path) -> None:
+    """Write the bytes of the live rows of `path`, in order, without loading the whole file."""
+    count = len(live)
     with open(out, "wb") as target:
-        if rows.text_file is None:
+        if path is None:
             return
-        with open(rows.text_file, "rb") as source:
+        with open(path, "rb") as source:
             first = 0
-            while first < rows.count:
-                base = rows.text_ptr[first]
-                last = int(np.searchsorted(rows.text_ptr, base + _COPY_BYTES, "right")) - 1
-                last = min(max(last, first + 1), rows.count)
-                chunk = np.frombuffer(source.read(int(rows.text_ptr[last] - base)), np.uint8)
-                sizes = np.diff(rows.text_ptr[first : last + 1])
-                target.write(chunk[np.repeat(rows.row_live[first:last], sizes)].tobytes())
+            while first < count:
+                base = ptr[first]
+                last = int(np.searchsorted(ptr, base + _COPY_BYTES, "right")) - 1
+                last = min(max(last, first + 1), count)
+                chunk = np.frombuffer(source.read(int(ptr[last] - base)), np.uint8)
+                sizes = np.diff(ptr[first : last + 1])
+                target.write(chunk[np.repeat(live[first:last], sizes)].tobytes())
                 first = last

@@ -1,15 +1,12 @@
 """The index directory on disk: Whoosh's files plus one postings generation per Whoosh generation.
 
-Writers get Whoosh's lock and a writer, and clear what killed runs left behind; readers get a
-consistent pair of Whoosh reader and postings generation, retrying when a concurrent commit removed
-the files they were about to open, and holding every file open so a later commit cannot.
+Writers get Whoosh's lock and a writer, and clear what killed runs left behind. Readers never come
+here: they open the committed generation alone (snapshot.py), without importing Whoosh.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
 import pickle
 import re
 import shutil
@@ -19,7 +16,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError
 from whoosh.writing import SegmentWriter
@@ -33,6 +29,7 @@ from searcher.errors import (
 )
 from searcher.indexing import schema
 from searcher.indexing.postings import GENERATION_PREFIX, Generation, generation_dir, work_dir
+from searcher.indexing.snapshot import index_size
 
 _OPEN_RETRIES = 5
 _INDEX_NAME = "MAIN"  # Whoosh's default index name: files _MAIN_<gen>.toc, MAIN_<segment>.<ext>
@@ -233,67 +230,6 @@ class IndexStore:
                 f" run: searcher index --rebuild --index {self.directory} PATH..."
             ) from err
 
-    def open_for_reading(self) -> tuple[object, Generation]:
-        """(Whoosh reader, postings generation) of one committed state, every file held open."""
-        try:
-            return self._open_for_reading()
-        except FileNotFoundError as err:
-            missing = os.path.relpath(err.filename or "?", self.directory)
-            raise IndexCorruptError(
-                f"the index in {self.directory} is missing {missing};"
-                f" run: searcher index --rebuild --index {self.directory} PATH..."
-            ) from err
-        except ValueError as err:  # json.JSONDecodeError and numpy's header errors
-            raise IndexCorruptError(
-                f"the index in {self.directory} is damaged ({err});"
-                f" run: searcher index --rebuild --index {self.directory} PATH..."
-            ) from err
-        except EmptyIndexError as err:
-            raise IndexNotFoundError(
-                f"no index in {self.directory}; run: searcher index PATH"
-            ) from err
-        except _DAMAGED as err:
-            raise _damaged(self.directory, err) from err
-        except OSError as err:
-            raise IndexReadError(
-                f"cannot read the index in {self.directory}: {_reason(err)}"
-            ) from err
-
-    def _open_for_reading(self) -> tuple[object, Generation]:
-        for attempt in range(_OPEN_RETRIES):
-            reader = None
-            try:
-                ix = whoosh_index.open_dir(str(self.directory))
-                reader = ix.reader()
-                # An index with no segments reads as Whoosh's EmptyReader, whose generation is None.
-                number = reader.generation()
-                if number is None:
-                    number = ix.latest_generation()
-                if number == 0:
-                    raise IndexNotFoundError(
-                        f"the index in {self.directory} is empty; run: searcher index PATH"
-                    )
-                generation = Generation(generation_dir(self.directory, number))
-                if generation.meta.get("rows") != reader.doc_count_all():
-                    raise IndexCorruptError(
-                        f"the index in {self.directory} is inconsistent;"
-                        f" run: searcher index --rebuild --index {self.directory} PATH..."
-                    )
-                _hold_stored_fields(reader, self.directory)
-                return reader, generation
-            except (FileNotFoundError, EmptyIndexError):
-                # A writer committed between our reads and removed what we were opening.
-                if attempt == _OPEN_RETRIES - 1:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
-            except BaseException:
-                if reader is not None:
-                    reader.close()
-                raise
-            if reader is not None:
-                reader.close()
-        raise AssertionError("unreachable")
-
     def stored_userdict(self) -> str | None:
         """The user dictionary the last commit was analysed with (read without the lock)."""
         directory = generation_dir(self.directory, self.ix.latest_generation())
@@ -319,14 +255,7 @@ class IndexStore:
         self._remove_files(stale)
 
     def size_bytes(self) -> int:
-        # os.walk, not rglob: a writer running meanwhile removes folders (its MAIN.tmp, old
-        # generations) under our feet, and os.walk skips what vanished where rglob raises.
-        total = 0
-        for folder, _, names in os.walk(self.directory):
-            for name in names:
-                with contextlib.suppress(OSError):
-                    total += os.stat(os.path.join(folder, name)).st_size
-        return total
+        return index_size(self.directory)
 
     def _entries(self) -> list[Path]:
         try:
@@ -358,22 +287,6 @@ def _retrying(
                 raise
             time.sleep(0.02 * (attempt + 1))
     raise AssertionError("unreachable")
-
-
-def _hold_stored_fields(reader: object, directory: Path) -> None:
-    """Open every segment's stored-fields file now: Whoosh opens it by name on first use, so a
-    later commit that deletes it (a rebuild, a compaction) would take the passages away."""
-    for leaf, _ in reader.leaf_readers():
-        if not leaf.doc_count_all():
-            continue
-        try:
-            leaf.stored_fields(0)
-        except TypeError:
-            # Whoosh reads a column file that is missing as "no column" (None), then fails on it.
-            name = W3Codec.column_filename(leaf.segment(), "_stored")
-            if (directory / name).exists():
-                raise
-            raise FileNotFoundError(errno.ENOENT, "removed by a commit", name) from None
 
 
 def _damaged(directory: Path, err: Exception) -> IndexCorruptError:

@@ -23,10 +23,14 @@ from whoosh.writing import SegmentWriter
 from searcher.analysis.analyzers import analysis_settings
 from searcher.analysis.tokenizers import UserWord, read_userdict
 from searcher.errors import DocumentReadError, IndexVersionError, IndexWriteError
-from searcher.indexing import schema
 from searcher.indexing.analysis_pool import AnalysisPool, Batch
 from searcher.indexing.documents import Passage, read_passages
-from searcher.indexing.postings import Generation, generation_dir, write_generation
+from searcher.indexing.postings import (
+    FORMAT_VERSION,
+    Generation,
+    generation_dir,
+    write_generation,
+)
 from searcher.indexing.rows import FileJob, RowsBuilder, stored_fields
 from searcher.indexing.sources import SourceFile, discover_files
 from searcher.indexing.store import IndexStore
@@ -141,7 +145,7 @@ def _update(
         return
     rows, files, docs = builder.finish()
     meta = {
-        "format": schema.FORMAT_VERSION,
+        "format": FORMAT_VERSION,
         "analysis": settings,
         "roots": sorted({str(root) for root in roots}),
         "userdict": userdict_text,
@@ -225,7 +229,7 @@ def _check_settings(current: Generation | None, settings: dict, index_dir: Path)
     if current is None:
         return
     if (
-        current.meta.get("format") != schema.FORMAT_VERSION
+        current.meta.get("format") != FORMAT_VERSION
         or current.meta.get("analysis") != settings
     ):
         raise IndexVersionError(
