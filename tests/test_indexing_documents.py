@@ -1,9 +1,17 @@
-"""Tests for searcher.indexing.documents: discovery, decoding and splitting into passages."""
+"""Tests for searcher.indexing.documents: discovery, decoding and splitting into passages.
+
+Files are read in chunks; tests that shrink the chunk and line-part sizes check that where a chunk
+ends never changes a passage.
+"""
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from searcher.errors import DocumentReadError
+from searcher.indexing import decoding, documents, paragraphs
 from searcher.indexing.decoding import decode_bytes
 from searcher.indexing.documents import MAX_PASSAGE_CHARS, Passage, read_passages
 from searcher.indexing.sources import SUPPORTED_SUFFIXES, SourceFile, discover_files
@@ -26,6 +35,15 @@ def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 def _read(path: Path) -> list[Passage]:
     return list(read_passages(path))
+
+
+@contextmanager
+def _small_reads(chunk_bytes: int, part_chars: int) -> Iterator[None]:
+    """Read files `chunk_bytes` at a time and hand lines on in parts of `part_chars`."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(decoding, "_CHUNK_BYTES", chunk_bytes)
+        patch.setattr(paragraphs, "_PART_CHARS", part_chars)
+        yield
 
 
 # ---------------------------------------------------------------------------- decoding
@@ -412,3 +430,173 @@ def test_passages_cover_the_text_and_point_at_their_lines(
     for passage in passages:
         assert file_lines[passage.line - 1].lstrip().startswith(passage.text.split("\n")[0])
     assert [p.paragraph for p in passages] == list(range(1, len(passages) + 1))
+
+
+# ---------------------------------------------------------------------------- reading in chunks
+
+_LINES = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\u3000\t",
+            "# 标题",
+            "## 背景 ##",
+            "#",
+            "```",
+            "~~~~",
+            "   ```sh",
+            "---",
+            "...",
+            "- 项",
+        ]
+    ),
+    st.text(alphabet="网格员巡查一次。！”）, \t\u3000ab", min_size=1, max_size=60),
+    # Around MAX_PASSAGE_CHARS, with and without places to cut.
+    st.integers(MAX_PASSAGE_CHARS - 3, MAX_PASSAGE_CHARS + 3).map(lambda n: ("网格员巡查" * n)[:n]),
+    st.integers(1, 3 * MAX_PASSAGE_CHARS).map(lambda n: ("党支部议事会召开。" * n)[:n]),
+)
+_FILES = st.tuples(
+    st.lists(st.tuples(_LINES, st.sampled_from(["\n", "\n", "\r\n", "\r"])), max_size=30),
+    st.sampled_from(["", "\n", " ", "\n \t", "\n\n"]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    content=_FILES,
+    suffix=st.sampled_from([".txt", ".md"]),
+    front_matter=st.booleans(),
+    chunk_bytes=st.integers(1, 64),
+    part_chars=st.integers(1, 40),
+)
+def test_passages_do_not_depend_on_where_reads_and_line_parts_end(
+    tmp_path_factory: pytest.TempPathFactory,
+    content: tuple[list[tuple[str, str]], str],
+    suffix: str,
+    front_matter: bool,
+    chunk_bytes: int,
+    part_chars: int,
+) -> None:
+    lines, tail = content
+    text = ("---\ntitle: 元数据\n---\n" if front_matter else "") + "".join(a + b for a, b in lines)
+    path = _write(tmp_path_factory.mktemp("chunks") / f"doc{suffix}", text + tail)
+    try:
+        whole = _read(path)  # a small file is one chunk, each line one part
+    except DocumentReadError as err:
+        with _small_reads(chunk_bytes, part_chars), pytest.raises(DocumentReadError) as raised:
+            _read(path)
+        assert str(raised.value) == str(err)
+        return
+    with _small_reads(chunk_bytes, part_chars):
+        assert _read(path) == whole
+
+
+def test_jsonl_larger_than_a_read_gives_the_passages_of_a_whole_file_parse(tmp_path: Path) -> None:
+    records = [
+        {
+            "id": f"r{n}",
+            "title": f"第{n}篇",
+            "text": f"第{n}条 网格员巡查。\n\n居民议事会{n}次。" * (n % 3 + 1),
+        }
+        for n in range(300)
+    ]
+    lines = [json.dumps(record, ensure_ascii=False) for record in records]
+    lines[7] = "{not json"
+    lines[20] = "x" * 5000  # a bad line longer than a line part
+    lines[30] = json.dumps(
+        {"id": "long", "text": "长" * (3 * MAX_PASSAGE_CHARS)}, ensure_ascii=False
+    )
+    data = "\r\n".join(lines) + "\r\n"
+    path = _write(tmp_path / "big.jsonl", data)
+    # The straightforward parse: the whole file, line by line.
+    expected = []
+    for number, line in enumerate(data.split("\r\n"), 1):
+        if number in (8, 21) or not line:
+            continue
+        record = json.loads(line)
+        blocks = record["text"].split("\n\n")
+        if record["id"] == "long":
+            blocks = ["长" * MAX_PASSAGE_CHARS] * 3
+        for paragraph, block in enumerate(blocks, 1):
+            expected.append((record["id"], record.get("title", ""), paragraph, number, block))
+    assert len(data.encode()) > 1000 * 64
+    with _small_reads(1000, 100):
+        errors: list[str] = []
+        passages = list(read_passages(path, on_error=lambda _, reason: errors.append(reason)))
+    assert [(p.doc_id, p.title, p.paragraph, p.line, p.text) for p in passages] == expected
+    assert [reason.split(":")[0] for reason in errors] == ["line 8", "line 21"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [
+        ("utf-8", b""),
+        ("utf-8", b"\xef\xbb\xbf"),
+        ("gb18030", b""),
+        ("cp950", b""),
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-32-be", b"\x00\x00\xfe\xff"),
+    ],
+)
+def test_encoding_is_detected_and_decoded_the_same_in_small_reads(
+    encoding: str, prefix: bytes
+) -> None:
+    text = (TRADITIONAL if encoding == "cp950" else SIMPLIFIED) * 50
+    data = prefix + text.encode(encoding)
+    whole = decode_bytes(data)
+    assert whole[0] == text
+    for chunk_bytes in (1, 2, 3, 5, 7):
+        with _small_reads(chunk_bytes, 10):
+            assert decode_bytes(data) == whole
+
+
+def test_lossy_utf8_counts_replacements_across_read_boundaries() -> None:
+    data = ("开头中文。".encode() + b"\xff\xc3" + "结尾 text".encode()) * 100
+    expected = (data.decode("utf-8", "replace"), "utf-8 (lossy)")
+    for chunk_bytes in (1, 4, 1 << 20):
+        with _small_reads(chunk_bytes, 10):
+            assert decode_bytes(data) == expected
+
+
+def test_single_line_larger_than_a_part_is_cut_as_it_is_read(tmp_path: Path) -> None:
+    sentence = "网格员每天巡查本网格一次，居民反映的问题当天上报。"
+    line = sentence * 2000  # about 50,000 characters, no newline
+    path = _write(tmp_path / "one-line.txt", line)
+    with _small_reads(4096, 4096):
+        passages = _read(path)
+    assert all(len(p.text) <= MAX_PASSAGE_CHARS and p.line == 1 for p in passages)
+    assert "".join(p.text for p in passages) == line
+    assert [p.paragraph for p in passages] == list(range(1, len(passages) + 1))
+
+
+def test_file_changed_while_read_raises_after_its_passages(tmp_path: Path) -> None:
+    path = _write(tmp_path / "growing.txt", "\n\n".join(f"第{n}段。" for n in range(5000)))
+    with _small_reads(1024, 1024):
+        passages = read_passages(path)
+        assert next(passages).text == "第0段。"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("\n\n新加的一段。")
+        with pytest.raises(DocumentReadError, match="growing.txt: changed while it was read"):
+            list(passages)
+
+
+def test_read_error_midway_raises_document_read_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path / "disk.txt", "\n\n".join(f"第{n}段。" for n in range(5000)))
+    failing = False
+
+    class FailingFile(io.FileIO):
+        def read(self, size: int = -1) -> bytes:
+            if failing:
+                raise OSError(errno.EIO, os.strerror(errno.EIO))
+            return super().read(size)
+
+    monkeypatch.setattr(documents, "open", lambda file, mode: FailingFile(file, "r"), raising=False)
+    with _small_reads(1024, 1024):
+        passages = read_passages(path)
+        assert next(passages).text == "第0段。"
+        failing = True
+        with pytest.raises(DocumentReadError, match="disk.txt: cannot read: input/output error"):
+            list(passages)

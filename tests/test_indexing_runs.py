@@ -94,7 +94,7 @@ def test_word_postings_list_live_rows_ascending_with_their_counts(
         assert list(zip(rows[span].tolist(), tfs[span].tolist(), strict=True)) == expected
 
 
-def test_an_update_reusing_the_previous_postings_equals_sorting_every_row(
+def test_merging_segments_with_new_rows_equals_sorting_every_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(runs, "RUN_CHARS", 64)
@@ -111,22 +111,22 @@ def test_an_update_reusing_the_previous_postings_equals_sorting_every_row(
     row_terms = np.array([t for words in row_words for t in words], np.int32)
     row_tfs = np.ones(len(row_terms), np.float32)
 
-    def build(out: Path, rows: int, live: np.ndarray, previous: runs.Previous | None) -> None:
+    def build(out: Path, rows: int, live: np.ndarray, first: int, previous: list[Path]) -> None:
         out.mkdir()
         spill = out / "runs"
         spill.mkdir()
         ptr = row_ptr[: rows + 1]
         args = (ptr, row_terms[: ptr[-1]], row_tfs[: ptr[-1]], live[:rows], 10)
-        runs.write_word_postings(out, spill, *args, previous=previous)
-        text = (tmp_path / "text.bin", text_ptr[: rows + 1], row_chars[:rows], live[:rows])
-        runs.write_gram_postings(out, spill, *text, previous=previous)
+        runs.write_word_postings(out, spill, *args, first_row=first, previous=previous)
+        text = (tmp_path / "text.bin", text_ptr[first : rows + 1], row_chars[:rows], live[:rows])
+        runs.write_gram_postings(out, spill, *text, first_row=first, previous=previous)
 
     live = np.ones(len(texts), bool)
-    build(tmp_path / "old", 30, live, None)  # the first 30 rows, all live
+    build(tmp_path / "old", 20, live, 0, [])  # the first 20 rows, all live
+    build(tmp_path / "older", 30, live, 20, [])  # rows 20-29: a segment of its own
     live[[3, 17, 29, 40]] = False  # an update removes three old rows and one new one
-    previous = runs.Previous(tmp_path / "old", 30, np.arange(10))
-    build(tmp_path / "updated", len(texts), live, previous)
-    build(tmp_path / "rebuilt", len(texts), live, None)
+    build(tmp_path / "updated", len(texts), live, 30, [tmp_path / "old", tmp_path / "older"])
+    build(tmp_path / "rebuilt", len(texts), live, 0, [])
     for name in ("post_ptr", "post_rows", "post_tfs", "gram_keys", "gram_ptr", "gram_rows"):
         updated = np.load(tmp_path / "updated" / f"{name}.npy")
         assert np.array_equal(updated, np.load(tmp_path / "rebuilt" / f"{name}.npy")), name

@@ -13,7 +13,7 @@ import pytest
 from searcher.analysis.normalize import fold_text
 from searcher.errors import DocumentReadError
 from searcher.indexing import writer
-from searcher.indexing.postings import Generation
+from searcher.indexing.generation import Generation
 from searcher.indexing.writer import IndexReport, build_index
 from searcher.search import Searcher
 
@@ -254,3 +254,83 @@ def test_results_stay_exact_after_compaction(tmp_path: Path) -> None:
         assert [h.text for h in searcher.document(tea[0])] == TEA.strip().split("\n\n")
         # Old versions are gone, from the search and from the text of record alike.
         assert searcher.search('"第0版"', limit=1000).hits == []
+
+
+BIG = "\n\n".join(f"第{n}段：大文件独有的词语，编号{n}。" for n in range(1000))
+
+
+def _failing_midway(monkeypatch: pytest.MonkeyPatch, name: str, after: int) -> None:
+    """Reading the file `name` fails with an I/O error once `after` of its passages were read."""
+    real = writer.read_passages
+
+    def read_passages(path: Path, **kwargs: object) -> object:
+        passages = real(path, **kwargs)
+        if path.name != name:
+            return passages
+
+        def failing() -> object:
+            for number, passage in enumerate(passages):
+                if number == after:
+                    raise DocumentReadError(f"{path}: cannot read: input/output error")
+                yield passage
+
+        return failing()
+
+    monkeypatch.setattr(writer, "read_passages", read_passages)
+
+
+def test_file_failing_midway_leaves_nothing_of_itself_and_the_rest_is_indexed(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "index"
+    big = _write(docs / "big.txt", BIG)
+    _failing_midway(monkeypatch, "big.txt", after=600)  # two batches of it were analysed
+    warnings: list[str] = []
+    report = build_index([docs], index, warn=warnings.append)
+    assert report.committed
+    assert report.skipped == [f"{big}: cannot read: input/output error"]
+    assert warnings == [f"skipped {big}: cannot read: input/output error"]
+    assert _counts(report) == (2, 0, 0, 0, 5, 5)
+    assert _texts(index, "大文件独有") == set()
+    with Searcher.open(index) as searcher:
+        assert searcher.stats().files == 2
+        assert searcher.stats().passages == 5
+    monkeypatch.undo()
+    # The next run reads it again, as a new file.
+    assert _counts(build_index([docs], index)) == (1, 0, 0, 2, 1005, 1000)
+    assert len(_texts(index, "大文件独有")) == 1000
+
+
+def test_changed_file_failing_midway_leaves_nothing_of_its_new_text(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "index"
+    _write(docs / "big.txt", BIG)
+    build_index([docs], index)
+    _write(docs / "big.txt", BIG.replace("大文件独有", "新版本才有"))
+    _failing_midway(monkeypatch, "big.txt", after=700)
+    report = build_index([docs], index)
+    assert len(report.skipped) == 1
+    assert report.passages_added == 0
+    assert _texts(index, "新版本才有") == set()
+    assert len(_texts(index, "网格")) == 2
+    monkeypatch.undo()
+    build_index([docs], index)
+    assert len(_texts(index, "新版本才有")) == 1000
+    assert _texts(index, "大文件独有") == set()
+
+
+def test_progress_counts_bytes_read_up_to_the_total_within_large_files(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from searcher.indexing import decoding
+
+    monkeypatch.setattr(decoding, "_CHUNK_BYTES", 4096)  # the big file is read in 10 or more
+    _write(docs / "big.txt", BIG)
+    calls: list[tuple[int, int]] = []
+    build_index([docs], tmp_path / "index", progress=lambda *call: calls.append(call))
+    total = sum(path.stat().st_size for path in docs.iterdir())
+    assert {t for _, t in calls} == {total}
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert calls[-1] == (total, total)
+    assert len(calls) > 10

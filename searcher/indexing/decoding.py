@@ -1,9 +1,17 @@
-"""Bytes → text: BOMs, UTF-8, then GB18030 or Big5, whichever reads as Chinese; binary refused."""
+"""Bytes → text: BOMs, UTF-8, then GB18030 or Big5, whichever reads as Chinese; binary refused.
+
+A file is never read whole: detect_encoding() reads it in chunks (once for UTF-8, up to four times
+for a legacy encoding) to choose and check the encoding, then decoded_chunks() decodes it.
+"""
 
 from __future__ import annotations
 
 import codecs
+import io
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
 
 from searcher.errors import DocumentReadError
 
@@ -48,59 +56,108 @@ _COMMON_HANZI = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class Encoding:
+    """How to decode a file: decoded_chunks() takes it from detect_encoding()."""
+
+    codec: str  # a Python codec name
+    start_byte: int  # where the text starts: past the byte order mark, if any
+    lossy: bool = False  # bytes the codec cannot decode become U+FFFD
+
+    @property
+    def name(self) -> str:
+        return f"{self.codec} (lossy)" if self.lossy else self.codec
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode file bytes → (text, encoding name); raise DocumentReadError for binary data."""
+    handle = io.BytesIO(data)
+    encoding = detect_encoding(handle)
+    return "".join(decoded_chunks(handle, encoding)), encoding.name
+
+
+def detect_encoding(handle: BinaryIO) -> Encoding:
+    """The encoding of the seekable binary file `handle`, checked over the whole file; raise
+    DocumentReadError for binary data. Reads from the start whatever the position."""
+    handle.seek(0)
+    head = handle.read(_SNIFF_BYTES)
     for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return _decode(data[len(bom) :], codec)
-    if b"\0" in data[:_SNIFF_BYTES]:
+        if head.startswith(bom):
+            return _decodable(handle, Encoding(codec, len(bom)))
+    if b"\0" in head:
         raise DocumentReadError("binary data (NUL bytes), not text")
     try:
-        return _checked(data.decode("utf-8"), "utf-8")
+        return _checked(handle, Encoding("utf-8", 0))
     except UnicodeDecodeError:
         pass
-    best = (-1.0, "utf-8")  # if no legacy codec fits: U+FFFD for the bad bytes, keep the rest
+    best = (-1.0, "utf-8", "")  # if no legacy codec fits: U+FFFD for the bad bytes, keep the rest
     for codec in _LEGACY:
-        sample = _strict_sample(data, codec)
+        sample = _strict_sample(handle, codec)
         if sample is not None:
-            best = max(best, (_chinese_score(sample), codec), key=lambda pair: pair[0])
-    return _decode(data, best[1])
+            best = max(best, (_chinese_score(sample), codec, sample), key=lambda item: item[0])
+    score, codec, sample = best
+    if score < 0:
+        return _checked(handle, Encoding("utf-8", 0, lossy=True))
+    _check(sample)  # the whole file decoded strictly: only its start remains to be checked
+    return Encoding(codec, 0)
 
 
-def _decode(data: bytes, codec: str) -> tuple[str, str]:
+def decoded_chunks(handle: BinaryIO, encoding: Encoding) -> Iterator[str]:
+    """The text of `handle`, a chunk at a time. Raises UnicodeDecodeError only if the file no
+    longer decodes as detect_encoding() found: it changed in between."""
+    errors = "replace" if encoding.lossy else "strict"
+    decoder = codecs.getincrementaldecoder(encoding.codec)(errors)
+    handle.seek(encoding.start_byte)
+    while chunk := handle.read(_CHUNK_BYTES):
+        if text := decoder.decode(chunk):
+            yield text
+    if text := decoder.decode(b"", final=True):
+        yield text
+
+
+def _decodable(handle: BinaryIO, encoding: Encoding) -> Encoding:
+    """The encoding if the file decodes strictly with it, else the same one, lossy."""
     try:
-        return _checked(data.decode(codec), codec)
+        return _checked(handle, encoding)
     except UnicodeDecodeError:
-        return _checked(data.decode(codec, errors="replace"), codec + " (lossy)", lossy=True)
+        return _checked(handle, Encoding(encoding.codec, encoding.start_byte, lossy=True))
 
 
-def _checked(text: str, name: str, lossy: bool = False) -> tuple[str, str]:
-    sample = text[:_SAMPLE_CHARS]
+def _checked(handle: BinaryIO, encoding: Encoding) -> Encoding:
+    """Decode the whole file; raise DocumentReadError if it reads as binary, UnicodeDecodeError
+    if a strict encoding does not fit."""
+    sample = ""
+    replaced = total = 0
+    for text in decoded_chunks(handle, encoding):
+        if len(sample) < _SAMPLE_CHARS:
+            sample += text[: _SAMPLE_CHARS - len(sample)]
+        if encoding.lossy:
+            replaced += text.count("\ufffd")
+            total += len(text)
+    _check(sample, encoding.lossy, replaced, total)
+    return encoding
+
+
+def _check(sample: str, lossy: bool = False, replaced: int = 0, total: int = 0) -> None:
+    """Refuse binary data: `sample` is the first decoded characters; a lossy decode made
+    `replaced` U+FFFD out of `total` characters."""
     bad = len(_CONTROL.findall(sample))
     if lossy:
         # Only replacement characters we made count: a file may legitimately hold U+FFFD.
         bad += sample.count("\ufffd")
-        if text.count("\ufffd") > _MAX_BAD_RATIO * len(text):
+        if replaced > _MAX_BAD_RATIO * total:
             raise DocumentReadError("mostly undecodable bytes, not text")
     if bad > _MAX_BAD_RATIO * len(sample):
         raise DocumentReadError("binary data (control characters), not text")
-    return text, name
 
 
-def _strict_sample(data: bytes, encoding: str) -> str | None:
-    """The first decoded characters if all of data decodes strictly, else None.
-
-    Decodes in chunks and keeps only the sample, so trying three codecs on a large file never
-    holds more than one decoded copy.
-    """
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
+def _strict_sample(handle: BinaryIO, encoding: str) -> str | None:
+    """The first decoded characters if the whole file decodes strictly, else None."""
     sample = ""
     try:
-        for start in range(0, len(data), _CHUNK_BYTES):
-            out = decoder.decode(data[start : start + _CHUNK_BYTES])
+        for text in decoded_chunks(handle, Encoding(encoding, 0)):
             if len(sample) < _SAMPLE_CHARS:
-                sample += out[: _SAMPLE_CHARS - len(sample)]
-        decoder.decode(b"", final=True)
+                sample += text[: _SAMPLE_CHARS - len(sample)]
     except UnicodeDecodeError:
         return None
     return sample

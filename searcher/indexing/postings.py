@@ -1,44 +1,53 @@
-"""The postings arrays beside the Whoosh index: one directory per Whoosh generation.
+"""The arrays beside the Whoosh index: one directory per Whoosh generation, written here.
 
-A generation holds, for every row (= Whoosh document number):
-  rows      the words of each passage with weighted counts (kept so the next generation can be
-            built without analysing unchanged passages again), its BM25 length, liveness, document
-            and source file;
-  text      the folded text, for literal checks and highlighting;
-  stored    each passage's stored fields, encoded as Whoosh's stored column encodes them: a
-            query reads its hits here, so a query process never imports Whoosh (~65 ms);
-  words     sorted vocabulary → (rows, weighted counts): the word field, scored with BM25F;
-  grams     sorted character unigram/bigram keys → (rows, counts): literal matching.
-Arrays are .npy files opened memory-mapped, so opening an index reads almost nothing.
+A generation gen-N/ holds, for every row (= Whoosh document number):
+  rows      the words of each passage with weighted counts (so the next generation is built
+            without analysing unchanged passages again), its BM25 length, liveness, document and
+            source file; the vocabulary (term ids in first-seen order: an id never changes, so
+            the postings of older segments stay valid; term_order lists them in word order);
+  segments  seg-<first row>/, each for a range of rows:
+              text    the folded text, for literal checks;
+              stored  each passage's stored fields, encoded as Whoosh's stored column encodes
+                      them: a query reads its hits here and never imports Whoosh (~65 ms);
+              words   term id → (rows, weighted counts): the word field, scored with BM25F;
+              grams   character unigram/bigram key → (rows, counts): literal matching.
+An update writes one segment for its new rows and hard-links the other segments' files from the
+generation before, so its cost follows what changed, not the size of the index. A small segment
+is merged with the new rows until it is a fraction of the one before it (SEGMENT_RATIO): a log of
+segments, each row rewritten a few times at most. Rows of changed files stay in old segments'
+postings, dead (row_live), until a merge or a re-pack drops them.
+Arrays are .npy files opened memory-mapped (generation.py): opening an index reads almost nothing.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import pickle
 import shutil
-import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from searcher.indexing.runs import MapTasks, Previous
+    from searcher.indexing.runs import MapTasks
 
-FORMAT_VERSION = 2  # bump when the layout of a generation changes
+FORMAT_VERSION = 3  # bump when the layout of a generation changes
 GENERATION_PREFIX = "gen-"
+SEGMENT_PREFIX = "seg-"
 META_FILE = "meta.json"
 FILES_FILE = "files.json"
 DOCS_FILE = "docs.json"
+SEGMENT_RATIO = 4  # a segment with a quarter of the rows of the one before it is merged on
 
-_ROW_ARRAYS = ("row_ptr", "row_terms", "row_tfs", "row_len", "row_live", "row_doc", "row_file")
-_ROW_ARRAYS += ("row_chars", "text_ptr", "stored_ptr")
-# Files of bytes per row, appended run after run: the Rows field naming each → its file name.
-BLOB_FILES = {"text_file": "text.bin", "stored_file": "stored.bin"}
+ROW_ARRAYS = ("row_ptr", "row_terms", "row_tfs", "row_len", "row_live", "row_doc", "row_file")
+ROW_ARRAYS += ("row_chars",)
+# Only the next generation's build reads these: a reader need not map them. Everything else is
+# mapped when a reader opens (a list of what readers use went stale when search began to read
+# row_chars, and a query after a commit then failed on the deleted file).
+WRITER_ONLY = frozenset({"row_ptr.npy", "row_terms.npy", "row_tfs.npy", META_FILE})
 
 
 def generation_dir(index_dir: Path, generation: int) -> Path:
@@ -48,6 +57,15 @@ def generation_dir(index_dir: Path, generation: int) -> Path:
 def work_dir(out_dir: Path) -> Path:
     """Where a generation is written before it is renamed into place (removed if a run fails)."""
     return out_dir.with_name(out_dir.name + ".tmp")
+
+
+@dataclass
+class SegmentSpan:
+    """A segment of the current generation: its directory and the rows [first, end) it holds."""
+
+    directory: Path
+    first: int
+    end: int
 
 
 @dataclass
@@ -62,12 +80,15 @@ class Rows:
     row_doc: np.ndarray  # int32 document number (ordinal in docs.json)
     row_file: np.ndarray  # int32 index into files.json
     row_chars: np.ndarray  # int32 length of the folded text in code points
-    text_ptr: np.ndarray  # int64, n + 1: byte offsets of each row's folded text in text.bin
-    text_file: Path | None  # folded texts, UTF-8, end to end (None: no rows yet)
-    stored_ptr: np.ndarray  # int64, n + 1: byte offsets of each row's stored fields
-    stored_file: Path | None  # stored fields, zlib(pickle(dict)) each, end to end
-    vocabulary: list[str]  # sorted by UTF-8 bytes (= by code point)
-    previous: Previous | None = None  # a generation whose postings cover the first rows
+    vocabulary: list[str]  # term id → word, in the order words were first seen
+    # Rows [0, first_new) are held by `segments`; rows [first_new, n) go into a new segment,
+    # their folded text and stored fields written to these files as they were added.
+    segments: list[SegmentSpan] = field(default_factory=list)
+    first_new: int = 0
+    text_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))  # new rows'
+    text_file: Path | None = None  # folded texts, UTF-8, end to end (None: none yet)
+    stored_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    stored_file: Path | None = None  # stored fields, zlib(pickle(dict)) each, end to end
 
     @property
     def count(self) -> int:
@@ -75,21 +96,41 @@ class Rows:
 
     @classmethod
     def empty(cls) -> Rows:
-        return cls(
-            row_ptr=np.zeros(1, np.int64),
-            row_terms=np.zeros(0, np.int32),
-            row_tfs=np.zeros(0, np.float32),
-            row_len=np.zeros(0, np.float32),
-            row_live=np.zeros(0, bool),
-            row_doc=np.zeros(0, np.int32),
-            row_file=np.zeros(0, np.int32),
-            row_chars=np.zeros(0, np.int32),
-            text_ptr=np.zeros(1, np.int64),
-            text_file=None,
-            stored_ptr=np.zeros(1, np.int64),
-            stored_file=None,
-            vocabulary=[],
-        )
+        arrays = {name: np.zeros(0, dtype) for name, dtype in _ROW_DTYPES.items()}
+        return cls(row_ptr=np.zeros(1, np.int64), vocabulary=[], **arrays)
+
+    @classmethod
+    def kept(
+        cls, arrays: dict[str, np.ndarray], vocabulary: list[str], segments: list[SegmentSpan]
+    ) -> Rows:
+        """The rows of a generation, all held by its segments: an update appends after them."""
+        rows = cls(vocabulary=vocabulary, segments=segments, **arrays)
+        rows.first_new = rows.count
+        return rows
+
+
+_ROW_DTYPES = {
+    "row_terms": np.int32,
+    "row_tfs": np.float32,
+    "row_len": np.float32,
+    "row_live": bool,
+    "row_doc": np.int32,
+    "row_file": np.int32,
+    "row_chars": np.int32,
+}
+
+
+def segments_to_merge(segments: list[SegmentSpan], new_rows: int) -> int:
+    """How many of the last segments to merge with `new_rows` new rows into one segment."""
+    if not new_rows:
+        return 0
+    count, total = 0, new_rows
+    for segment in reversed(segments):
+        if total * SEGMENT_RATIO < segment.end - segment.first:
+            break
+        count += 1
+        total += segment.end - segment.first
+    return count
 
 
 def write_generation(
@@ -102,165 +143,113 @@ def write_generation(
 ) -> None:
     """Write a complete generation into `out_dir` (which must not exist), then fsync it.
 
-    Its work directory (work_dir(out_dir)) may already hold text.bin and stored.bin, written
-    there while passages were added; the postings are sorted in runs spilled there (runs.py).
+    Its work directory (work_dir(out_dir)) may already hold the new rows' text and stored
+    fields, written there while passages were added; postings are sorted in runs spilled there.
     """
-    # Imported here: a query process never writes, and needs none of it.
-    from searcher.indexing.runs import write_gram_postings, write_word_postings
-
     tmp_dir = work_dir(out_dir)
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    for name in _ROW_ARRAYS:
+    for name in ROW_ARRAYS:
         np.save(tmp_dir / f"{name}.npy", getattr(rows, name), allow_pickle=False)
-    for field, name in BLOB_FILES.items():
-        source, path = getattr(rows, field), tmp_dir / name
-        if source is None:
-            path.write_bytes(b"")
-        elif source != path:
-            shutil.copyfile(source, path)
-    text_path = tmp_dir / "text.bin"
-    spill = tmp_dir / "runs"
-    spill.mkdir(exist_ok=True)
-    live = rows.row_live
-    args = (rows.row_ptr, rows.row_terms, rows.row_tfs, live, len(rows.vocabulary))
-    write_word_postings(tmp_dir, spill, *args, previous=rows.previous)
-    text_args = (text_path, rows.text_ptr, rows.row_chars, live)
-    write_gram_postings(tmp_dir, spill, *text_args, map_tasks=map_tasks, previous=rows.previous)
-    shutil.rmtree(spill)
+    merging = segments_to_merge(rows.segments, rows.count - rows.first_new)
+    kept = rows.segments[: len(rows.segments) - merging]
+    for segment in kept:
+        _link_segment(segment.directory, tmp_dir / segment.directory.name)
+    spans = [(segment.directory.name, segment.first, segment.end) for segment in kept]
+    if rows.count > rows.first_new:
+        merged = rows.segments[len(kept) :]
+        first = merged[0].first if merged else rows.first_new
+        name = f"{SEGMENT_PREFIX}{first}"
+        _write_segment(tmp_dir, name, rows, merged, map_tasks)
+        spans.append((name, first, rows.count))
     terms = [term.encode() for term in rows.vocabulary]
     term_ptr = np.concatenate([[0], np.cumsum([len(t) for t in terms], dtype=np.int64)])
     np.save(tmp_dir / "term_ptr.npy", term_ptr.astype(np.int64), allow_pickle=False)
     (tmp_dir / "terms.bin").write_bytes(b"".join(terms))
+    order = np.array(sorted(range(len(terms)), key=terms.__getitem__), np.int32)
+    np.save(tmp_dir / "term_order.npy", order, allow_pickle=False)
+    live = rows.row_live
     meta = dict(meta)
     meta.update(
         rows=rows.count,
         live_rows=int(live.sum()),
         total_len=float(rows.row_len[live].sum(dtype=np.float64)),
         terms=len(rows.vocabulary),
+        segments=[{"name": name, "first": first, "end": end} for name, first, end in spans],
     )
     # A file name with invalid UTF-8 reaches us as lone surrogates (surrogateescape): encoded with
     # surrogatepass, which json.loads(bytes) undoes, so the path round-trips byte for byte.
     for name, value in ((META_FILE, meta), (FILES_FILE, files), (DOCS_FILE, docs)):
         text = json.dumps(value, ensure_ascii=False, indent=1 if name == META_FILE else None)
         (tmp_dir / name).write_bytes(text.encode("utf-8", "surrogatepass"))
-    _fsync_dir_files(tmp_dir)
+    _fsync_tree(tmp_dir)
     os.replace(tmp_dir, out_dir)
 
 
-def _fsync_dir_files(directory: Path) -> None:
-    for path in directory.iterdir():
-        with open(path, "rb") as handle:
-            os.fsync(handle.fileno())
+def _write_segment(
+    tmp_dir: Path,
+    name: str,
+    rows: Rows,
+    merged: list[SegmentSpan],
+    map_tasks: MapTasks | Callable,
+) -> None:
+    """The segment of the new rows, merged with the `merged` segments before them."""
+    # Imported here: a query process never writes, and needs none of it.
+    from searcher.indexing.runs import write_gram_postings, write_word_postings
+
+    out = tmp_dir / name
+    out.mkdir()
+    for field_name, ptr_name, file_name in (
+        ("text_file", "text_ptr", "text.bin"),
+        ("stored_file", "stored_ptr", "stored.bin"),
+    ):
+        ptrs = []
+        with open(out / file_name, "wb") as target:
+            for segment in merged:
+                ptrs.append(np.load(segment.directory / f"{ptr_name}.npy") + target.tell())
+                with open(segment.directory / file_name, "rb") as source:
+                    shutil.copyfileobj(source, target)
+            ptrs.append(getattr(rows, ptr_name) + target.tell())
+            source_path = getattr(rows, field_name)
+            if source_path is not None:
+                with open(source_path, "rb") as source:
+                    shutil.copyfileobj(source, target)
+        ptr = np.concatenate([part[:-1] for part in ptrs] + [ptrs[-1][-1:]]).astype(np.int64)
+        np.save(out / f"{ptr_name}.npy", ptr, allow_pickle=False)
+    spill = tmp_dir / "runs"
+    spill.mkdir(exist_ok=True)
+    previous = [segment.directory for segment in merged]
+    live = rows.row_live
+    args = (rows.row_ptr, rows.row_terms, rows.row_tfs, live, len(rows.vocabulary))
+    write_word_postings(out, spill, *args, first_row=rows.first_new, previous=previous)
+    write_gram_postings(
+        out,
+        spill,
+        rows.text_file,
+        rows.text_ptr,
+        rows.row_chars,
+        live,
+        first_row=rows.first_new,
+        map_tasks=map_tasks,
+        previous=previous,
+    )
+    shutil.rmtree(spill)
+    for path in (rows.text_file, rows.stored_file):  # now inside the segment
+        if path is not None and path.parent == tmp_dir:
+            path.unlink()
 
 
-# Only the next generation's build reads these: a reader need not map them. Everything else is
-# mapped when a reader opens (a list of what readers use went stale when search began to read
-# row_chars, and a query after a commit then failed on the deleted file).
-_WRITER_ONLY = frozenset({"row_ptr.npy", "row_terms.npy", "row_tfs.npy", META_FILE})
-_STORED_FILE = BLOB_FILES["stored_file"]
+def _link_segment(source: Path, target: Path) -> None:
+    """The files of a segment kept as they are: hard links, or copies where links fail."""
+    target.mkdir()
+    for path in source.iterdir():
+        try:
+            os.link(path, target / path.name)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(path, target / path.name)
 
 
-class Generation:
-    """A generation opened for reading: memory-mapped files, read from disk only where used."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.meta: dict = json.loads((directory / META_FILE).read_bytes())
-        self._arrays: dict[str, np.ndarray] = {}
-        self._blobs: dict[str, np.memmap | bytes] = {}
-        # Stored passages are read a hit at a time (pread), not mapped: a mapping keeps every
-        # page it touched in our resident memory, and a batch of 300 queries touched ~60 MB.
-        self._stored = open(directory / _STORED_FILE, "rb")  # noqa: SIM115 - closed in close()
-        # Map what a reader uses now: the next commit deletes this directory, and a mapping (or
-        # an open file) outlives the file's name, so a reader opened before it (the TUI, batch)
-        # keeps answering. A search maps most of these anyway: mapping up front adds ~0.5 ms.
-        for name in sorted(os.listdir(directory)):
-            if name in _WRITER_ONLY or name == _STORED_FILE:
-                continue
-            if name.endswith(".npy"):
-                self.array(name.removesuffix(".npy"))
-            elif name.endswith((".bin", ".json")):
-                self.blob(name)
-
-    def close(self) -> None:
-        """Drop the mappings (each closes when no array still views it)."""
-        self._arrays.clear()
-        self._blobs.clear()
-        self._stored.close()
-
-    def array(self, name: str) -> np.ndarray:
-        if name not in self._arrays:
-            # A plain ndarray view of the mapping (np.asarray copies nothing): np.memmap's
-            # Python-level __getitem__ cost 1.6 µs a slice, 0.3 ms of a warm query.
-            mapped = np.load(self.directory / f"{name}.npy", mmap_mode="r")
-            self._arrays[name] = np.asarray(mapped)
-        return self._arrays[name]
-
-    def blob(self, name: str) -> np.ndarray:
-        if name not in self._blobs:
-            path = self.directory / name
-            # np.memmap refuses empty files; an empty index has an empty blob.
-            if path.stat().st_size == 0:
-                self._blobs[name] = np.zeros(0, np.uint8)
-            else:
-                self._blobs[name] = np.asarray(np.memmap(path, dtype=np.uint8, mode="r"))
-        return self._blobs[name]
-
-    def files(self) -> list[dict]:
-        return json.loads(bytes(self.blob(FILES_FILE)))
-
-    def docs(self) -> list[dict]:
-        return json.loads(bytes(self.blob(DOCS_FILE)))
-
-    def stored_fields(self, row: int) -> dict:
-        """The passage of `row` as indexed: doc_id, path, title, paragraph, line, text, meta."""
-        return pickle.loads(zlib.decompress(self.stored_bytes(row)))  # noqa: S301 - our own bytes
-
-    def stored_bytes(self, row: int) -> bytes:
-        ptr = self.array("stored_ptr")
-        start, end = int(ptr[row]), int(ptr[row + 1])
-        return os.pread(self._stored.fileno(), end - start, start)
-
-    def term_id(self, word: str) -> int | None:
-        """Binary search of the sorted vocabulary: about 20 probes, no load of the whole list."""
-        target = word.encode()
-        ptr = self.array("term_ptr")
-        blob = self.blob("terms.bin")
-        lo, hi = 0, len(ptr) - 1
-        while lo < hi:
-            mid = (lo + hi) // 2
-            probe = bytes(blob[ptr[mid] : ptr[mid + 1]])
-            if probe < target:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < len(ptr) - 1 and bytes(blob[ptr[lo] : ptr[lo + 1]]) == target:
-            return lo
-        return None
-
-    def word_postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray]:
-        ptr = self.array("post_ptr")
-        start, end = ptr[term_id], ptr[term_id + 1]
-        return self.array("post_rows")[start:end], self.array("post_tfs")[start:end]
-
-    def gram_postings(self, key: int) -> tuple[np.ndarray, np.ndarray]:
-        keys = self.array("gram_keys")
-        at = int(np.searchsorted(keys, np.uint64(key)))
-        if at == len(keys) or int(keys[at]) != key:
-            return np.zeros(0, np.int32), np.zeros(0, np.uint16)
-        ptr = self.array("gram_ptr")
-        start, end = ptr[at], ptr[at + 1]
-        return self.array("gram_rows")[start:end], self.array("gram_tfs")[start:end]
-
-    def load_rows(self) -> Rows:
-        """Everything needed to build the next generation, read into memory."""
-        arrays = {name: np.array(self.array(name)) for name in _ROW_ARRAYS}
-        vocabulary = _split_utf8(bytes(self.blob("terms.bin")), self.array("term_ptr"))
-        # Text and stored fields stay on disk: the next generation copies the files.
-        files = {field: self.directory / name for field, name in BLOB_FILES.items()}
-        return Rows(vocabulary=vocabulary, **files, **arrays)
-
-
-def _split_utf8(blob: bytes, ptr: np.ndarray) -> list[str]:
-    offsets = ptr.tolist()
-    return [blob[start:end].decode() for start, end in zip(offsets, offsets[1:], strict=False)]
+def _fsync_tree(directory: Path) -> None:
+    for folder, _, names in os.walk(directory):
+        for name in names:
+            with open(os.path.join(folder, name), "rb") as handle:
+                os.fsync(handle.fileno())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pickle
 import shutil
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -24,8 +25,8 @@ from searcher.errors import IndexCorruptError
 from searcher.indexing import schema
 from searcher.indexing.analysis_pool import AnalyzedBatch
 from searcher.indexing.documents import Passage
-from searcher.indexing.postings import BLOB_FILES, Generation, Rows, generation_dir, work_dir
-from searcher.indexing.runs import Previous
+from searcher.indexing.generation import Generation
+from searcher.indexing.postings import Rows, generation_dir, work_dir
 from searcher.indexing.sources import SourceFile
 
 _COMPACT_DEAD_FRACTION = 0.3
@@ -37,7 +38,7 @@ class FileJob:
 
     source: SourceFile
     sha1: str
-    passages: list[Passage]
+    passages: Iterable[Passage]  # read as they are batched, not held
     old: dict | None = None
     number: int = -1  # file number, assigned when its first passage is added
     added: int = 0
@@ -79,8 +80,8 @@ class RowsBuilder:
         self._new_rows = 0
         self._last_doc: tuple[int, str] | None = None
         self._title = ("", "")  # the last title and its folded form: passages come in runs
-        self._work = work  # the next generation's work directory: BLOB_FILES are written there
-        self._appending: dict[str, BinaryIO] = {}  # the next generation's BLOB_FILES, appended
+        self._work = work  # the next generation's work directory: the new rows' files go there
+        self._appending: dict[str, BinaryIO] = {}  # Rows field → its file, open for appending
         self._batch: AnalyzedBatch | None = None
         self._current: Generation | None = None  # the generation this run updates
 
@@ -208,17 +209,17 @@ class RowsBuilder:
         new.stored_bytes.append(np.fromiter(map(len, batch.stored), np.int64, len(batch.stored)))
         self._append("stored_file", batch.stored)
 
-    def _append(self, field: str, pieces: list[bytes]) -> None:
-        """Append to the next generation's file `field` of Rows, a copy of the current one."""
-        if field not in self._appending:
-            self._work.mkdir(parents=True, exist_ok=True)
-            path = self._work / BLOB_FILES[field]
-            old = getattr(self.rows, field)
-            if old is not None and old != path:
-                shutil.copyfile(old, path)  # the rows kept from the current generation
-            self._appending[field] = open(path, "ab")  # noqa: SIM115 - closed in finish()
-            setattr(self.rows, field, path)
-        self._appending[field].write(b"".join(pieces))
+    def _append(self, kind: str, pieces: list[bytes]) -> None:
+        """Append to the new rows' file `kind` of Rows (text_file, stored_file)."""
+        if kind not in self._appending:
+            path = getattr(self.rows, kind) or self._new_file(kind)
+            self._appending[kind] = open(path, "ab")  # noqa: SIM115 - closed in finish()
+            setattr(self.rows, kind, path)
+        self._appending[kind].write(b"".join(pieces))
+
+    def _new_file(self, kind: str) -> Path:
+        self._work.mkdir(parents=True, exist_ok=True)
+        return self._work / f"new-{kind}.bin"
 
     def _term_id(self, word: str) -> int:
         if self._term_ids is None:
@@ -233,35 +234,26 @@ class RowsBuilder:
     def finish(self) -> tuple[Rows, list[dict], list[dict]]:
         """The rows of the next generation, its file manifest and its document table."""
         old, new = self.rows, self._new
-        vocabulary = old.vocabulary + self._new_terms
-        order = sorted(range(len(vocabulary)), key=vocabulary.__getitem__)
-        remap = np.empty(len(vocabulary), np.int32)
-        remap[np.array(order, dtype=np.int64)] = np.arange(len(vocabulary), dtype=np.int32)
         for handle in self._appending.values():
             handle.close()
-        new_terms = np.concatenate(new.terms) if new.terms else np.zeros(0, np.int32)
-        all_terms = np.concatenate([old.row_terms, new_terms]).astype(np.int32)
-        del new_terms
         rows = Rows(
             row_ptr=_extend_ptr(old.row_ptr, _joined(new.counts, np.int64)),
-            row_terms=remap[all_terms] if len(all_terms) else all_terms,
+            row_terms=np.concatenate([old.row_terms, *new.terms]).astype(np.int32),
             row_tfs=np.concatenate([old.row_tfs, *new.tfs]).astype(np.float32),
             row_len=np.concatenate([old.row_len, _joined(new.lengths, np.float32)]),
             row_live=np.concatenate([old.row_live, np.ones(self._new_rows, bool)]),
             row_doc=np.concatenate([old.row_doc, np.array(new.docs, np.int32)]),
             row_file=np.concatenate([old.row_file, np.array(new.files, np.int32)]),
             row_chars=np.concatenate([old.row_chars, _joined(new.chars, np.int32)]),
+            # Term ids never change: words first seen now get the next ids.
+            vocabulary=old.vocabulary + self._new_terms,
+            segments=old.segments,
+            first_new=old.first_new,
             text_ptr=_extend_ptr(old.text_ptr, _joined(new.text_bytes, np.int64)),
             text_file=old.text_file,
             stored_ptr=_extend_ptr(old.stored_ptr, _joined(new.stored_bytes, np.int64)),
             stored_file=old.stored_file,
-            vocabulary=[vocabulary[i] for i in order],
         )
-        if self._current is not None and not self.clear and old.count:
-            # Rows keep their numbers (no re-pack): the current postings are reused, and only
-            # the new rows are sorted. A 1% update of zh-laws: 16 s → a few seconds.
-            term_map = remap[: len(old.vocabulary)].astype(np.int64)
-            rows.previous = Previous(self._current.directory, old.count, term_map)
         self._new = _Chunk()
         files = sorted(self.files.values(), key=lambda f: f["path"])
         return rows, files, self.docs
@@ -278,10 +270,18 @@ class RowsBuilder:
         kept_docs, row_doc = np.unique(old.row_doc[live], return_inverse=True)
         self.docs = [self.docs[d] for d in kept_docs.tolist()]
         entries = np.repeat(old.row_live, np.diff(old.row_ptr))
-        self._work.mkdir(parents=True, exist_ok=True)
-        text_path, stored_path = self._work / "text.bin", self._work / "stored.bin"
-        _copy_live(old.text_file, old.text_ptr, old.row_live, text_path)
-        _copy_live(old.stored_file, old.stored_ptr, old.row_live, stored_path)
+        # Every live row goes into one new segment: its text and stored fields are copied now.
+        files: dict[str, tuple[Path, np.ndarray]] = {}
+        for kind, name in (("text_file", "text"), ("stored_file", "stored")):
+            path = self._new_file(kind)
+            sizes = []
+            with open(path, "wb") as target:
+                for segment in old.segments:
+                    ptr = np.load(segment.directory / f"{name}_ptr.npy")
+                    live_rows = old.row_live[segment.first : segment.end]
+                    _copy_live(segment.directory / f"{name}.bin", ptr, live_rows, target)
+                    sizes.append(np.diff(ptr)[live_rows])
+            files[kind] = (path, _extend_ptr(np.zeros(1, np.int64), _joined(sizes, np.int64)))
         self.rows = Rows(
             row_ptr=_extend_ptr(np.zeros(1, np.int64), np.diff(old.row_ptr)[live]),
             row_terms=old.row_terms[entries].astype(np.int32),
@@ -291,11 +291,11 @@ class RowsBuilder:
             row_doc=row_doc.astype(np.int32),
             row_file=old.row_file[live],
             row_chars=old.row_chars[live],
-            text_ptr=_extend_ptr(np.zeros(1, np.int64), np.diff(old.text_ptr)[live]),
-            text_file=text_path,
-            stored_ptr=_extend_ptr(np.zeros(1, np.int64), np.diff(old.stored_ptr)[live]),
-            stored_file=stored_path,
             vocabulary=old.vocabulary,
+            text_file=files["text_file"][0],
+            text_ptr=files["text_file"][1],
+            stored_file=files["stored_file"][0],
+            stored_ptr=files["stored_file"][1],
         )
         self.clear = True
         self.changed = True
@@ -352,19 +352,16 @@ def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
 _COPY_BYTES = 1 << 24  # copied 16 MB at a time when re-packing
 
 
-def _copy_live(path: Path | None, ptr: np.ndarray, live: np.ndarray, out: Path) -> None:
-    """Write the bytes of the live rows of `path`, in order, without loading the whole file."""
+def _copy_live(path: Path, ptr: np.ndarray, live: np.ndarray, target: BinaryIO) -> None:
+    """Append the bytes of the live rows of `path` to `target`, in order, a block at a time."""
     count = len(live)
-    with open(out, "wb") as target:
-        if path is None:
-            return
-        with open(path, "rb") as source:
-            first = 0
-            while first < count:
-                base = ptr[first]
-                last = int(np.searchsorted(ptr, base + _COPY_BYTES, "right")) - 1
-                last = min(max(last, first + 1), count)
-                chunk = np.frombuffer(source.read(int(ptr[last] - base)), np.uint8)
-                sizes = np.diff(ptr[first : last + 1])
-                target.write(chunk[np.repeat(live[first:last], sizes)].tobytes())
-                first = last
+    with open(path, "rb") as source:
+        first = 0
+        while first < count:
+            base = ptr[first]
+            last = int(np.searchsorted(ptr, base + _COPY_BYTES, "right")) - 1
+            last = min(max(last, first + 1), count)
+            chunk = np.frombuffer(source.read(int(ptr[last] - base)), np.uint8)
+            sizes = np.diff(ptr[first : last + 1])
+            target.write(chunk[np.repeat(live[first:last], sizes)].tobytes())
+            first = last

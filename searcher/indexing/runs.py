@@ -4,13 +4,13 @@ postings.py cuts the rows of a generation into ranges and sorts each range's pos
 (its rows and values go to files in the generation's work directory). merge_runs() then writes
 the final arrays key block by key block, so memory holds one block of postings, never them all:
 built in one piece, the zh-laws gram postings took the indexing process to 2.1 GB; in runs its
-peak is 0.5 GB, and a worker sorting a run of 2 M characters peaks near 250 MB. An update
-reuses the current generation's postings as a run (previous_run) and sorts only its new rows.
+peak is 0.5 GB, and a worker sorting a run of 2 M characters peaks near 250 MB. A segment that
+merges older segments reads their postings as runs (previous_run) and sorts only its new rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,11 +99,10 @@ def previous_run(
     keep: np.ndarray,
     key_map: np.ndarray | None = None,
 ) -> Run:
-    """The postings of an earlier generation as a run: an update re-sorts only its new rows.
+    """The postings of an earlier segment as a run: a merge re-sorts only its new rows.
 
     `keep` says which rows are still live (rows of changed or removed files are dropped);
-    `key_map` renumbers keys (term ids, when new words entered the sorted vocabulary: old ids
-    map to new ones in the same order, so the run stays sorted).
+    `key_map` renumbers keys, keeping their order.
     """
     keys_name, ptr_name, rows_name, values_name = names
     ptr = np.load(directory / f"{ptr_name}.npy")
@@ -223,15 +222,14 @@ def write_word_postings(
     row_tfs: np.ndarray,
     row_live: np.ndarray,
     vocabulary_size: int,
-    previous: Previous | None = None,
+    first_row: int = 0,
+    previous: Sequence[Path] = (),
 ) -> None:
-    """post_ptr/post_rows/post_tfs: for each term id, the live rows holding it, ascending."""
+    """post_ptr/post_rows/post_tfs: for each term id, the live rows holding it, ascending, of
+    rows [first_row, n) and of the `previous` segments' postings (rows before first_row)."""
     names = (None, "post_ptr", "post_rows", "post_tfs")
-    runs, done = [], 0
-    if previous is not None:
-        runs.append(previous_run(previous.directory, names, row_live, previous.term_map))
-        done = previous.rows
-    for first, last in _row_ranges(np.diff(row_ptr), RUN_ENTRIES, done):
+    runs = [previous_run(directory, names, row_live) for directory in previous]
+    for first, last in _row_ranges(np.diff(row_ptr), RUN_ENTRIES, first_row):
         start, end = int(row_ptr[first]), int(row_ptr[last])
         local = np.repeat(
             np.arange(last - first, dtype=np.int64), np.diff(row_ptr[first : last + 1])
@@ -248,16 +246,6 @@ def write_word_postings(
     merge_runs(runs, out_dir, names, np.arange(vocabulary_size, dtype=np.int64))
 
 
-@dataclass
-class Previous:
-    """The generation an update starts from, when its rows keep their numbers in the next one
-    (no re-pack): its postings are reused, and only the rows added after them are sorted."""
-
-    directory: Path
-    rows: int  # its rows are rows [0, rows) of the next generation
-    term_map: np.ndarray  # its term id → the next generation's term id (order-preserving)
-
-
 MapTasks = Callable[[Callable, Iterable], Iterator]  # map() or a process pool's ordered imap
 
 
@@ -268,30 +256,30 @@ def write_gram_postings(
     text_ptr: np.ndarray,
     row_chars: np.ndarray,
     row_live: np.ndarray,
+    first_row: int = 0,
     map_tasks: MapTasks = map,
-    previous: Previous | None = None,
+    previous: Sequence[Path] = (),
 ) -> None:
-    """gram_keys/gram_ptr/gram_rows/gram_tfs from the folded text of the live rows.
+    """gram_keys/gram_ptr/gram_rows/gram_tfs from the folded text of the live rows [first_row, n)
+    (text_ptr: their byte offsets in text_path, n - first_row + 1) and of the `previous`
+    segments' postings.
 
     Runs are independent, so `map_tasks` may sort them in worker processes: on two cores that
     halves the longest step left in the indexing process once analysis is done.
     """
     names = ("gram_keys", "gram_ptr", "gram_rows", "gram_tfs")
-    runs, done = [], 0
-    if previous is not None:
-        runs.append(previous_run(previous.directory, names, row_live))
-        done = previous.rows
+    runs = [previous_run(directory, names, row_live) for directory in previous]
     tasks = [
         _GramTask(
             text_path,
-            int(text_ptr[first]),
-            int(text_ptr[last]),
+            int(text_ptr[first - first_row]),
+            int(text_ptr[last - first_row]),
             first,
             row_chars[first:last],
             row_live[first:last],
             work_dir / f"grams-{number}",
         )
-        for number, (first, last) in enumerate(_row_ranges(row_chars, RUN_CHARS, done))
+        for number, (first, last) in enumerate(_row_ranges(row_chars, RUN_CHARS, first_row))
     ]
     runs += [run for run in map_tasks(gram_run_task, tasks) if len(run.keys)]
     merge_runs(runs, out_dir, names)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from searcher.analysis.analyzers import ANALYSIS_VERSION
 from searcher.errors import IndexCorruptError, IndexNotFoundError, IndexReadError, IndexVersionError
-from searcher.indexing.postings import FORMAT_VERSION, Generation, generation_dir
+from searcher.indexing.generation import Generation
+from searcher.indexing.postings import FORMAT_VERSION, generation_dir
 
 _OPEN_RETRIES = 5
 # Whoosh's table of contents for its default index name; test_indexing_snapshot.py checks that
@@ -49,16 +50,6 @@ def open_snapshot(directory: Path) -> Generation:
     except OSError as err:
         reason = (err.strerror or str(err)).lower()
         raise IndexReadError(f"cannot read the index in {directory}: {reason}") from err
-    meta = generation.meta
-    if (
-        meta.get("format") != FORMAT_VERSION
-        or meta.get("analysis", {}).get("version") != ANALYSIS_VERSION
-    ):
-        generation.close()
-        raise IndexVersionError(
-            f"the index in {directory} was built by another version of searcher;"
-            f" run: searcher index --rebuild --index {directory}"
-        )
     return generation
 
 
@@ -79,8 +70,19 @@ def _open(directory: Path) -> Generation:
                 raise
             time.sleep(0.05 * (attempt + 1))
             continue
-        rows = generation.meta.get("rows")
-        if not len(generation.array("row_live")) == len(generation.array("stored_ptr")) - 1 == rows:
+        meta = generation.meta
+        if (
+            meta.get("format") != FORMAT_VERSION
+            or meta.get("analysis", {}).get("version") != ANALYSIS_VERSION
+        ):
+            generation.close()
+            raise IndexVersionError(
+                f"the index in {directory} was built by another version of searcher;"
+                f" run: searcher index --rebuild --index {directory}"
+            )
+        rows = meta.get("rows")
+        bounds = [0] + [b for s in generation.segments for b in (s.first, s.end)] + [rows]
+        if len(generation.array("row_live")) != rows or bounds[::2] != bounds[1::2]:
             raise IndexCorruptError(
                 f"the index in {directory} is inconsistent;"
                 f" run: searcher index --rebuild --index {directory} PATH..."

@@ -28,7 +28,8 @@ from searcher.errors import (
     IndexWriteError,
 )
 from searcher.indexing import schema
-from searcher.indexing.postings import GENERATION_PREFIX, Generation, generation_dir, work_dir
+from searcher.indexing.generation import Generation
+from searcher.indexing.postings import GENERATION_PREFIX, generation_dir, work_dir
 from searcher.indexing.snapshot import index_size
 
 _OPEN_RETRIES = 5

@@ -9,6 +9,7 @@ commit point: a run that fails or is killed before it leaves the previous state 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import re
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh.writing import SegmentWriter
 
 from searcher.analysis.analyzers import analysis_settings
@@ -25,9 +27,10 @@ from searcher.analysis.tokenizers import UserWord, read_userdict
 from searcher.errors import DocumentReadError, IndexVersionError, IndexWriteError
 from searcher.indexing.analysis_pool import AnalysisPool, Batch
 from searcher.indexing.documents import Passage, read_passages
+from searcher.indexing.generation import Generation
 from searcher.indexing.postings import (
     FORMAT_VERSION,
-    Generation,
+    Rows,
     generation_dir,
     write_generation,
 )
@@ -134,9 +137,10 @@ def _update(
     builder = RowsBuilder.start(current, writer, rebuild)
     to_read = _plan(builder, writer, list(discover_files(roots, skip)), roots, report)
     report.files_to_read = len(to_read)
-    jobs = _read_jobs(builder, to_read, skip, report, progress)
+    failed: list[FileJob] = []  # files whose reading failed midway
+    jobs = _read_jobs(builder, to_read, skip, report, progress, failed)
     pending: deque[list[tuple[FileJob, object]]] = deque()
-    for results in pool.map(_batches(jobs, pending, builder.next_row)):
+    for results in pool.map(_batches(jobs, pending, builder.next_row, failed)):
         for (job, passage), result in zip(pending.popleft(), results, strict=True):
             builder.add(writer, job, passage, result)
     if not builder.changed and current is not None:
@@ -144,6 +148,7 @@ def _update(
         store.discard_uncommitted(writer)  # nothing to commit: drop the unused work directory
         return
     rows, files, docs = builder.finish()
+    files = _retract(rows, files, failed)
     meta = {
         "format": FORMAT_VERSION,
         "analysis": settings,
@@ -164,6 +169,16 @@ def _update(
     report.committed = True
     report.passages = int(rows.row_live.sum())
     store.remove_stale_generations(keep=writer.generation)
+
+
+def _retract(rows: Rows, files: list[dict], failed: list[FileJob]) -> list[dict]:
+    """The manifest without the files whose reading failed after some of their passages were
+    added; those rows die. The next run reads such a file again, as a new one."""
+    numbers = [job.number for job in failed if job.number >= 0]
+    if not numbers:
+        return files
+    rows.row_live[np.isin(rows.row_file, numbers)] = False
+    return [entry for entry in files if entry["number"] not in numbers]
 
 
 def _interrupted(report: IndexReport) -> str:
@@ -228,10 +243,7 @@ def _finish(report: IndexReport, store: IndexStore, started: float) -> IndexRepo
 def _check_settings(current: Generation | None, settings: dict, index_dir: Path) -> None:
     if current is None:
         return
-    if (
-        current.meta.get("format") != FORMAT_VERSION
-        or current.meta.get("analysis") != settings
-    ):
+    if current.meta.get("format") != FORMAT_VERSION or current.meta.get("analysis") != settings:
         raise IndexVersionError(
             f"the index in {index_dir} was built by another version or with other analysis"
             " settings (user dictionary, segmenter);"
@@ -273,42 +285,72 @@ def _read_jobs(
     skip: Callable[[Path, str], None],
     report: IndexReport,
     progress: Progress | None,
+    failed: list[FileJob],
 ) -> Iterator[FileJob]:
+    """The files to index, each with its passages read as they are batched: no file is ever held
+    whole. A file whose reading fails after passages of it were batched goes to `failed`."""
     total = sum(source.size for source, _ in to_read)
     done = 0
     for source, old in to_read:
-        done += source.size
         try:
-            # Read again by read_passages below rather than kept: holding a large file's bytes
-            # through passage splitting would add its size to peak memory; the page cache makes
-            # the second read cheap.
-            sha1 = _sha1(source.path.read_bytes())
+            sha1 = _file_sha1(source.path)
         except OSError as err:
             skip(source.path, _reason(err))
+            done += source.size
             continue
         if old is not None and old["sha1"] == sha1:
             builder.touch(str(source.path), source)
             report.files_unchanged += 1
+            done += source.size
             continue
-        try:
-            passages = list(read_passages(source.path, on_error=lambda p, reason: skip(p, reason)))
-            passages = [_valid_passage(passage, str(source.path)) for passage in passages]
-        except DocumentReadError as err:
-            skip(source.path, str(err).removeprefix(f"{source.path}: "))
-            continue
-        if old is None:
-            report.files_new += 1
-        else:
-            report.files_changed += 1
-        report.passages_added += len(passages)
+        on_read = None
+        if progress is not None:  # bytes read so far, the file's share capped at its listed size
+            on_read = functools.partial(_progress_within, progress, done, source.size, total)
+        job = FileJob(source, sha1, (), old)
+        job.passages = _file_passages(job, skip, report, failed, on_read)
+        yield job  # comes back here once _batches has taken all of its passages
+        done += source.size
         if progress is not None:
             progress(done, total)
-        yield FileJob(source, sha1, passages, old)
 
 
-def _batches(jobs: Iterator[FileJob], pending: deque, first_row: int) -> Iterator[Batch]:
+def _progress_within(progress: Progress, base: int, size: int, total: int, offset: int) -> None:
+    progress(base + min(offset, size), total)
+
+
+def _file_passages(
+    job: FileJob,
+    skip: Callable[[Path, str], None],
+    report: IndexReport,
+    failed: list[FileJob],
+    on_read: Callable[[int], None] | None,
+) -> Iterator[Passage]:
+    """The passages of a job's file; the file is counted once all of them were read."""
+    path = job.source.path
+    count = 0
+    try:
+        for passage in read_passages(path, on_error=skip, on_read=on_read):
+            count += 1
+            yield _valid_passage(passage, str(path))
+    except DocumentReadError as err:
+        # Mostly before the first passage (binary, no text); after some, only if the file
+        # changed or failed while it was read: then what it added is retracted (_retract).
+        skip(path, str(err).removeprefix(f"{path}: "))
+        failed.append(job)
+        return
+    if job.old is None:
+        report.files_new += 1
+    else:
+        report.files_changed += 1
+    report.passages_added += count
+
+
+def _batches(
+    jobs: Iterator[FileJob], pending: deque, first_row: int, failed: list[FileJob]
+) -> Iterator[Batch]:
     """(title, text, stored fields) batches for the workers; `pending` keeps, in order, what each
-    one came from. Every passage batched is added, in order, so its row is known here."""
+    one came from. Every passage batched is added, in order, so its row is known here; of a file
+    that failed midway, the passages not batched yet are dropped, the others retracted later."""
     items: list[tuple[FileJob, object]] = []
     row = first_row
 
@@ -326,6 +368,8 @@ def _batches(jobs: Iterator[FileJob], pending: deque, first_row: int) -> Iterato
                 yield batch()
                 row += len(items)
                 items = []
+        if failed and failed[-1] is job:
+            items = [item for item in items if item[0] is not job]
     if items:
         pending.append(items)
         yield batch()
@@ -333,6 +377,12 @@ def _batches(jobs: Iterator[FileJob], pending: deque, first_row: int) -> Iterato
 
 def _sha1(data: bytes) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def _file_sha1(path: Path) -> str:
+    """The file's SHA-1, read in chunks: a large file is never held whole."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, lambda: hashlib.sha1(usedforsecurity=False)).hexdigest()
 
 
 def _read_userdict(path: Path | None) -> str | None:

@@ -1,0 +1,191 @@
+"""Text → paragraphs → passages: a decoded text as a stream of lines, and paragraphs cut into
+passages of MAX_PASSAGE_CHARS at most as their lines come, so a file is never held whole.
+
+documents.py reads the files; this cuts plain text (and markdown.py Markdown) with these pieces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+MAX_PASSAGE_CHARS = 2000
+# A longer line is handled in parts, and a paragraph holding more is cut into passages as it is
+# read: what a file of one 200 MB line, or of no blank line at all, holds at a time.
+_PART_CHARS = 1 << 18
+
+# How a line part ends: the line goes on in the next part, at a newline, at the end of the file.
+MORE, NEWLINE, EOF = 0, 1, 2
+# (part, how it ends, 1-based line number) of a line of text, without its newline.
+Line = tuple[str, int, int]
+# (title, line, text) of one passage, before numbering.
+Part = tuple[str, int, str]
+
+
+def split_lines(chunks: Iterable[str]) -> Iterator[Line]:
+    """The lines of the text; one longer than _PART_CHARS comes in parts, all but its last ending
+    MORE. A final newline starts no line."""
+    number = 1
+    rest = ""
+    partial = False  # parts of line `number` were yielded
+    for chunk in chunks:
+        text = rest + chunk
+        start = 0
+        while (stop := text.find("\n", start)) != -1:
+            yield text[start:stop], NEWLINE, number
+            number += 1
+            partial = False
+            start = stop + 1
+        rest = text[start:]
+        if len(rest) > _PART_CHARS:
+            yield rest, MORE, number
+            partial = True
+            rest = ""
+    if rest or partial:
+        yield rest, EOF, number
+
+
+NONSPACE = re.compile(r"\S")
+_SENTENCE_ENDS = "。！？!?；;\n"
+# Closing quotes and brackets stay with the sentence they end.
+_CLOSERS = "”’」』）)】》〕"
+_WORD_GAPS = " \t\u3000"
+
+
+class Paragraph:
+    """A paragraph as its lines come, cut into passages as soon as each one is certain: once more
+    than MAX_PASSAGE_CHARS follow its start. So at most about _PART_CHARS of it are held."""
+
+    def __init__(self, line: int) -> None:
+        self._parts: list[str] = []
+        self._size = 0
+        self._line = line  # the line where the held text starts
+
+    def add(self, text: str) -> list[tuple[int, str]]:
+        """Append text; (line, text) of the passages it made certain."""
+        self._parts.append(text)
+        self._size += len(text)
+        return self._take(more=True) if self._size > _PART_CHARS else []
+
+    def close(self, tail: str = "") -> list[tuple[int, str]]:
+        """(line, text) of the passages left, once `tail` ends the paragraph."""
+        self._parts.append(tail)
+        return self._take(more=False)
+
+    def _take(self, more: bool) -> list[tuple[int, str]]:
+        text = "".join(self._parts)
+        taken = []
+        line, at, resume = self._line, 0, 0
+        for offset, piece in pieces(text, 0, len(text), more):
+            line += text.count("\n", at, offset)
+            at = offset
+            taken.append((line, piece))
+            resume = offset + len(piece)
+        # Whitespace before the next piece is never part of one: only its newlines are kept.
+        match = NONSPACE.search(text, resume)
+        keep = match.start() if match else len(text)
+        self._line = line + text.count("\n", at, keep)
+        self._parts = [text[keep:]]
+        self._size = len(text) - keep
+        return taken
+
+
+def titled(title: str, taken: list[tuple[int, str]]) -> Iterator[Part]:
+    """(title, line, text) of each (line, text) a Paragraph gave."""
+    return ((title, line, text) for line, text in taken)
+
+
+def pieces(text: str, start: int, end: int, more: bool = False) -> Iterator[tuple[int, str]]:
+    """(offset, text) of text[start:end], stripped and cut into pieces of MAX_PASSAGE_CHARS at most.
+
+    With `more`, the text goes on after end: stops before a piece that might reach it. Works on
+    offsets so a long text is never copied whole, and each cut looks back at most
+    MAX_PASSAGE_CHARS characters, so the whole is linear.
+    """
+    while (match := NONSPACE.search(text, start, end)) is not None:
+        start = match.start()
+        if end - start > MAX_PASSAGE_CHARS:
+            cut = _cut(text, start)
+        elif more:
+            return
+        else:
+            cut = end
+        stop = cut
+        while text[stop - 1].isspace():  # stops at text[start], which is not a space
+            stop -= 1
+        yield start, text[start:stop]
+        start = cut
+
+
+def _cut(text: str, start: int) -> int:
+    """Where to end the piece starting at start: after a sentence, else between words, else hard."""
+    limit = start + MAX_PASSAGE_CHARS
+    end = max(text.rfind(ch, start + 1, limit) for ch in _SENTENCE_ENDS)
+    if end != -1:
+        cut = end + 1
+        while cut < limit and text[cut] in _CLOSERS:
+            cut += 1
+        return cut
+    gap = max(text.rfind(ch, start + 1, limit) for ch in _WORD_GAPS)
+    return gap if gap != -1 else limit
+
+
+# ---------------------------------------------------------------------------- plain text
+
+
+def _blank_marked(lines: Iterable[Line]) -> Iterator[tuple[str, int, int, bool]]:
+    """(part, end, number, blank): a line of whitespace only is blank, and comes whole."""
+    held: list[str] = []  # the first parts of a long line, whitespace so far
+    text_line = False  # the rest of a line already known to hold text
+    for part, end, number in lines:
+        if text_line:
+            text_line = end == MORE
+            yield part, end, number, False
+            continue
+        blank = NONSPACE.search(part) is None
+        if end == MORE and blank:
+            held.append(part)
+            continue
+        if held:
+            held.append(part)
+            part, held = "".join(held), []
+        text_line = end == MORE
+        yield part, end, number, blank
+
+
+def has_blocks(lines: Iterable[Line]) -> bool:
+    """Whether blank lines cut the text into two blocks or more."""
+    seen_text = gap = False
+    for _part, end, _number, blank in _blank_marked(lines):
+        if not blank:
+            if gap:
+                return True
+            seen_text = True
+        elif seen_text and end == NEWLINE:
+            gap = True
+    return False
+
+
+def text_parts(lines: Iterable[Line], title: str, by_line: bool) -> Iterator[Part]:
+    """Blocks of lines between blank lines are paragraphs; by_line: no blank line separates two
+    lines of text, so the file writes one paragraph per line."""
+    paragraph: Paragraph | None = None
+    newline = False  # the text added last ended its line
+    for part, end, number, blank in _blank_marked(lines):
+        if blank and (paragraph is None or end == NEWLINE):
+            if paragraph is not None:
+                yield from titled(title, paragraph.close())
+                paragraph = None
+            continue
+        # Text; or the last line of the file, blank but without a newline: part of the block.
+        if paragraph is None:
+            paragraph, newline = Paragraph(number), False
+        yield from titled(title, paragraph.add("\n" + part if newline else part))
+        newline = end == NEWLINE
+        if by_line and end != MORE:
+            yield from titled(title, paragraph.close())
+            paragraph = None
+    if paragraph is not None:
+        # A block ends at a blank line; the last one takes the file's final newline too, which
+        # matters to where it is cut.
+        yield from titled(title, paragraph.close("\n" if newline else ""))
