@@ -204,6 +204,24 @@ async def test_only_the_last_query_of_a_burst_is_shown(searcher: Searcher, tmp_p
         assert app.preview.hit == app.results.hits[0]
 
 
+async def test_a_file_name_with_a_newline_and_a_bad_byte_stays_on_one_line(
+    tmp_path: Path,
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    odd = "第一\n行\udcff.txt"  # a newline and an undecodable byte (surrogateescape)
+    (docs / odd).write_text("罕见的榅桲果酱配方。", encoding="utf-8")
+    build_index([docs], tmp_path / "index")
+    with Searcher.open(tmp_path / "index") as opened:
+        app = build_app(opened, tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await search(app, pilot, "榅桲")
+            assert len(app.results.hits) == 1
+            screen = screen_text(app)
+            assert "第一\\n行\\xff.txt:1" in screen  # in the result row and the preview
+            assert not any(line.strip() in ("行\udcff.txt:1", "行") for line in screen.splitlines())
+
+
 async def test_empty_index_says_how_to_index(tmp_path: Path) -> None:
     (tmp_path / "nothing").mkdir()
     build_index([tmp_path / "nothing"], tmp_path / "index")

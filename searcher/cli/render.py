@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from searcher.oneline import escaped, shown_path
 from searcher.search import Hit, IndexStats, SearchResult, best_window
 
 if TYPE_CHECKING:
@@ -87,34 +88,10 @@ def json_line(record: dict[str, object]) -> str:
     return _SURROGATES.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
 
 
-def escaped(text: str) -> str:
-    """Text for one line of a terminal: control characters and undecodable bytes as escapes."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
-
-
-def _escape(ch: str) -> str:
-    if "\udc80" <= ch <= "\udcff":  # an undecodable byte of a file name: show the byte
-        return f"\\x{ord(ch) - 0xDC00:02x}"
-    return ch.encode("unicode_escape", "backslashreplace").decode("ascii")
-
-
-def display_path(path: str) -> str:
-    """A path relative to the working directory when it lies below it, as a user would type it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return path
-    shown = path if relative.startswith("..") else relative
-    # A newline or control character in a file name must not break the one-line layout.
-    return escaped(shown)
-
-
 def location(hit: Hit) -> str:
     if hit.id != hit.path:  # a JSONL record: its id says where it is
-        return f"{display_path(hit.path)}#{escaped(hit.id)}"
-    return f"{display_path(hit.path)}:{hit.line}"
+        return f"{shown_path(hit.path)}#{escaped(hit.id)}"
+    return f"{shown_path(hit.path)}:{hit.line}"
 
 
 def highlighted(hit: Hit, full: bool, style: Styler) -> str:
@@ -135,9 +112,7 @@ def highlighted(hit: Hit, full: bool, style: Styler) -> str:
 def _body(text: str) -> str:
     # A passage's own line breaks and tabs stay; any other control character (an escape
     # sequence in a document) is shown, never sent to the terminal.
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else _escape(ch) for ch in text)
+    return escaped(text, keep="\n\t")
 
 
 def print_hits(result: SearchResult, full: bool, style: Styler) -> None:
@@ -179,7 +154,7 @@ def stats_lines(stats: IndexStats) -> list[str]:
         f"files       {stats.files}",
         f"size        {stats.size_bytes / 1e6:.1f} MB",
         f"updated     {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(stats.updated))}",
-        f"sources     {', '.join(display_path(r) for r in stats.roots) or '-'}",
+        f"sources     {', '.join(shown_path(r) for r in stats.roots) or '-'}",
         f"analysis    {json.dumps(stats.analysis, ensure_ascii=False, sort_keys=True)}",
         f"segmenter   {stats.segmenter}",
     ]

@@ -12,9 +12,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from searcher.oneline import escaped, shown_path
 from searcher.search import Hit
 from searcher.tui.document_view import DocumentView
-from searcher.tui.hit_content import LOCATION_STYLE, display_path
+from searcher.tui.hit_content import LOCATION_STYLE
 
 
 class DocumentScreen(Screen[None]):
@@ -73,9 +74,9 @@ class DocumentScreen(Screen[None]):
         paragraphs = f"{len(self.passages)} paragraph" + ("s" if len(self.passages) != 1 else "")
         self.query_one("#document-header", Static).update(
             Content.assemble(
-                (hit.title or display_path(hit.path), "bold"),
+                (escaped(hit.title) or shown_path(hit.path), "bold"),
                 "\n",
-                (display_path(hit.path), LOCATION_STYLE),
+                (shown_path(hit.path), LOCATION_STYLE),
                 (f"  {paragraphs} · {matches}", "$foreground-muted"),
             )
         )

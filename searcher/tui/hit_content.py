@@ -11,6 +11,7 @@ import os
 from rich.cells import cell_len
 from textual.content import Content
 
+from searcher.oneline import escaped, shown_path
 from searcher.search import Hit, Span, best_window
 
 MATCH_STYLE = "bold $text-warning on $warning-muted"
@@ -67,20 +68,6 @@ def snippet(hit: Hit, cells: int) -> Content:
     return body.truncate(cells, ellipsis=True)
 
 
-def display_path(path: str) -> str:
-    """A path relative to the working directory when below it, else with ~ for the home folder."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        relative = path
-    if not relative.startswith(".."):
-        return relative
-    home = os.path.expanduser("~")
-    if home not in ("", "/") and path.startswith(home + os.sep):
-        return "~" + path[len(home) :]
-    return path
-
-
 def is_record(hit: Hit) -> bool:
     """Whether the hit is a JSONL record (its id names it) rather than a passage of a file."""
     return hit.id != hit.path
@@ -88,14 +75,14 @@ def is_record(hit: Hit) -> bool:
 
 def short_location(hit: Hit) -> str:
     """File name and line (or #id of a JSONL record), for a result row."""
-    name = os.path.basename(hit.path)
-    return f"{name}#{hit.id}" if is_record(hit) else f"{name}:{hit.line}"
+    name = escaped(os.path.basename(hit.path))
+    return f"{name}#{escaped(hit.id)}" if is_record(hit) else f"{name}:{hit.line}"
 
 
 def location(hit: Hit) -> str:
     """Path and line (or #id of a JSONL record), as a user would type it."""
-    shown = display_path(hit.path)
-    return f"{shown}#{hit.id}" if is_record(hit) else f"{shown}:{hit.line}"
+    shown = shown_path(hit.path)
+    return f"{shown}#{escaped(hit.id)}" if is_record(hit) else f"{shown}:{hit.line}"
 
 
 def line_of(hit: Hit, offset: int) -> int:

@@ -11,6 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from searcher.oneline import escaped
 from searcher.search import Hit
 from searcher.tui.hit_content import CONTEXT_STYLE, LOCATION_STYLE, highlighted, location
 
@@ -57,7 +58,7 @@ class PassageView(Vertical):
         header = Content()
         if hit is not None:
             header = Content.assemble(
-                (hit.title, "bold"),
+                (escaped(hit.title), "bold"),
                 "\n",
                 (location(hit), LOCATION_STYLE),
                 (f"  ¶{hit.paragraph}", "$foreground-muted"),

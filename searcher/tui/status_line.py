@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from searcher.oneline import shown_path
 from searcher.search import IndexStats, SearchResult
-from searcher.tui.hit_content import display_path
 
 
 def _count(number: int, noun: str) -> str:
@@ -27,7 +27,7 @@ class StatusLine(Static):
 
     def __init__(self, directory: str, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
-        self.directory = display_path(directory)
+        self.directory = shown_path(directory)
 
     def show_loading(self) -> None:
         self._say(("loading the index…", "$text-warning"))

@@ -1,0 +1,38 @@
+"""Names on one line of a terminal or a message: every layer shows paths and ids this way.
+
+A file name may hold a newline or a control character, and its undecodable bytes arrive as lone
+surrogates (surrogateescape): all are shown as escapes (\\n, \\xff), never sent as they are.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def escaped(text: str, keep: str = "") -> str:
+    """`text` with control characters and undecodable bytes as escapes, except those in `keep`
+    (a passage keeps its line breaks), the rest as it is."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch in keep else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    if "\udc80" <= ch <= "\udcff":  # an undecodable byte of a file name: show the byte
+        return f"\\x{ord(ch) - 0xDC00:02x}"
+    return ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+
+
+def shown_path(path: str) -> str:
+    """A path as a user would type it: relative below the working directory, else with ~ for
+    the home folder, escaped."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        relative = path
+    if not relative.startswith(".."):
+        return escaped(relative)
+    home = os.path.expanduser("~")
+    if home not in ("", "/") and path.startswith(home + os.sep):
+        return escaped("~" + path[len(home) :])
+    return escaped(path)
