@@ -37,6 +37,7 @@ from searcher.indexing.postings import (
 from searcher.indexing.rows import FileJob, RowsBuilder, stored_fields
 from searcher.indexing.sources import SourceFile, discover_files
 from searcher.indexing.store import IndexStore
+from searcher.oneline import escaped
 
 _BATCH_PASSAGES = 256
 
@@ -79,12 +80,12 @@ def build_index(
 
     def skip(path: Path, reason: str) -> None:
         report.skipped.append(f"{path}: {reason}")
-        warn(f"skipped {_shown(path)}: {reason}")
+        warn(f"skipped {escaped(str(path))}: {reason}")
 
     roots = [Path(os.path.abspath(path)) for path in paths]
     for root in roots:
         if not root.exists():
-            raise DocumentReadError(f"{_shown(root)}: no such file or directory")
+            raise DocumentReadError(f"{escaped(str(root))}: no such file or directory")
     userdict_text = _read_userdict(userdict)
     store = IndexStore.open_or_create(index_dir)
     # Workers start before the lock is taken, so none of them can ever hold it (analysis_pool).
@@ -99,7 +100,7 @@ def build_index(
                 raise
     except OSError as err:
         raise IndexWriteError(
-            f"could not update the index in {_shown(index_dir)}: {_reason(err)};"
+            f"could not update the index in {escaped(str(index_dir))}: {_reason(err)};"
             " the previous index is unchanged"
         ) from err
     except KeyboardInterrupt as err:
@@ -189,21 +190,6 @@ def _interrupted(report: IndexReport) -> str:
         f"stopped after reading {read} of {report.files_to_read} files;"
         " nothing was committed, the index is as it was"
     )
-
-
-def _shown(path: Path | str) -> str:
-    """A path for a one-line message: newlines, control characters and undecodable bytes of
-    the name are shown as escapes (\\n, \\xff), everything printable as is."""
-    text = str(path)
-    if text.isprintable():
-        return text
-    return "".join(_escaped(ch) if not ch.isprintable() else ch for ch in text)
-
-
-def _escaped(ch: str) -> str:
-    if "\udc80" <= ch <= "\udcff":  # a byte that was not UTF-8 (surrogateescape)
-        return f"\\x{ord(ch) - 0xDC00:02x}"
-    return ch.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
