@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from searcher.indexing.doc_table import IDS_FILE, TITLES_FILE, document_id, folded_titles
 from searcher.indexing.postings import (
-    DOCS_FILE,
     FILES_FILE,
     FORMAT_VERSION,
     META_FILE,
@@ -145,8 +145,12 @@ class Generation(_Mapped):
     def files(self) -> list[dict]:
         return json.loads(bytes(self.blob(FILES_FILE)))
 
-    def docs(self) -> list[dict]:
-        return json.loads(bytes(self.blob(DOCS_FILE)))
+    def document_id(self, number: int) -> str:
+        return document_id(self.blob(IDS_FILE), self.array("doc_id_ptr"), number)
+
+    def folded_titles(self) -> list[str]:
+        """The distinct titles, folded; the array doc_title gives each document's."""
+        return folded_titles(bytes(self.blob(TITLES_FILE)))
 
     def term_id(self, word: str) -> int | None:
         """Binary search of the vocabulary in word order: about 20 probes, no load of it all."""

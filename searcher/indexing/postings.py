@@ -32,14 +32,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from searcher.indexing.doc_table import DocTable
     from searcher.indexing.runs import MapTasks
 
-FORMAT_VERSION = 3  # bump when the layout of a generation changes
+FORMAT_VERSION = 4  # bump when the layout of a generation changes
 GENERATION_PREFIX = "gen-"
 SEGMENT_PREFIX = "seg-"
 META_FILE = "meta.json"
 FILES_FILE = "files.json"
-DOCS_FILE = "docs.json"
 SEGMENT_RATIO = 4  # a segment with a quarter of the rows of the one before it is merged on
 
 ROW_ARRAYS = ("row_ptr", "row_terms", "row_tfs", "row_len", "row_live", "row_doc", "row_file")
@@ -77,7 +77,7 @@ class Rows:
     row_tfs: np.ndarray  # float32 weighted counts
     row_len: np.ndarray  # float32 BM25 length
     row_live: np.ndarray  # bool: False once the passage's file changed or vanished
-    row_doc: np.ndarray  # int32 document number (ordinal in docs.json)
+    row_doc: np.ndarray  # int32 document number (doc_table.py)
     row_file: np.ndarray  # int32 index into files.json
     row_chars: np.ndarray  # int32 length of the folded text in code points
     vocabulary: list[str]  # term id → word, in the order words were first seen
@@ -138,7 +138,7 @@ def write_generation(
     rows: Rows,
     meta: dict[str, object],
     files: list[dict[str, object]],
-    docs: list[dict[str, object]],
+    docs: DocTable,
     map_tasks: MapTasks | Callable = map,
 ) -> None:
     """Write a complete generation into `out_dir` (which must not exist), then fsync it.
@@ -178,7 +178,8 @@ def write_generation(
     )
     # A file name with invalid UTF-8 reaches us as lone surrogates (surrogateescape): encoded with
     # surrogatepass, which json.loads(bytes) undoes, so the path round-trips byte for byte.
-    for name, value in ((META_FILE, meta), (FILES_FILE, files), (DOCS_FILE, docs)):
+    docs.write(tmp_dir)
+    for name, value in ((META_FILE, meta), (FILES_FILE, files)):
         text = json.dumps(value, ensure_ascii=False, indent=1 if name == META_FILE else None)
         (tmp_dir / name).write_bytes(text.encode("utf-8", "surrogatepass"))
     _fsync_tree(tmp_dir)

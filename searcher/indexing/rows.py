@@ -11,6 +11,7 @@ from __future__ import annotations
 import pickle
 import shutil
 import zlib
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from searcher.analysis.normalize import fold_text
 from searcher.errors import IndexCorruptError
 from searcher.indexing import schema
 from searcher.indexing.analysis_pool import AnalyzedBatch
+from searcher.indexing.doc_table import DocTable
 from searcher.indexing.documents import Passage
 from searcher.indexing.generation import Generation
 from searcher.indexing.postings import Rows, generation_dir, work_dir
@@ -46,17 +48,17 @@ class FileJob:
 
 @dataclass
 class _Chunk:
-    """The new rows, a numpy array per analysed batch; text and stored fields go to disk."""
+    """The new rows, a numpy array per analysed batch. Their words (term ids and counts, ~70 a
+    passage), text and stored fields go to disk instead: held here, the words were the largest
+    part of a big build's peak memory (zh-laws x4 in one file: 200 MB, twice over in finish())."""
 
-    terms: list[np.ndarray] = field(default_factory=list)
-    tfs: list[np.ndarray] = field(default_factory=list)
     counts: list[np.ndarray] = field(default_factory=list)
     lengths: list[np.ndarray] = field(default_factory=list)
     chars: list[np.ndarray] = field(default_factory=list)
     text_bytes: list[np.ndarray] = field(default_factory=list)
     stored_bytes: list[np.ndarray] = field(default_factory=list)
-    docs: list[int] = field(default_factory=list)
-    files: list[int] = field(default_factory=list)
+    docs: array = field(default_factory=lambda: array("i"))  # 4 bytes a row, not a list's 36
+    files: array = field(default_factory=lambda: array("i"))
 
 
 class RowsBuilder:
@@ -64,13 +66,13 @@ class RowsBuilder:
         self,
         rows: Rows,
         files: dict[str, dict],
-        docs: list[dict],
+        docs: DocTable,
         meta: dict,
         work: Path | None = None,
     ) -> None:
         self.rows = rows
         self.files = files  # path → manifest entry
-        self.docs = docs
+        self.docs = docs  # documents, in the order of their first passage
         self.next_file = int(meta.get("next_file", 0))
         self.clear = False  # commit with Whoosh's CLEAR: this run re-adds everything it keeps
         self.changed = False
@@ -81,7 +83,7 @@ class RowsBuilder:
         self._last_doc: tuple[int, str] | None = None
         self._title = ("", "")  # the last title and its folded form: passages come in runs
         self._work = work  # the next generation's work directory: the new rows' files go there
-        self._appending: dict[str, BinaryIO] = {}  # Rows field → its file, open for appending
+        self._appending: dict[str, BinaryIO] = {}  # file kind → the file, open for appending
         self._batch: AnalyzedBatch | None = None
         self._current: Generation | None = None  # the generation this run updates
 
@@ -90,7 +92,7 @@ class RowsBuilder:
         work = work_dir(generation_dir(Path(writer.storage.folder), writer.generation))
         shutil.rmtree(work, ignore_errors=True)  # made again on first use: a no-op run leaves none
         if current is None:
-            builder = cls(Rows.empty(), {}, [], {}, work)
+            builder = cls(Rows.empty(), {}, DocTable(), {}, work)
             builder.clear = rebuild
             builder.changed = rebuild
             return builder
@@ -101,7 +103,7 @@ class RowsBuilder:
                 "the index's Whoosh documents and postings disagree; run: searcher index --rebuild"
             )
         files = {f["path"]: f for f in current.files()}
-        builder = cls(rows, files, current.docs(), current.meta, work)
+        builder = cls(rows, files, DocTable.read(current.directory), current.meta, work)
         builder._current = current
         if rows.count and 1 - rows.row_live.mean() > _COMPACT_DEAD_FRACTION:
             builder._compact(writer)
@@ -165,16 +167,7 @@ class RowsBuilder:
         doc_key = (job.number, passage.doc_id)
         if doc_key != self._last_doc:
             self._last_doc = doc_key
-            if self._title[0] != passage.title:
-                self._title = (passage.title, fold_text(passage.title))
-            self.docs.append(
-                {
-                    "id": passage.doc_id,
-                    "title": passage.title,
-                    "file": job.number,
-                    "title_folded": self._title[1],
-                }
-            )
+            self.docs.add(passage.doc_id, passage.title, fold_text)
         _add_document(writer, batch.stored[result[1]])
         new = self._new
         new.docs.append(len(self.docs) - 1)
@@ -198,8 +191,8 @@ class RowsBuilder:
                 for w, i in zip(batch.words, ids, strict=True)
             ]
         new = self._new
-        new.terms.append(np.array(ids, np.int32))
-        new.tfs.append(batch.tfs)
+        self._append("terms", [np.array(ids, np.int32).tobytes()])
+        self._append("tfs", [batch.tfs.astype(np.float32).tobytes()])
         new.counts.append(batch.counts)
         new.lengths.append(batch.lengths)
         new.chars.append(np.fromiter(map(len, batch.folded), np.int32, len(batch.folded)))
@@ -210,16 +203,26 @@ class RowsBuilder:
         self._append("stored_file", batch.stored)
 
     def _append(self, kind: str, pieces: list[bytes]) -> None:
-        """Append to the new rows' file `kind` of Rows (text_file, stored_file)."""
+        """Append to a file of the new rows: a Rows field (text_file, stored_file), or the
+        words of their passages (terms, tfs), read back by finish()."""
         if kind not in self._appending:
-            path = getattr(self.rows, kind) or self._new_file(kind)
+            path = getattr(self.rows, kind, None) or self._new_file(kind)
             self._appending[kind] = open(path, "ab")  # noqa: SIM115 - closed in finish()
-            setattr(self.rows, kind, path)
+            if kind in ("text_file", "stored_file"):
+                setattr(self.rows, kind, path)
         self._appending[kind].write(b"".join(pieces))
 
     def _new_file(self, kind: str) -> Path:
         self._work.mkdir(parents=True, exist_ok=True)
         return self._work / f"new-{kind}.bin"
+
+    def _read_back(self, kind: str, dtype: type) -> np.ndarray:
+        path = self._new_file(kind)
+        if not path.exists():
+            return np.zeros(0, dtype)
+        array = np.fromfile(path, dtype)
+        path.unlink()
+        return array
 
     def _term_id(self, word: str) -> int:
         if self._term_ids is None:
@@ -231,20 +234,22 @@ class RowsBuilder:
             self._new_terms.append(word)
         return term_id
 
-    def finish(self) -> tuple[Rows, list[dict], list[dict]]:
+    def finish(self) -> tuple[Rows, list[dict], DocTable]:
         """The rows of the next generation, its file manifest and its document table."""
         old, new = self.rows, self._new
+        self._new = _Chunk()
         for handle in self._appending.values():
             handle.close()
+        self._appending = {}
         rows = Rows(
             row_ptr=_extend_ptr(old.row_ptr, _joined(new.counts, np.int64)),
-            row_terms=np.concatenate([old.row_terms, *new.terms]).astype(np.int32),
-            row_tfs=np.concatenate([old.row_tfs, *new.tfs]).astype(np.float32),
-            row_len=np.concatenate([old.row_len, _joined(new.lengths, np.float32)]),
+            row_terms=_consumed(old.row_terms, [self._read_back("terms", np.int32)], np.int32),
+            row_tfs=_consumed(old.row_tfs, [self._read_back("tfs", np.float32)], np.float32),
+            row_len=_consumed(old.row_len, new.lengths, np.float32),
             row_live=np.concatenate([old.row_live, np.ones(self._new_rows, bool)]),
-            row_doc=np.concatenate([old.row_doc, np.array(new.docs, np.int32)]),
-            row_file=np.concatenate([old.row_file, np.array(new.files, np.int32)]),
-            row_chars=np.concatenate([old.row_chars, _joined(new.chars, np.int32)]),
+            row_doc=_consumed(old.row_doc, [np.frombuffer(new.docs, np.int32)], np.int32),
+            row_file=_consumed(old.row_file, [np.frombuffer(new.files, np.int32)], np.int32),
+            row_chars=_consumed(old.row_chars, new.chars, np.int32),
             # Term ids never change: words first seen now get the next ids.
             vocabulary=old.vocabulary + self._new_terms,
             segments=old.segments,
@@ -254,7 +259,7 @@ class RowsBuilder:
             stored_ptr=_extend_ptr(old.stored_ptr, _joined(new.stored_bytes, np.int64)),
             stored_file=old.stored_file,
         )
-        self._new = _Chunk()
+        self.rows = rows  # the arrays `old` held can go
         files = sorted(self.files.values(), key=lambda f: f["path"])
         return rows, files, self.docs
 
@@ -268,7 +273,7 @@ class RowsBuilder:
         for row in live.tolist():
             _add_document(writer, self._current.stored_bytes(row))
         kept_docs, row_doc = np.unique(old.row_doc[live], return_inverse=True)
-        self.docs = [self.docs[d] for d in kept_docs.tolist()]
+        self.docs = self.docs.kept(kept_docs)
         entries = np.repeat(old.row_live, np.diff(old.row_ptr))
         # Every live row goes into one new segment: its text and stored fields are copied now.
         files: dict[str, tuple[Path, np.ndarray]] = {}
@@ -343,6 +348,23 @@ def _add_stored(writer: SegmentWriter, blob: bytes) -> bool:
 
 def _extend_ptr(ptr: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.concatenate([ptr, ptr[-1] + np.cumsum(lengths, dtype=np.int64)]).astype(np.int64)
+
+
+def _consumed(first: np.ndarray, parts: list[np.ndarray], dtype: type) -> np.ndarray:
+    """`first`, then the arrays of `parts`, as one array; `parts` is emptied as it is copied,
+    so memory holds the result and one part, where concatenate held the parts, the result and
+    its astype copy (zh-laws x4 in one file: the largest step of the whole build's peak)."""
+    if not len(first) and len(parts) == 1 and parts[0].dtype == dtype:
+        return parts.pop()  # a first build: the new rows are all there is
+    out = np.empty(len(first) + sum(map(len, parts)), dtype)
+    out[: len(first)] = first
+    at = len(first)
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        out[at : at + len(part)] = part
+        at += len(part)
+    return out
 
 
 def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
