@@ -81,7 +81,6 @@ class RowsBuilder:
         self._new = _Chunk()
         self._new_rows = 0
         self._last_doc: tuple[int, str] | None = None
-        self._title = ("", "")  # the last title and its folded form: passages come in runs
         self._work = work  # the next generation's work directory: the new rows' files go there
         self._appending: dict[str, BinaryIO] = {}  # file kind → the file, open for appending
         self._batch: AnalyzedBatch | None = None
