@@ -61,6 +61,32 @@ def test_bad_query_exits_2_with_one_line_error(sample_index: Path) -> None:
     assert result.stderr == "searcher: the query is empty; type a word or a phrase to search for\n"
 
 
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["query"], "searcher: Missing argument 'words'; see: searcher query --help"),
+        (
+            ["query", "网格", "-n", "0"],
+            "searcher: Invalid value for '--limit' / '-n': 0 is not in the range x>=1;"
+            " see: searcher query --help",
+        ),
+        (
+            ["query", "网格", "--color", "purple"],
+            "searcher: Invalid value for '--color': 'purple' is not one of 'auto', 'always',"
+            " 'never'; see: searcher query --help",
+        ),
+        (["frobnicate"], "searcher: No such command 'frobnicate'; see: searcher --help"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line_and_where_to_look(
+    sample_index: Path, args: list[str], says: str
+) -> None:
+    result = _run(*args, "--index", str(sample_index)) if args != ["frobnicate"] else _run(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == says + "\n"
+
+
 def test_bad_query_under_json_reports_a_json_error(sample_index: Path) -> None:
     result = _run("query", "-网格", "--json", "--index", str(sample_index))
     assert result.exit_code == 2

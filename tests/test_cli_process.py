@@ -59,6 +59,9 @@ def test_exit_codes_are_0_for_hits_1_for_none_2_for_errors(
     assert missing.returncode == 2
     assert missing.stderr.count(b"\n") == 1
     assert b"Traceback" not in missing.stderr
+    usage = _run("query", "--index", str(sample_index))
+    assert usage.returncode == 2
+    assert usage.stderr == b"searcher: Missing argument 'words'; see: searcher query --help\n"
 
 
 def test_piped_output_has_no_colour(sample_index: Path) -> None:

@@ -17,11 +17,39 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from searcher import __version__
 from searcher.errors import SearcherError
 
+
+class _OneLineErrors(TyperGroup):
+    """Usage errors in one line, as every other error: Click's own take four (usage, hint,
+    blank, error)."""
+
+    def main(self, *args: object, standalone_mode: bool = True, **kwargs: object) -> object:
+        if not standalone_mode:  # a caller that handles errors itself (a benchmark probe)
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except typer.TyperException as err:  # Click's exceptions: usage errors, bad values
+            context = getattr(err, "ctx", None)
+            command = context.command_path if context is not None else "searcher"
+            _stderr(f"searcher: {err.format_message().rstrip('.')}; see: {command} --help")
+            sys.exit(err.exit_code)
+        except typer.Abort:  # end of input at a prompt
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+class Color(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     name="searcher",
     help="Full-text search for Chinese documents.\n\nExample: searcher query 网格",
     add_completion=True,
@@ -204,7 +232,9 @@ def query(
     all_words: Annotated[
         bool, typer.Option("--all", help="Only passages holding every word.")
     ] = False,
-    color: Annotated[str, typer.Option("--color", help="auto, always or never.")] = "auto",
+    color: Annotated[
+        Color, typer.Option("--color", help="Colour: auto (on a terminal), always, never.")
+    ] = Color.auto,
 ) -> None:
     """Search the index and print the best passages, matches highlighted.
 
