@@ -174,3 +174,21 @@ def test_default_index_is_built_from_the_samples_on_first_query(tmp_path: Path) 
     second = _run("query", "网格", "-n", "1", cwd=workdir, XDG_DATA_HOME=str(data_home))
     assert second.returncode == 0
     assert b"indexing the bundled sample collection" not in second.stderr
+
+
+def test_a_query_imports_neither_whoosh_rich_textual_nor_the_segmenter(sample_index: Path) -> None:
+    # Each costs a fresh `searcher query` 15-115 ms (tests/benchmarks/results-speed.md). A word
+    # the index holds, and a quoted phrase it does not, are searched without the segmenter.
+    script = (
+        "import sys\n"
+        "from searcher.cli.main import app\n"
+        "for query in ('网格', '\"网格员每天巡查\"'):\n"
+        f"    try: app(['query', query, '--index', {str(sample_index)!r}, '--color', 'always'])\n"
+        "    except SystemExit: pass\n"
+        "heavy = {'whoosh', 'rich', 'textual', 'rjieba', 'jieba'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "[]"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -35,20 +33,3 @@ def test_stored_passages_read_from_the_generation_match_whoosh(tmp_path: Path) -
         assert reader.doc_count_all() == generation.meta["rows"]
         for row in range(reader.doc_count_all()):
             assert generation.stored_fields(row) == reader.stored_fields(row)
-
-
-def test_a_query_never_imports_whoosh_rich_or_textual(tmp_path: Path) -> None:
-    index_dir = tmp_path / "index"
-    build_index([samples_dir()], index_dir)
-    # Each costs a fresh `searcher query` 15-65 ms of imports (tests/benchmarks/bench_query.py).
-    script = (
-        "import sys\n"
-        "from searcher.cli.main import app\n"
-        f"try: app(['query', '网格', '--index', {str(index_dir)!r}, '--color', 'always'])\n"
-        "except SystemExit: pass\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'whoosh', 'rich', 'textual'}))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    assert done.stdout.splitlines()[-1] == "[]"

@@ -42,8 +42,18 @@ def test_quoted_phrase_is_one_literal_unit() -> None:
     assert unit.literals == ("网格党支部",)
 
 
+def test_quoted_phrase_is_scored_with_the_longest_words_the_index_holds() -> None:
+    known = frozenset({"损坏", "或者", "迟延", "交付", "迟延交付"})
+    (clause,) = _parse('"损坏或者迟延交付货物"', known).clauses
+    # Matched as typed; scored with the index's own words, left to right, longest first, and
+    # single characters where it holds none, so no segmenter has to load.
+    assert clause.alternatives[0] == Unit(
+        "损坏或者迟延交付货物", ("损坏", "或者", "迟延交付", "货", "物"), phrase=True
+    )
+
+
 def test_full_width_quotes_make_a_phrase_too() -> None:
-    (clause,) = _parse("“後來”").clauses
+    (clause,) = _parse("“後來”", frozenset({"后来"})).clauses
     assert clause.alternatives[0] == Unit("后来", ("后来",), phrase=True)
 
 

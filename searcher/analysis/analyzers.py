@@ -59,12 +59,14 @@ _CJK = re.compile(f"[{_HAN}]")
 _ASCII_WORD = re.compile(r"[a-z0-9]+(?:\.\d+)?%?")
 
 
-def query_words(folded: str, is_known: Callable[[str], bool]) -> list[str]:
+def query_words(folded: str, is_known: Callable[[str], bool], segment: bool = True) -> list[str]:
     """Words of a folded query chunk, as jieba would cut it.
 
     The segmenter is loaded only for a CJK run of two or more characters that the index does not
     hold as a word: that spares a fresh process rjieba's 115 ms for most short queries. Matching is
     literal for every word anyway, so a different cut changes scores, never which passages match.
+    With segment=False (a quoted phrase, matched as typed), such a run is cut into the longest
+    words the index holds instead, unless it is long.
     """
     words: list[str] = []
     for run in _RUNS.findall(folded):
@@ -74,6 +76,30 @@ def query_words(folded: str, is_known: Callable[[str], bool]) -> list[str]:
             )
         elif len(run) == 1 or is_known(run):
             words.append(run)
+        elif not segment and len(run) <= _MAX_UNSEGMENTED:
+            words.extend(_known_words(run, is_known))
         else:
             words.extend(word for word, _, _ in cut_words(run))
+    return words
+
+
+_MAX_KNOWN_WORD = 8  # the longest word looked up when a run is cut by the index's vocabulary
+_MAX_UNSEGMENTED = 64  # longer runs go to the segmenter: ~7 lookups a character cost more
+
+
+def _known_words(run: str, is_known: Callable[[str], bool]) -> list[str]:
+    """`run` cut left to right into the longest words the index holds (else one character)."""
+    words: list[str] = []
+    at = 0
+    while at < len(run):
+        end = next(
+            (
+                e
+                for e in range(min(len(run), at + _MAX_KNOWN_WORD), at + 1, -1)
+                if is_known(run[at:e])
+            ),
+            at + 1,
+        )
+        words.append(run[at:end])
+        at = end
     return words

@@ -114,7 +114,8 @@ def _units(
     folded = fold_text(body).strip()
     if not folded:
         return []
-    words = tuple(query_words(folded, is_known))
+    # A quoted phrase is matched as typed, and needs no segmenter to be scored (see query_words).
+    words = tuple(query_words(folded, is_known, segment=not quoted))
     if quoted:
         return [Unit(folded, words, phrase=True, title_only=title_only)]
     if not words:  # emoji or punctuation only: match it literally
