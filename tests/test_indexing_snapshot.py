@@ -6,6 +6,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from searcher.indexing import postings
 from searcher.indexing.location import samples_dir
 from searcher.indexing.snapshot import latest_generation, open_snapshot
 from searcher.indexing.writer import build_index
@@ -33,3 +34,24 @@ def test_stored_passages_read_from_the_generation_match_whoosh(tmp_path: Path) -
         assert reader.doc_count_all() == generation.meta["rows"]
         for row in range(reader.doc_count_all()):
             assert generation.stored_fields(row) == reader.stored_fields(row)
+
+
+def test_readers_map_every_file_of_a_generation_that_the_writer_does_not_keep_to_itself(
+    tmp_path: Path,
+) -> None:
+    # A reader opens exactly the files named in postings.py; one a new version adds and forgets
+    # to name would be lost to a reader when the next commit deletes the generation.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for number in range(10):
+        (docs / f"{number}.txt").write_text(f"网格员第{number}天巡查。", encoding="utf-8")
+    build_index([docs], tmp_path / "index")
+    (docs / "new.txt").write_text("第三网格党支部。", encoding="utf-8")
+    build_index([docs], tmp_path / "index")  # a second segment: 1 row after 10
+    generation = open_snapshot(tmp_path / "index")
+    assert len(generation.segments) == 2
+    top = {p.name for p in generation.directory.iterdir() if p.is_file()}
+    assert top == set(postings.READER_FILES) | postings.WRITER_ONLY
+    for segment in generation.segments:
+        names = {p.name for p in segment.directory.iterdir()}
+        assert names == set(postings.SEGMENT_FILES) | {"stored.bin"}

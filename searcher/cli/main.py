@@ -258,7 +258,7 @@ def query(
             from searcher.cli.render import Styler, print_hits, summary
 
             print_hits(result, full, Styler(color, sys.stdout))
-            sys.stdout.flush()
+            sys.stdout.flush()  # the hits before the summary, when both go to one pipe
             _stderr(summary(result))
         sys.stdout.flush()
     _read_only_done()

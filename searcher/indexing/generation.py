@@ -21,8 +21,9 @@ from searcher.indexing.postings import (
     FILES_FILE,
     FORMAT_VERSION,
     META_FILE,
+    READER_FILES,
     ROW_ARRAYS,
-    WRITER_ONLY,
+    SEGMENT_FILES,
     Rows,
     SegmentSpan,
 )
@@ -31,18 +32,16 @@ _EMPTY_ROWS = np.zeros(0, np.int32)
 
 
 class _Mapped:
-    """The .npy and .bin files of one directory, mapped on open (what a reader uses)."""
+    """Files of one directory, mapped on open: .npy files as arrays, others as bytes."""
 
-    def __init__(self, directory: Path, skip: frozenset[str]) -> None:
+    def __init__(self, directory: Path, names: tuple[str, ...]) -> None:
         self.directory = directory
         self._arrays: dict[str, np.ndarray] = {}
         self._blobs: dict[str, np.ndarray] = {}
-        for name in sorted(os.listdir(directory)):
-            if name in skip:
-                continue
+        for name in names:
             if name.endswith(".npy"):
                 self.array(name.removesuffix(".npy"))
-            elif name.endswith((".bin", ".json")):
+            else:
                 self.blob(name)
 
     def array(self, name: str) -> np.ndarray:
@@ -76,7 +75,7 @@ class Segment(_Mapped):
         # Stored passages are read a hit at a time (pread), not mapped: a mapping keeps every
         # page it touched in our resident memory, and a batch of 300 queries touched ~60 MB.
         self._stored = open(directory / "stored.bin", "rb")  # noqa: SIM115 - closed in close()
-        super().__init__(directory, frozenset({"stored.bin"}))
+        super().__init__(directory, SEGMENT_FILES)
         self.first, self.end = first, end
         self._text: memoryview | None = None
 
@@ -127,10 +126,10 @@ class Generation(_Mapped):
         self.meta: dict = json.loads((directory / META_FILE).read_bytes())
         if self.meta.get("format") != FORMAT_VERSION:
             # Another layout: only its meta is read, and every caller refuses it by its version.
-            super().__init__(directory, frozenset(os.listdir(directory)))
+            super().__init__(directory, ())
             self.segments: list[Segment] = []
         else:
-            super().__init__(directory, WRITER_ONLY)
+            super().__init__(directory, READER_FILES)
             self.segments = [
                 Segment(directory / span["name"], span["first"], span["end"])
                 for span in self.meta["segments"]

@@ -44,9 +44,19 @@ SEGMENT_RATIO = 4  # a segment with a quarter of the rows of the one before it i
 
 ROW_ARRAYS = ("row_ptr", "row_terms", "row_tfs", "row_len", "row_live", "row_doc", "row_file")
 ROW_ARRAYS += ("row_chars",)
-# Only the next generation's build reads these: a reader need not map them. Everything else is
-# mapped when a reader opens (a list of what readers use went stale when search began to read
-# row_chars, and a query after a commit then failed on the deleted file).
+# What a reader maps when it opens (generation.py), every one, so that a commit deleting the
+# generation later cannot take any away; and what only the next build reads. Named, not listed
+# from the directory: a listing taken while a commit removes the directory misses files (seen
+# under tests/stress/concurrent_queries.py). test_indexing_snapshot.py checks that these name
+# every file a generation holds.
+READER_FILES = (
+    *(f"{name}.npy" for name in ("row_len", "row_live", "row_doc", "row_file", "row_chars")),
+    *("terms.bin", "term_ptr.npy", "term_order.npy", FILES_FILE),
+    *("doc_ids.bin", "doc_id_ptr.npy", "doc_title.npy", "titles.json"),
+)
+SEGMENT_FILES = ("text.bin", "text_ptr.npy", "stored_ptr.npy")  # stored.bin is read, not mapped
+SEGMENT_FILES += tuple(f"gram_{name}.npy" for name in ("keys", "ptr", "rows", "tfs"))
+SEGMENT_FILES += tuple(f"post_{name}.npy" for name in ("ptr", "rows", "tfs"))
 WRITER_ONLY = frozenset({"row_ptr.npy", "row_terms.npy", "row_tfs.npy", META_FILE})
 
 

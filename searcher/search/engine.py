@@ -138,10 +138,10 @@ class Searcher:
         matched = np.zeros(self._rows, np.int32)  # a pasted text can hold 32k+ words
         asking = [_is_question_word(clause) for clause in query.clauses]
         question_weight = 1.0 if all(asking) else QUESTION_WORD_WEIGHT
-        # Per clause, only its rows are touched: a pasted paragraph of 10,000 characters holds
-        # ~1,800 clauses, and allocating arrays of every row for each took most of its 1.4 s.
-        # A word said twice counts twice (query term frequency), but is matched once: a pasted
-        # paragraph repeats its common words (10,000 characters: 1,843 clauses, 593 distinct).
+        # Each distinct unit is matched and scored once, on its own rows (the buffer is zeroed
+        # again after each); a word said twice still counts twice (query term frequency). A
+        # pasted paragraph repeats its common words: 10,000 characters of zh-laws held 1,843
+        # clauses, 593 distinct, and took 1.4 s, now 0.66 s.
         buffer = np.zeros(self._rows, np.float32)
         units: dict[Unit, tuple[np.ndarray, np.ndarray]] = {}
         for clause, asks in zip(query.clauses, asking, strict=True):
