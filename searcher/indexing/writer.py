@@ -174,7 +174,9 @@ def _update(
 
 def _retract(rows: Rows, files: list[dict], failed: list[FileJob]) -> list[dict]:
     """The manifest without the files whose reading failed after some of their passages were
-    added; those rows die. The next run reads such a file again, as a new one."""
+    added; those rows die. The next run reads such a file again, as a new one. (Their Whoosh
+    documents are in the segment this run writes, which Whoosh cannot delete from before it is
+    committed: they stay in the record, dead to every reader, until the next re-pack.)"""
     numbers = [job.number for job in failed if job.number >= 0]
     if not numbers:
         return files
