@@ -8,13 +8,13 @@ never filled behind their back: searching it without an index is an error that s
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from searcher.indexing.snapshot import latest_generation
+
 ENV_VAR = "SEARCHER_INDEX"
-_TOC = re.compile(r"_MAIN_(\d+)\.toc")  # Whoosh's table of contents of generation N
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,9 @@ def has_index(directory: Path) -> bool:
     # By the names of its tables of contents only: Whoosh reads one to open the index, and a
     # damaged one must reach the Searcher or the writer, which say what is wrong.
     try:
-        names = os.listdir(directory)
+        return (latest_generation(directory) or 0) > 0
     except OSError:
         return False
-    return max((int(m.group(1)) for n in names if (m := _TOC.fullmatch(n))), default=0) > 0
 
 
 def ensure_index(location: IndexLocation, notice: Callable[[str], None]) -> None:

@@ -21,14 +21,14 @@ from searcher.indexing.generation import Generation
 from searcher.indexing.postings import FORMAT_VERSION, generation_dir
 
 _OPEN_RETRIES = 5
-# Whoosh's table of contents for its default index name; test_indexing_snapshot.py checks that
-# this agrees with Whoosh's own reading of the newest generation.
-_TOC = re.compile(r"_MAIN_(\d+)\.toc")
+# Whoosh's table of contents for its default index name (store.py uses it too);
+# test_indexing_snapshot.py checks that this agrees with Whoosh's own reading of the newest one.
+TOC_NAME = re.compile(r"_MAIN_(\d+)\.toc")
 
 
 def latest_generation(directory: Path) -> int | None:
     """The number of the newest committed table of contents, or None if there is none."""
-    numbers = [int(m.group(1)) for name in os.listdir(directory) if (m := _TOC.fullmatch(name))]
+    numbers = [int(m.group(1)) for name in os.listdir(directory) if (m := TOC_NAME.fullmatch(name))]
     return max(numbers, default=None)
 
 

@@ -30,11 +30,9 @@ from searcher.errors import (
 from searcher.indexing import schema
 from searcher.indexing.generation import Generation
 from searcher.indexing.postings import GENERATION_PREFIX, generation_dir, work_dir
-from searcher.indexing.snapshot import index_size
+from searcher.indexing.snapshot import TOC_NAME, index_size
 
-_OPEN_RETRIES = 5
 _INDEX_NAME = "MAIN"  # Whoosh's default index name: files _MAIN_<gen>.toc, MAIN_<segment>.<ext>
-_TOC = re.compile(rf"_{_INDEX_NAME}_(\d+)\.toc")
 _TOC_TEMP = re.compile(rf"_{_INDEX_NAME}_\d+\.toc\.[\d.]+")  # written, then renamed: the commit
 _SEGMENT_FILE = re.compile(rf"({_INDEX_NAME}_[0-9a-z]+)\..+")
 _GENERATION = re.compile(rf"{GENERATION_PREFIX}\d+(\.tmp)?")
@@ -192,7 +190,7 @@ class IndexStore:
         stale = []
         for path in self._entries():
             name = path.name
-            toc = _TOC.fullmatch(name)
+            toc = TOC_NAME.fullmatch(name)
             segment = _SEGMENT_FILE.fullmatch(name)
             if toc is not None:
                 if int(toc.group(1)) != committed:
