@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from searcher.indexing.location import samples_dir
+from searcher.cli.location import samples_dir
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
 
@@ -34,12 +34,12 @@ PassageKey = tuple[str, str, int]  # (file name, JSONL record id or "", paragrap
 
 
 def _passages(directory: Path) -> dict[PassageKey, str]:
-    from searcher.indexing.documents import read_passages
+    from searcher.ingest.formats import read_passages
 
     passages = {}
     for path in sorted(directory.iterdir()):
         for passage in read_passages(path):
-            record = "" if passage.doc_id == str(path) else passage.doc_id
+            record = "" if passage.id == str(path) else passage.id
             passages[(path.name, record, passage.paragraph)] = passage.text
     return passages
 

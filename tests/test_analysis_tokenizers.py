@@ -20,8 +20,8 @@ from searcher.analysis.tokenizers import (
     is_word,
     read_userdict,
 )
-from searcher.indexing.documents import read_passages
-from searcher.indexing.location import samples_dir
+from searcher.cli.location import samples_dir
+from searcher.ingest.formats import read_passages
 
 DATA_DIR = Path(__file__).parent / "data"
 

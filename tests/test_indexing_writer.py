@@ -13,9 +13,9 @@ import pytest
 from searcher.analysis.normalize import fold_text
 from searcher.errors import DocumentReadError
 from searcher.indexing import writer
-from searcher.indexing.generation import Generation
 from searcher.indexing.writer import IndexReport, build_index
 from searcher.search import Searcher
+from searcher.store.generation import Generation
 
 GRID = "网格员每天巡查本网格一次。\n\n第三网格党支部每月召开议事会。\n\n居民反映的问题当天上报。\n"
 TEA = "臺灣的茶最早隨著移民渡海而來。\n\n凍頂烏龍產於南投鹿谷。\n"
@@ -323,7 +323,7 @@ def test_changed_file_failing_midway_leaves_nothing_of_its_new_text(
 def test_progress_counts_bytes_read_up_to_the_total_within_large_files(
     docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from searcher.indexing import decoding
+    from searcher.ingest import decoding
 
     monkeypatch.setattr(decoding, "_CHUNK_BYTES", 4096)  # the big file is read in 10 or more
     _write(docs / "big.txt", BIG)

@@ -40,13 +40,14 @@ from stress.checks import (
 from stress.faults import crash_during, raise_on_call, refused
 from typer.testing import CliRunner
 
+from searcher.cli.location import samples_dir
 from searcher.cli.main import app
-from searcher.indexing import snapshot, writer
-from searcher.indexing.documents import MAX_PASSAGE_CHARS
-from searcher.indexing.location import samples_dir
-from searcher.indexing.store import IndexStore
+from searcher.indexing import writer
 from searcher.indexing.writer import build_index
+from searcher.ingest.formats import MAX_PASSAGE_CHARS
 from searcher.search import Searcher
+from searcher.store import generation
+from searcher.store.commit import IndexStore
 
 # ---------------------------------------------------------------------------- corpora
 
@@ -124,7 +125,7 @@ CRASH_POINTS = {
     "renaming Whoosh's TOC": ("whoosh.filedb.filestore:FileStorage.rename_file", 1, False),
     "Whoosh's clean-up": ("whoosh.index:clean_files", 1, True),
     "removing stale generations": (
-        "searcher.indexing.store:IndexStore.remove_stale_generations",
+        "searcher.store.commit:IndexStore.remove_stale_generations",
         1,
         True,
     ),
@@ -340,7 +341,7 @@ def test_opening_while_a_commit_removes_the_generation_retries_on_the_new_one(
     small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     roots, index_dir = small
-    opening = snapshot.Generation
+    opening = generation.Generation
     commits: list[object] = []
 
     def commit_first(directory: Path) -> object:
@@ -351,7 +352,7 @@ def test_opening_while_a_commit_removes_the_generation_retries_on_the_new_one(
             commits.append(build_index(roots, index_dir))
         return opening(directory)
 
-    monkeypatch.setattr(snapshot, "Generation", commit_first)
+    monkeypatch.setattr(generation, "Generation", commit_first)
     with Searcher.open(index_dir) as searcher:
         assert [hit.text for hit in searcher.search('"迟到的网格段落"').hits] == ["迟到的网格段落"]
     assert commits

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from searcher.cli.location import samples_dir
 from searcher.cli.main import app
 from searcher.errors import QrelsError
-from searcher.indexing.location import samples_dir
 from searcher.search import Searcher
 from searcher.search.evaluation import evaluate, rank_metrics, read_qrels
 

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from searcher.cli.main import app
 from searcher.errors import IndexVersionError
-from searcher.indexing.snapshot import open_snapshot
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
+from searcher.store.generation import open_generation
 
 # 朔风驿 (an invented place name) is cut 朔风/驿 by jieba's own dictionary; the user dictionary
 # makes it one word. It occurs in no other test data, so adding it to the segmenter of the test
@@ -119,7 +119,7 @@ def test_userdict_is_stored_with_the_index(places: dict[str, Path]) -> None:
 
 def test_userdict_word_is_indexed_as_one_word(places: dict[str, Path]) -> None:
     def vocabulary_has(index: Path, word: str) -> bool:
-        return open_snapshot(index).term_id(word) is not None
+        return open_generation(index).term_id(word) is not None
 
     assert vocabulary_has(places["dict"], "朔风驿")
     assert not vocabulary_has(places["plain"], "朔风驿")  # jieba alone cuts 朔风 / 驿

@@ -156,7 +156,7 @@ def main(
 
 
 def _location(index: Path | None):  # noqa: ANN202 - IndexLocation, imported lazily
-    from searcher.indexing.location import ensure_index, resolve_index_dir
+    from searcher.cli.location import ensure_index, resolve_index_dir
 
     location = resolve_index_dir(index)
     ensure_index(location, lambda message: _stderr(f"searcher: {message}"))
@@ -190,7 +190,7 @@ def index(
     Example: searcher index ~/documents --index ~/documents-index
     """
     with _errors():
-        from searcher.indexing.location import resolve_index_dir
+        from searcher.cli.location import resolve_index_dir
         from searcher.indexing.writer import build_index
 
         location = resolve_index_dir(index)
@@ -214,7 +214,7 @@ def index(
 
 
 def _indexed_before(directory: Path) -> bool:
-    from searcher.indexing.location import has_index
+    from searcher.cli.location import has_index
 
     return has_index(directory)
 
@@ -395,7 +395,7 @@ def export(
     -XPOST localhost:9200/_bulk --data-binary @passages.ndjson
     """
     with _errors():
-        from searcher.indexing.export import export_opensearch_bulk
+        from searcher.search.export import export_opensearch_bulk
 
         location = _location(index)
         if output is None:

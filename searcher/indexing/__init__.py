@@ -1,1 +1,1 @@
-"""Files → passages → the index: Whoosh's stored passages plus our postings arrays."""
+"""The pipeline: ingest → analysis → store, on every core, one atomic commit per run."""

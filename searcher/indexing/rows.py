@@ -23,13 +23,14 @@ from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 from searcher.analysis.normalize import fold_text
 from searcher.errors import IndexCorruptError
-from searcher.indexing import schema
 from searcher.indexing.analysis_pool import AnalyzedBatch
-from searcher.indexing.doc_table import DocTable
-from searcher.indexing.documents import Passage
-from searcher.indexing.generation import Generation
-from searcher.indexing.postings import Rows, generation_dir, work_dir
-from searcher.indexing.sources import SourceFile
+from searcher.ingest.formats import Passage
+from searcher.ingest.sources import SourceFile
+from searcher.store import schema
+from searcher.store.doc_table import DocTable
+from searcher.store.generation import Generation
+from searcher.store.layout import generation_dir, work_dir
+from searcher.store.segments import Rows
 
 _COMPACT_DEAD_FRACTION = 0.3
 
@@ -163,10 +164,10 @@ class RowsBuilder:
         batch, _ = result
         if batch is not self._batch:
             self._take(batch)
-        doc_key = (job.number, passage.doc_id)
+        doc_key = (job.number, passage.id)
         if doc_key != self._last_doc:
             self._last_doc = doc_key
-            self.docs.add(passage.doc_id, passage.title, fold_text)
+            self.docs.add(passage.id, passage.title, fold_text)
         _add_document(writer, batch.stored[result[1]])
         new = self._new
         new.docs.append(len(self.docs) - 1)
@@ -308,7 +309,7 @@ class RowsBuilder:
 def stored_fields(row: int, path: str, passage: Passage) -> dict[str, object]:
     """The Whoosh document of a passage: its stored fields."""
     return {
-        schema.DOC_ID: passage.doc_id,
+        schema.DOC_ID: passage.id,
         schema.PATH: path,
         schema.TITLE: passage.title,
         schema.PARAGRAPH: passage.paragraph,

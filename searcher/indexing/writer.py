@@ -26,18 +26,14 @@ from searcher.analysis.analyzers import analysis_settings
 from searcher.analysis.tokenizers import UserWord, read_userdict
 from searcher.errors import DocumentReadError, IndexVersionError, IndexWriteError
 from searcher.indexing.analysis_pool import AnalysisPool, Batch
-from searcher.indexing.documents import Passage, read_passages
-from searcher.indexing.generation import Generation
-from searcher.indexing.postings import (
-    FORMAT_VERSION,
-    Rows,
-    generation_dir,
-    write_generation,
-)
 from searcher.indexing.rows import FileJob, RowsBuilder, stored_fields
-from searcher.indexing.sources import SourceFile, discover_files
-from searcher.indexing.store import IndexStore
+from searcher.ingest.formats import Passage, read_passages
+from searcher.ingest.sources import SourceFile, discover_files
 from searcher.oneline import escaped
+from searcher.store.commit import IndexStore
+from searcher.store.generation import Generation
+from searcher.store.layout import FORMAT_VERSION, generation_dir
+from searcher.store.segments import Rows, write_generation
 
 _BATCH_PASSAGES = 256
 
@@ -202,14 +198,14 @@ def _valid_passage(passage: Passage, path: str) -> Passage:
     the segmenter, the folded-text blob and every terminal need valid Unicode. A text file's
     id is its path and stays exact; the path is escaped where it is shown."""
     meta = passage.meta or {}
-    texts = (passage.title, passage.text, passage.doc_id, *meta.keys(), *meta.values())
+    texts = (passage.title, passage.text, passage.id, *meta.keys(), *meta.values())
     if not any(_SURROGATES.search(text) for text in texts):
         return passage
     return dataclasses.replace(
         passage,
         title=_valid(passage.title),
         text=_valid(passage.text),
-        doc_id=passage.doc_id if passage.doc_id == path else _valid(passage.doc_id),
+        id=passage.id if passage.id == path else _valid(passage.id),
         meta={_valid(k): _valid(v) for k, v in meta.items()} or passage.meta,
     )
 

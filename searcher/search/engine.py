@@ -24,13 +24,13 @@ from searcher.analysis.grams import bigram_key
 from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import backend_name, read_userdict, use_userdict
 from searcher.errors import QuerySyntaxError
-from searcher.indexing import schema
-from searcher.indexing.generation import Generation
-from searcher.indexing.snapshot import index_size, open_snapshot
 from searcher.search.highlight import match_spans
 from searcher.search.hits import Hit, IndexStats, SearchResult
 from searcher.search.literal import LiteralMatcher
 from searcher.search.query import Clause, ParsedQuery, Unit, parse_query
+from searcher.store import schema
+from searcher.store.generation import Generation, open_generation
+from searcher.store.layout import index_size
 
 K1 = 1.2
 B = 0.75
@@ -77,7 +77,7 @@ class Searcher:
     def open(cls, index_dir: Path | str) -> Searcher:
         """Open the committed state of an index; raises IndexNotFoundError, IndexVersionError…"""
         directory = Path(index_dir)
-        return cls(directory, open_snapshot(directory))
+        return cls(directory, open_generation(directory))
 
     def close(self) -> None:
         self._gen.close()

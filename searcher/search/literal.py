@@ -12,7 +12,7 @@ from collections import OrderedDict
 import numpy as np
 
 from searcher.analysis.grams import literal_keys
-from searcher.indexing.generation import Generation
+from searcher.store.generation import Generation
 
 _CACHE_SIZE = 256
 _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))

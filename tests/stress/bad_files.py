@@ -27,7 +27,7 @@ from pathlib import Path
 
 from checks import leftovers
 
-from searcher.indexing.documents import MAX_PASSAGE_CHARS
+from searcher.ingest.formats import MAX_PASSAGE_CHARS
 from searcher.search import Searcher
 
 ZH_LAWS = Path("/work/shared/corpus/zh-laws/corpus.jsonl")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from checks import index_state
 
-from searcher.indexing.location import samples_dir
+from searcher.cli.location import samples_dir
 
 
 def main() -> int:

@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from searcher.cli.location import samples_dir
 from searcher.cli.main import app
 from searcher.errors import QuerySyntaxError
-from searcher.indexing.location import samples_dir
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from searcher.indexing import postings
-from searcher.indexing.location import samples_dir
-from searcher.indexing.snapshot import latest_generation, open_snapshot
+from searcher.cli.location import samples_dir
 from searcher.indexing.writer import build_index
+from searcher.store import layout
+from searcher.store.generation import open_generation
+from searcher.store.layout import latest_generation
 
 
 def test_the_newest_generation_is_the_one_whoosh_committed_last(tmp_path: Path) -> None:
@@ -21,7 +22,7 @@ def test_the_newest_generation_is_the_one_whoosh_committed_last(tmp_path: Path) 
         build_index([docs], index_dir)
         whoosh_says = whoosh_index.open_dir(str(index_dir)).latest_generation()
         assert latest_generation(index_dir) == whoosh_says
-        generation = open_snapshot(index_dir)
+        generation = open_generation(index_dir)
         assert generation.directory.name == f"gen-{whoosh_says}"
         assert generation.meta["rows"] == number + 1
 
@@ -29,7 +30,7 @@ def test_the_newest_generation_is_the_one_whoosh_committed_last(tmp_path: Path) 
 def test_stored_passages_read_from_the_generation_match_whoosh(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     build_index([samples_dir()], index_dir)
-    generation = open_snapshot(index_dir)
+    generation = open_generation(index_dir)
     with whoosh_index.open_dir(str(index_dir)).reader() as reader:
         assert reader.doc_count_all() == generation.meta["rows"]
         for row in range(reader.doc_count_all()):
@@ -48,10 +49,10 @@ def test_readers_map_every_file_of_a_generation_that_the_writer_does_not_keep_to
     build_index([docs], tmp_path / "index")
     (docs / "new.txt").write_text("第三网格党支部。", encoding="utf-8")
     build_index([docs], tmp_path / "index")  # a second segment: 1 row after 10
-    generation = open_snapshot(tmp_path / "index")
+    generation = open_generation(tmp_path / "index")
     assert len(generation.segments) == 2
     top = {p.name for p in generation.directory.iterdir() if p.is_file()}
-    assert top == set(postings.READER_FILES) | postings.WRITER_ONLY
+    assert top == set(layout.READER_FILES) | layout.WRITER_ONLY
     for segment in generation.segments:
         names = {p.name for p in segment.directory.iterdir()}
-        assert names == set(postings.SEGMENT_FILES) | {"stored.bin"}
+        assert names == set(layout.SEGMENT_FILES) | {"stored.bin"}

@@ -27,10 +27,9 @@ from searcher.errors import (
     IndexReadError,
     IndexWriteError,
 )
-from searcher.indexing import schema
-from searcher.indexing.generation import Generation
-from searcher.indexing.postings import GENERATION_PREFIX, generation_dir, work_dir
-from searcher.indexing.snapshot import TOC_NAME, index_size
+from searcher.store import schema
+from searcher.store.generation import Generation
+from searcher.store.layout import GENERATION_PREFIX, TOC_NAME, generation_dir, index_size, work_dir
 
 _INDEX_NAME = "MAIN"  # Whoosh's default index name: files _MAIN_<gen>.toc, MAIN_<segment>.<ext>
 _TOC_TEMP = re.compile(rf"_{_INDEX_NAME}_\d+\.toc\.[\d.]+")  # written, then renamed: the commit

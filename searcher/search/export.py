@@ -31,8 +31,8 @@ import numpy as np
 
 from searcher.analysis.normalize import fold
 from searcher.analysis.tokenizers import cut_words, read_userdict, use_userdict
-from searcher.indexing import schema
-from searcher.indexing.snapshot import open_snapshot
+from searcher.store import schema
+from searcher.store.generation import open_generation
 
 DEFAULT_INDEX_NAME = "searcher"
 GAP = "|"  # stands between bigram runs that whitespace separates; never a bigram itself
@@ -43,7 +43,7 @@ def export_opensearch_bulk(
     index_dir: Path, out: TextIO, index_name: str = DEFAULT_INDEX_NAME
 ) -> int:
     """Write every live passage of the index as a bulk `index` action; returns how many."""
-    generation = open_snapshot(index_dir)
+    generation = open_generation(index_dir)
     try:
         use_userdict(read_userdict(generation.meta.get("userdict") or ""))
         count = 0

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from searcher.indexing.snapshot import latest_generation
+from searcher.store.layout import latest_generation
 
 ENV_VAR = "SEARCHER_INDEX"
 

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from searcher.analysis.normalize import fold
 from searcher.analysis.tokenizers import cut_words
 from searcher.cli.main import app
-from searcher.indexing.export import GAP, export_opensearch_bulk
 from searcher.indexing.writer import build_index
+from searcher.search.export import GAP, export_opensearch_bulk
 
 TEXTS = {
     "政府.txt": "县人民政府负责网格化管理。\n\n第二段：人民 政府分开写。",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from searcher.indexing.paragraphs import MORE, NEWLINE, NONSPACE, Line, Paragraph, Part, titled
+from searcher.ingest.lines import MORE, NEWLINE, NONSPACE, Line, Paragraph, Part, titled
 
 _TEXT, _BLANK, _HEADING = "text", "blank", "heading"
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")

@@ -31,42 +31,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from searcher.indexing.doc_table import DocTable
-    from searcher.indexing.runs import MapTasks
-
-FORMAT_VERSION = 4  # bump when the layout of a generation changes
-GENERATION_PREFIX = "gen-"
-SEGMENT_PREFIX = "seg-"
-META_FILE = "meta.json"
-FILES_FILE = "files.json"
-SEGMENT_RATIO = 4  # a segment with a quarter of the rows of the one before it is merged on
-
-ROW_ARRAYS = ("row_ptr", "row_terms", "row_tfs", "row_len", "row_live", "row_doc", "row_file")
-ROW_ARRAYS += ("row_chars",)
-# What a reader maps when it opens (generation.py), every one, so that a commit deleting the
-# generation later cannot take any away; and what only the next build reads. Named, not listed
-# from the directory: a listing taken while a commit removes the directory misses files (seen
-# under tests/stress/concurrent_queries.py). test_indexing_snapshot.py checks that these name
-# every file a generation holds.
-READER_FILES = (
-    *(f"{name}.npy" for name in ("row_len", "row_live", "row_doc", "row_file", "row_chars")),
-    *("terms.bin", "term_ptr.npy", "term_order.npy", FILES_FILE),
-    *("doc_ids.bin", "doc_id_ptr.npy", "doc_title.npy", "titles.json"),
+from searcher.store.layout import (
+    FILES_FILE,
+    META_FILE,
+    ROW_ARRAYS,
+    SEGMENT_PREFIX,
+    work_dir,
 )
-SEGMENT_FILES = ("text.bin", "text_ptr.npy", "stored_ptr.npy")  # stored.bin is read, not mapped
-SEGMENT_FILES += tuple(f"gram_{name}.npy" for name in ("keys", "ptr", "rows", "tfs"))
-SEGMENT_FILES += tuple(f"post_{name}.npy" for name in ("ptr", "rows", "tfs"))
-WRITER_ONLY = frozenset({"row_ptr.npy", "row_terms.npy", "row_tfs.npy", META_FILE})
 
+if TYPE_CHECKING:
+    from searcher.store.doc_table import DocTable
+    from searcher.store.postings import MapTasks
 
-def generation_dir(index_dir: Path, generation: int) -> Path:
-    return index_dir / f"{GENERATION_PREFIX}{generation}"
-
-
-def work_dir(out_dir: Path) -> Path:
-    """Where a generation is written before it is renamed into place (removed if a run fails)."""
-    return out_dir.with_name(out_dir.name + ".tmp")
+SEGMENT_RATIO = 4  # a segment with a quarter of the rows of the one before it is merged on
 
 
 @dataclass
@@ -205,7 +182,7 @@ def _write_segment(
 ) -> None:
     """The segment of the new rows, merged with the `merged` segments before them."""
     # Imported here: a query process never writes, and needs none of it.
-    from searcher.indexing.runs import write_gram_postings, write_word_postings
+    from searcher.store.postings import write_gram_postings, write_word_postings
 
     out = tmp_dir / name
     out.mkdir()

@@ -1,4 +1,4 @@
-"""Tests for searcher.indexing.documents: discovery, decoding and splitting into passages.
+"""Tests for searcher.ingest.formats: discovery, decoding and splitting into passages.
 
 Files are read in chunks; tests that shrink the chunk and line-part sizes check that where a chunk
 ends never changes a passage.
@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from searcher.errors import DocumentReadError
-from searcher.indexing import decoding, documents, paragraphs
-from searcher.indexing.decoding import decode_bytes
-from searcher.indexing.documents import MAX_PASSAGE_CHARS, Passage, read_passages
-from searcher.indexing.sources import SUPPORTED_SUFFIXES, SourceFile, discover_files
+from searcher.ingest import decoding, formats, lines
+from searcher.ingest.decoding import decode_bytes
+from searcher.ingest.formats import MAX_PASSAGE_CHARS, Passage, read_passages
+from searcher.ingest.sources import SUPPORTED_SUFFIXES, SourceFile, discover_files
 
 SIMPLIFIED = "乡村振兴调研报告：我们在三个县开展了工作，了解农村发展的问题。"
 TRADITIONAL = "鄉村振興調研報告：我們在三個縣開展了工作，瞭解農村發展的問題。"
@@ -42,7 +42,7 @@ def _small_reads(chunk_bytes: int, part_chars: int) -> Iterator[None]:
     """Read files `chunk_bytes` at a time and hand lines on in parts of `part_chars`."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(decoding, "_CHUNK_BYTES", chunk_bytes)
-        patch.setattr(paragraphs, "_PART_CHARS", part_chars)
+        patch.setattr(lines, "_PART_CHARS", part_chars)
         yield
 
 
@@ -153,7 +153,7 @@ def test_blank_line_blocks_have_exact_line_numbers(tmp_path: Path) -> None:
         (3, 9, "第三段"),
     ]
     assert {p.title for p in passages} == {"乡村振兴调研报告"}
-    assert {p.doc_id for p in passages} == {str(path)}
+    assert {p.id for p in passages} == {str(path)}
     assert all(p.meta is None for p in passages)
 
 
@@ -272,7 +272,7 @@ def test_jsonl_ids_titles_meta_and_bad_line_reported(tmp_path: Path) -> None:
     path = _write(tmp_path / "docs.jsonl", "\n".join(records) + "\n")
     errors: list[tuple[Path, str]] = []
     passages = list(read_passages(path, on_error=lambda p, reason: errors.append((p, reason))))
-    assert [(p.doc_id, p.title, p.paragraph, p.line, p.text) for p in passages] == [
+    assert [(p.id, p.title, p.paragraph, p.line, p.text) for p in passages] == [
         ("r1", "第一篇", 1, 1, "甲行\n乙行"),
         ("r1", "第一篇", 2, 1, "丙段"),
         (f"{path}#3", "无编号", 1, 3, "丁"),
@@ -524,7 +524,7 @@ def test_jsonl_larger_than_a_read_gives_the_passages_of_a_whole_file_parse(tmp_p
     with _small_reads(1000, 100):
         errors: list[str] = []
         passages = list(read_passages(path, on_error=lambda _, reason: errors.append(reason)))
-    assert [(p.doc_id, p.title, p.paragraph, p.line, p.text) for p in passages] == expected
+    assert [(p.id, p.title, p.paragraph, p.line, p.text) for p in passages] == expected
     assert [reason.split(":")[0] for reason in errors] == ["line 8", "line 21"]
 
 
@@ -593,7 +593,7 @@ def test_read_error_midway_raises_document_read_error(
                 raise OSError(errno.EIO, os.strerror(errno.EIO))
             return super().read(size)
 
-    monkeypatch.setattr(documents, "open", lambda file, mode: FailingFile(file, "r"), raising=False)
+    monkeypatch.setattr(formats, "open", lambda file, mode: FailingFile(file, "r"), raising=False)
     with _small_reads(1024, 1024):
         passages = read_passages(path)
         assert next(passages).text == "第0段。"

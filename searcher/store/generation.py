@@ -1,4 +1,10 @@
-"""A generation opened for reading: its row arrays, vocabulary and segments, memory-mapped.
+"""A generation, the committed state of an index, opened for reading without importing Whoosh.
+
+A commit writes gen-<n>/ completely, then Whoosh renames its table of contents _MAIN_<n>.toc into
+place (commit.py). So the highest-numbered table of contents names a complete generation, and a
+reader needs only that number: a generation holds everything a query reads, and importing Whoosh
+would cost a fresh `searcher query` about 65 ms. A commit running meanwhile may remove what we are
+opening: open_generation() retries.
 
 Everything is mapped (or, for stored passages, opened) when the generation opens: the next commit
 deletes this directory, and a mapping or an open file outlives its name, so a reader opened before
@@ -11,24 +17,29 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import time
 import zlib
 from pathlib import Path
 
 import numpy as np
 
-from searcher.indexing.doc_table import IDS_FILE, TITLES_FILE, document_id, folded_titles
-from searcher.indexing.postings import (
+from searcher.analysis.analyzers import ANALYSIS_VERSION
+from searcher.errors import IndexCorruptError, IndexNotFoundError, IndexReadError, IndexVersionError
+from searcher.store.doc_table import IDS_FILE, TITLES_FILE, document_id, folded_titles
+from searcher.store.layout import (
     FILES_FILE,
     FORMAT_VERSION,
     META_FILE,
     READER_FILES,
     ROW_ARRAYS,
     SEGMENT_FILES,
-    Rows,
-    SegmentSpan,
+    generation_dir,
+    latest_generation,
 )
+from searcher.store.segments import Rows, SegmentSpan
 
 _EMPTY_ROWS = np.zeros(0, np.int32)
+_OPEN_RETRIES = 5
 
 
 class _Mapped:
@@ -211,3 +222,62 @@ def _joined(parts: list[tuple[np.ndarray, np.ndarray] | None]) -> tuple[np.ndarr
     if not found:
         return _EMPTY_ROWS, np.zeros(0, np.float32)
     return np.concatenate([rows for rows, _ in found]), np.concatenate([v for _, v in found])
+
+
+def open_generation(directory: Path) -> Generation:
+    """The newest committed generation of the index in `directory`, every file mapped."""
+    try:
+        generation = _open(directory)
+    except FileNotFoundError as err:
+        missing = os.path.relpath(err.filename or "?", directory)
+        raise IndexCorruptError(
+            f"the index in {directory} is missing {missing};"
+            f" run: searcher index --rebuild --index {directory} PATH..."
+        ) from err
+    except ValueError as err:  # json.JSONDecodeError and numpy's header errors
+        raise IndexCorruptError(
+            f"the index in {directory} is damaged ({err});"
+            f" run: searcher index --rebuild --index {directory} PATH..."
+        ) from err
+    except OSError as err:
+        reason = (err.strerror or str(err)).lower()
+        raise IndexReadError(f"cannot read the index in {directory}: {reason}") from err
+    return generation
+
+
+def _open(directory: Path) -> Generation:
+    for attempt in range(_OPEN_RETRIES):
+        number = latest_generation(directory) if directory.is_dir() else None
+        if number is None:
+            raise IndexNotFoundError(
+                f"no index in {directory}; run: searcher index PATH --index {directory}"
+            )
+        if number == 0:  # created, never committed
+            raise IndexNotFoundError(f"the index in {directory} is empty; run: searcher index PATH")
+        try:
+            generation = Generation(generation_dir(directory, number))
+        except FileNotFoundError:
+            # A writer committed after we listed the directory and removed this generation.
+            if attempt == _OPEN_RETRIES - 1 or latest_generation(directory) == number:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+            continue
+        meta = generation.meta
+        if (
+            meta.get("format") != FORMAT_VERSION
+            or meta.get("analysis", {}).get("version") != ANALYSIS_VERSION
+        ):
+            generation.close()
+            raise IndexVersionError(
+                f"the index in {directory} was built by another version of searcher;"
+                f" run: searcher index --rebuild --index {directory}"
+            )
+        rows = meta.get("rows")
+        bounds = [0] + [b for s in generation.segments for b in (s.first, s.end)] + [rows]
+        if len(generation.array("row_live")) != rows or bounds[::2] != bounds[1::2]:
+            raise IndexCorruptError(
+                f"the index in {directory} is inconsistent;"
+                f" run: searcher index --rebuild --index {directory} PATH..."
+            )
+        return generation
+    raise AssertionError("unreachable")

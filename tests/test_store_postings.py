@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from searcher.analysis.grams import gram_keys
-from searcher.indexing import runs
+from searcher.store import postings as runs
 
 ALPHABET = "人民政府网格管理的一是了 \n\u3000ab1𠀀臺"
 

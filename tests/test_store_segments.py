@@ -7,11 +7,10 @@ import os
 import random
 from pathlib import Path
 
-from searcher.indexing.generation import Generation
-from searcher.indexing.postings import SEGMENT_RATIO
-from searcher.indexing.snapshot import open_snapshot
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
+from searcher.store.generation import Generation, open_generation
+from searcher.store.segments import SEGMENT_RATIO
 
 WORDS = "网格 巡查 居民 议事会 茶园 乡村 振兴 调研 报告 社区 服务 中心 物业 楼栋 党支部".split()
 QUERIES = ("网格", "巡查 居民", '"乡村振兴"', "茶", "社区服务中心", "党支部 -物业", "第3")
@@ -41,7 +40,7 @@ def _answers(index: Path) -> dict[str, list[tuple[float, str, str]]]:
 
 
 def _segments(index: Path) -> list[tuple[int, int]]:
-    return [(s.first, s.end) for s in open_snapshot(index).segments]
+    return [(s.first, s.end) for s in open_generation(index).segments]
 
 
 def test_an_update_links_the_old_segment_and_writes_a_new_one(tmp_path: Path) -> None:

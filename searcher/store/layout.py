@@ -1,0 +1,67 @@
+"""Where each part of an index lives on disk, and the version of that layout.
+
+An index directory holds Whoosh's table of contents and write lock, and one generation gen-<n>/
+per Whoosh generation: the committed state of the index, read by every query (generation.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from pathlib import Path
+
+FORMAT_VERSION = 4  # bump when the layout of a generation changes
+GENERATION_PREFIX = "gen-"
+SEGMENT_PREFIX = "seg-"
+META_FILE = "meta.json"
+FILES_FILE = "files.json"
+
+ROW_ARRAYS = ("row_ptr", "row_terms", "row_tfs", "row_len", "row_live", "row_doc", "row_file")
+ROW_ARRAYS += ("row_chars",)
+# What a reader maps when it opens (generation.py), every one, so that a commit deleting the
+# generation later cannot take any away; and what only the next build reads. Named, not listed
+# from the directory: a listing taken while a commit removes the directory misses files (seen
+# under tests/stress/concurrent_queries.py). test_indexing_snapshot.py checks that these name
+# every file a generation holds.
+READER_FILES = (
+    *(f"{name}.npy" for name in ("row_len", "row_live", "row_doc", "row_file", "row_chars")),
+    *("terms.bin", "term_ptr.npy", "term_order.npy", FILES_FILE),
+    *("doc_ids.bin", "doc_id_ptr.npy", "doc_title.npy", "titles.json"),
+)
+SEGMENT_FILES = ("text.bin", "text_ptr.npy", "stored_ptr.npy")  # stored.bin is read, not mapped
+SEGMENT_FILES += tuple(f"gram_{name}.npy" for name in ("keys", "ptr", "rows", "tfs"))
+SEGMENT_FILES += tuple(f"post_{name}.npy" for name in ("ptr", "rows", "tfs"))
+WRITER_ONLY = frozenset({"row_ptr.npy", "row_terms.npy", "row_tfs.npy", META_FILE})
+
+
+def generation_dir(index_dir: Path, generation: int) -> Path:
+    return index_dir / f"{GENERATION_PREFIX}{generation}"
+
+
+def work_dir(out_dir: Path) -> Path:
+    """Where a generation is written before it is renamed into place (removed if a run fails)."""
+    return out_dir.with_name(out_dir.name + ".tmp")
+
+
+# Whoosh's table of contents for its default index name (commit.py uses it too);
+# test_store_generation.py checks that this agrees with Whoosh's own reading of the newest one.
+TOC_NAME = re.compile(r"_MAIN_(\d+)\.toc")
+
+
+def latest_generation(directory: Path) -> int | None:
+    """The number of the newest committed table of contents, or None if there is none."""
+    numbers = [int(m.group(1)) for name in os.listdir(directory) if (m := TOC_NAME.fullmatch(name))]
+    return max(numbers, default=None)
+
+
+def index_size(directory: Path) -> int:
+    """Bytes on disk of everything in the index directory."""
+    # os.walk, not rglob: a writer running meanwhile removes folders (its MAIN.tmp, old
+    # generations) under our feet, and os.walk skips what vanished where rglob raises.
+    total = 0
+    for folder, _, names in os.walk(directory):
+        for name in names:
+            with contextlib.suppress(OSError):
+                total += os.stat(os.path.join(folder, name)).st_size
+    return total
