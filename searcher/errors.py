@@ -41,3 +41,8 @@ class QuerySyntaxError(SearcherError):
 
 class QrelsError(SearcherError):
     """A judged-queries file (for searcher eval) cannot be read or holds no judged query."""
+
+
+def describe_os_error(err: OSError) -> str:
+    """The OS error as a short lower-case phrase for a message: "permission denied"."""
+    return (err.strerror or str(err) or type(err).__name__).lower()

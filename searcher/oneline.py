@@ -6,7 +6,13 @@ surrogates (surrogateescape): all are shown as escapes (\\n, \\xff), never sent 
 
 from __future__ import annotations
 
+import json
 import os
+import re
+
+# A file name's undecodable bytes arrive as lone surrogates (surrogateescape); JSON escapes in
+# files can make them too. No encoder, segmenter or terminal takes them as they are.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def escaped(text: str, keep: str = "") -> str:
@@ -36,3 +42,15 @@ def shown_path(path: str) -> str:
     if home not in ("", "/") and path.startswith(home + os.sep):
         return escaped("~" + path[len(home) :])
     return escaped(path)
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with each lone surrogate as U+FFFD, as text decoded with errors="replace" shows it."""
+    return LONE_SURROGATE.sub("\ufffd", text)
+
+
+def json_line(value: object) -> str:
+    """`value` as one line of JSON, UTF-8 as written; lone surrogates as \\udcXX escapes keep
+    the line valid UTF-8 and valid JSON, and json.loads gives the exact name back."""
+    line = json.dumps(value, ensure_ascii=False)
+    return LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)

@@ -250,7 +250,8 @@ def query(
         with Searcher.open(location.directory) as searcher:
             result = searcher.search(" ".join(words), limit=limit, require_all=all_words)
         if json_output:
-            from searcher.cli.render import hit_record, json_line
+            from searcher.cli.render import hit_record
+            from searcher.oneline import json_line
 
             for hit in result.hits:
                 print(json_line(hit_record(hit)))
@@ -286,7 +287,8 @@ def batch(
     any_hits = any_errors = False
     with _errors(json_errors=True):
         from searcher.cli.batch_input import read_queries
-        from searcher.cli.render import hit_record, json_line
+        from searcher.cli.render import hit_record
+        from searcher.oneline import json_line
         from searcher.search import Searcher
 
         location = _location(index)

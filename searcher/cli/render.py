@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -78,22 +77,6 @@ def hit_record(hit: Hit) -> dict[str, object]:
     }
 
 
-# A file name's undecodable bytes arrive as lone surrogates (surrogateescape). As \\udcff escapes
-# they keep the line valid UTF-8 and valid JSON, and json.loads gives the exact name back.
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-def json_line(record: dict[str, object]) -> str:
-    line = json.dumps(record, ensure_ascii=False)
-    return _SURROGATES.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
-
-
-def location(hit: Hit) -> str:
-    if hit.id != hit.path:  # a JSONL record: its id says where it is
-        return f"{shown_path(hit.path)}#{escaped(hit.id)}"
-    return f"{shown_path(hit.path)}:{hit.line}"
-
-
 def highlighted(hit: Hit, full: bool, style: Styler) -> str:
     """The passage (or its best window) with every match styled; line breaks kept."""
     text = hit.text
@@ -121,7 +104,7 @@ def print_hits(result: SearchResult, full: bool, style: Styler) -> None:
             style(f"{hit.rank}. ", "rank")
             + style(escaped(hit.title or Path(hit.path).name), "title")
             + "  "
-            + style(location(hit), "location")
+            + style(hit.location(), "location")
             + style(f"  score {hit.score:.2f}", "score")
         )
         sys.stdout.write(f"{header}\n   {highlighted(hit, full, style)}\n\n")

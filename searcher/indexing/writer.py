@@ -12,7 +12,6 @@ import dataclasses
 import functools
 import hashlib
 import os
-import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -24,12 +23,17 @@ from whoosh.writing import SegmentWriter
 
 from searcher.analysis.analyzers import analysis_settings
 from searcher.analysis.tokenizers import UserWord, read_userdict
-from searcher.errors import DocumentReadError, IndexVersionError, IndexWriteError
+from searcher.errors import (
+    DocumentReadError,
+    IndexVersionError,
+    IndexWriteError,
+    describe_os_error,
+)
 from searcher.indexing.analysis_pool import AnalysisPool, Batch
 from searcher.indexing.rows import FileJob, RowsBuilder, stored_fields
 from searcher.ingest.formats import Passage, read_passages
 from searcher.ingest.sources import SourceFile, discover_files
-from searcher.oneline import escaped
+from searcher.oneline import LONE_SURROGATE, escaped, without_surrogates
 from searcher.store.commit import IndexStore
 from searcher.store.generation import Generation
 from searcher.store.layout import FORMAT_VERSION, generation_dir
@@ -96,7 +100,7 @@ def build_index(
                 raise
     except OSError as err:
         raise IndexWriteError(
-            f"could not update the index in {escaped(str(index_dir))}: {_reason(err)};"
+            f"could not update the index in {escaped(str(index_dir))}: {describe_os_error(err)};"
             " the previous index is unchanged"
         ) from err
     except KeyboardInterrupt as err:
@@ -190,32 +194,22 @@ def _interrupted(report: IndexReport) -> str:
     )
 
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
-
 def _valid_passage(passage: Passage, path: str) -> Passage:
     """Lone surrogates (undecodable bytes in a file name, \\udXXX escapes in JSON) as U+FFFD:
     the segmenter, the folded-text blob and every terminal need valid Unicode. A text file's
     id is its path and stays exact; the path is escaped where it is shown."""
     meta = passage.meta or {}
     texts = (passage.title, passage.text, passage.id, *meta.keys(), *meta.values())
-    if not any(_SURROGATES.search(text) for text in texts):
+    if not any(LONE_SURROGATE.search(text) for text in texts):
         return passage
     return dataclasses.replace(
         passage,
-        title=_valid(passage.title),
-        text=_valid(passage.text),
-        id=passage.id if passage.id == path else _valid(passage.id),
-        meta={_valid(k): _valid(v) for k, v in meta.items()} or passage.meta,
+        title=without_surrogates(passage.title),
+        text=without_surrogates(passage.text),
+        id=passage.id if passage.id == path else without_surrogates(passage.id),
+        meta={without_surrogates(k): without_surrogates(v) for k, v in meta.items()}
+        or passage.meta,
     )
-
-
-def _valid(text: str) -> str:
-    return _SURROGATES.sub("\ufffd", text)
-
-
-def _reason(err: OSError) -> str:
-    return (err.strerror or type(err).__name__).lower()
 
 
 def _finish(report: IndexReport, store: IndexStore, started: float) -> IndexReport:
@@ -279,7 +273,7 @@ def _read_jobs(
         try:
             sha1 = _file_sha1(source.path)
         except OSError as err:
-            skip(source.path, _reason(err))
+            skip(source.path, describe_os_error(err))
             done += source.size
             continue
         if old is not None and old["sha1"] == sha1:

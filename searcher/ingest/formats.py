@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from searcher.errors import DocumentReadError
+from searcher.errors import DocumentReadError, describe_os_error
 from searcher.ingest.decoding import Encoding, decoded_chunks, detect_encoding
 from searcher.ingest.html import html_parts
 from searcher.ingest.jsonl import jsonl_passages
@@ -21,7 +21,6 @@ from searcher.ingest.lines import MAX_PASSAGE_CHARS, split_lines
 from searcher.ingest.markdown import markdown_layout, markdown_parts
 from searcher.ingest.passage import Passage
 from searcher.ingest.plain import has_blocks, text_parts
-from searcher.ingest.sources import describe_os_error
 
 __all__ = ["MAX_PASSAGE_CHARS", "Passage", "read_passages"]
 

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from searcher.errors import describe_os_error
+
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")
 
 _OnError = Callable[[Path, str], None]
@@ -66,8 +68,3 @@ def _listing(directory: Path, on_error: _OnError) -> list[Path]:
         on_error(directory, describe_os_error(err))
         return []
     return [directory / name for name in names]
-
-
-def describe_os_error(err: OSError) -> str:
-    """The OS error as a short lower-case phrase: "permission denied"."""
-    return (err.strerror or type(err).__name__).lower()

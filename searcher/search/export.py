@@ -21,8 +21,6 @@ Source fields:
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -31,12 +29,12 @@ import numpy as np
 
 from searcher.analysis.normalize import fold
 from searcher.analysis.tokenizers import cut_words, read_userdict, use_userdict
+from searcher.oneline import json_line
 from searcher.store import schema
 from searcher.store.generation import open_generation
 
 DEFAULT_INDEX_NAME = "searcher"
 GAP = "|"  # stands between bigram runs that whitespace separates; never a bigram itself
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def export_opensearch_bulk(
@@ -93,7 +91,7 @@ def bulk_lines(
         source["meta"] = fields[schema.META]
     passage_id = f"{doc_id}/{paragraph}" if doc_id == path else f"{path}#{doc_id}/{paragraph}"
     action = {"index": {"_index": index_name, "_id": passage_id}}
-    return _json(action), _json(source)
+    return json_line(action), json_line(source)
 
 
 def _bigrams(folded: str) -> Iterator[str]:
@@ -107,12 +105,3 @@ def _bigrams(folded: str) -> Iterator[str]:
             yield GAP
             gap = False
         yield first + second
-
-
-def _json(value: object) -> str:
-    line = json.dumps(value, ensure_ascii=False)
-    if _SURROGATE.search(line):
-        # A file name with undecodable bytes (lone surrogates): \udcXX escapes keep the line
-        # valid UTF-8 and the name exact.
-        return json.dumps(value)
-    return line

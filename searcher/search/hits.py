@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from searcher.oneline import escaped, shown_path
+
 
 @dataclass(frozen=True)
 class Span:
@@ -28,6 +30,16 @@ class Hit:
         default=-1, compare=False
     )  # position in the open index, for Searcher.document()
     meta: dict | None = field(default=None, compare=False)  # extra JSONL fields
+
+    @property
+    def is_record(self) -> bool:
+        """Whether the hit is a JSONL record (its id names it) rather than a passage of a file."""
+        return self.id != self.path
+
+    def location(self) -> str:
+        """Path and line (or #id of a JSONL record), as a user would type it, on one line."""
+        shown = shown_path(self.path)
+        return f"{shown}#{escaped(self.id)}" if self.is_record else f"{shown}:{self.line}"
 
 
 @dataclass(frozen=True)

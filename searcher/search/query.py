@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from searcher.analysis.analyzers import query_words
 from searcher.analysis.normalize import fold_text
 from searcher.errors import QuerySyntaxError
+from searcher.oneline import without_surrogates
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,7 @@ def _clean(text: str) -> str:
     # Control characters cannot be typed into text we index; they would only make a query miss.
     text = "".join(" " if ord(c) < 32 or 0x7F <= ord(c) < 0xA0 else c for c in text).strip()
     # A lone surrogate (an undecodable byte of argv) is U+FFFD, as in text decoded with errors.
-    return _SURROGATES.sub("\ufffd", text)
-
-
-_SURROGATES = re.compile("[\ud800-\udfff]")
+    return without_surrogates(text)
 
 
 def _units(

@@ -26,6 +26,7 @@ from searcher.errors import (
     IndexNotFoundError,
     IndexReadError,
     IndexWriteError,
+    describe_os_error,
 )
 from searcher.store import schema
 from searcher.store.generation import Generation
@@ -56,7 +57,9 @@ class IndexStore:
             directory.mkdir(parents=True, exist_ok=True)
             return _retrying(lambda: cls._open_or_create(directory), EmptyIndexError)
         except OSError as err:
-            raise IndexWriteError(f"cannot create an index in {directory}: {_reason(err)}") from err
+            raise IndexWriteError(
+                f"cannot create an index in {directory}: {describe_os_error(err)}"
+            ) from err
         except EmptyIndexError as err:
             raise IndexLockedError(
                 f"another searcher process is creating an index in {directory};"
@@ -112,7 +115,9 @@ class IndexStore:
         except EmptyIndexError as err:
             raise IndexNotFoundError(f"no index in {directory}; run: searcher index PATH") from err
         except OSError as err:
-            raise IndexReadError(f"cannot read the index in {directory}: {_reason(err)}") from err
+            raise IndexReadError(
+                f"cannot read the index in {directory}: {describe_os_error(err)}"
+            ) from err
         except _DAMAGED as err:
             raise _damaged(directory, err) from err
 
@@ -146,12 +151,16 @@ class IndexStore:
                 waiting = True
                 time.sleep(0.2)
         except OSError as err:
-            raise IndexWriteError(f"cannot write to {self.directory}: {_reason(err)}") from err
+            raise IndexWriteError(
+                f"cannot write to {self.directory}: {describe_os_error(err)}"
+            ) from err
         try:
             try:
                 writer = SegmentWriter(self.ix, _lk=False, compound=False)
             except OSError as err:
-                raise IndexWriteError(f"cannot write to {self.directory}: {_reason(err)}") from err
+                raise IndexWriteError(
+                    f"cannot write to {self.directory}: {describe_os_error(err)}"
+                ) from err
             try:
                 yield writer
             finally:
@@ -293,7 +302,3 @@ def _damaged(directory: Path, err: Exception) -> IndexCorruptError:
         f"the index in {directory} is damaged ({type(err).__name__}: {detail});"
         f" delete it and index again: searcher index PATH... --index {directory}"
     )
-
-
-def _reason(err: OSError) -> str:
-    return (err.strerror or str(err)).lower()

@@ -24,7 +24,13 @@ from pathlib import Path
 import numpy as np
 
 from searcher.analysis.analyzers import ANALYSIS_VERSION
-from searcher.errors import IndexCorruptError, IndexNotFoundError, IndexReadError, IndexVersionError
+from searcher.errors import (
+    IndexCorruptError,
+    IndexNotFoundError,
+    IndexReadError,
+    IndexVersionError,
+    describe_os_error,
+)
 from searcher.store.doc_table import IDS_FILE, TITLES_FILE, document_id, folded_titles
 from searcher.store.layout import (
     FILES_FILE,
@@ -240,7 +246,7 @@ def open_generation(directory: Path) -> Generation:
             f" run: searcher index --rebuild --index {directory} PATH..."
         ) from err
     except OSError as err:
-        reason = (err.strerror or str(err)).lower()
+        reason = describe_os_error(err)
         raise IndexReadError(f"cannot read the index in {directory}: {reason}") from err
     return generation
 

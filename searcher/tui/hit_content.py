@@ -11,7 +11,7 @@ import os
 from rich.cells import cell_len
 from textual.content import Content
 
-from searcher.oneline import escaped, shown_path
+from searcher.oneline import escaped
 from searcher.search import Hit, Span, best_window
 
 MATCH_STYLE = "bold $text-warning on $warning-muted"
@@ -68,25 +68,14 @@ def snippet(hit: Hit, cells: int) -> Content:
     return body.truncate(cells, ellipsis=True)
 
 
-def is_record(hit: Hit) -> bool:
-    """Whether the hit is a JSONL record (its id names it) rather than a passage of a file."""
-    return hit.id != hit.path
-
-
 def short_location(hit: Hit) -> str:
     """File name and line (or #id of a JSONL record), for a result row."""
     name = escaped(os.path.basename(hit.path))
-    return f"{name}#{escaped(hit.id)}" if is_record(hit) else f"{name}:{hit.line}"
-
-
-def location(hit: Hit) -> str:
-    """Path and line (or #id of a JSONL record), as a user would type it."""
-    shown = shown_path(hit.path)
-    return f"{shown}#{escaped(hit.id)}" if is_record(hit) else f"{shown}:{hit.line}"
+    return f"{name}#{escaped(hit.id)}" if hit.is_record else f"{name}:{hit.line}"
 
 
 def line_of(hit: Hit, offset: int) -> int:
     """The file line holding character `offset` of the passage (a record's text is one line)."""
-    if is_record(hit):
+    if hit.is_record:
         return hit.line
     return hit.line + hit.text.count("\n", 0, max(offset, 0))

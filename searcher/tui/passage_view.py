@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from searcher.oneline import escaped
 from searcher.search import Hit
-from searcher.tui.hit_content import CONTEXT_STYLE, LOCATION_STYLE, highlighted, location
+from searcher.tui.hit_content import CONTEXT_STYLE, LOCATION_STYLE, highlighted
 
 NEIGHBOURS = 2  # paragraphs shown before and after the passage
 
@@ -60,7 +60,7 @@ class PassageView(Vertical):
             header = Content.assemble(
                 (escaped(hit.title), "bold"),
                 "\n",
-                (location(hit), LOCATION_STYLE),
+                (hit.location(), LOCATION_STYLE),
                 (f"  ¶{hit.paragraph}", "$foreground-muted"),
             )
         self.query_one("#passage-header", Static).update(header)
