@@ -12,7 +12,7 @@ import pytest
 
 from searcher.analysis.normalize import fold_text
 from searcher.errors import DocumentReadError
-from searcher.indexing import writer
+from searcher.indexing import batches
 from searcher.indexing.writer import IndexReport, build_index
 from searcher.search import Searcher
 from searcher.store.generation import Generation
@@ -118,7 +118,7 @@ def test_touched_file_with_same_content_is_unchanged_and_not_reanalysed(
     def no_reading(*args: object, **kwargs: object) -> None:
         raise AssertionError("an unchanged file was read into passages again")
 
-    monkeypatch.setattr(writer, "read_passages", no_reading)
+    monkeypatch.setattr(batches, "read_passages", no_reading)
     report = build_index([docs], index)
     assert _counts(report) == (0, 0, 0, 2, 5, 0)
     assert len(_texts(index, "网格")) == 2
@@ -261,7 +261,7 @@ BIG = "\n\n".join(f"第{n}段：大文件独有的词语，编号{n}。" for n i
 
 def _failing_midway(monkeypatch: pytest.MonkeyPatch, name: str, after: int) -> None:
     """Reading the file `name` fails with an I/O error once `after` of its passages were read."""
-    real = writer.read_passages
+    real = batches.read_passages
 
     def read_passages(path: Path, **kwargs: object) -> object:
         passages = real(path, **kwargs)
@@ -276,7 +276,7 @@ def _failing_midway(monkeypatch: pytest.MonkeyPatch, name: str, after: int) -> N
 
         return failing()
 
-    monkeypatch.setattr(writer, "read_passages", read_passages)
+    monkeypatch.setattr(batches, "read_passages", read_passages)
 
 
 def test_file_failing_midway_leaves_nothing_of_itself_and_the_rest_is_indexed(

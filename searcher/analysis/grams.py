@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+CODE_POINTS = 0x110000
 _SHIFT = 21  # code points fit in 21 bits
-_BIGRAM_FLAG = 1 << 42  # keeps bigram keys apart from unigram keys
+_CHAR_MASK = (1 << _SHIFT) - 1
+_BIGRAM_FLAG = 1 << (2 * _SHIFT)  # keeps bigram keys apart from unigram keys
 
 
 def unigram_key(char: str) -> int:
@@ -50,6 +52,19 @@ def gram_keys(codepoints: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.
     bi_keys = np.uint64(_BIGRAM_FLAG) | (cps[:-1][pair] << np.uint64(_SHIFT)) | cps[1:][pair]
     bi_rows = rows[:-1][pair]
     return np.concatenate([uni_keys, bi_keys]), np.concatenate([uni_rows, bi_rows])
+
+
+def split_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(is bigram, first code point, second code point) of each key; a unigram's first is 0."""
+    bigram = (keys >> np.uint64(2 * _SHIFT)).astype(bool)
+    first = np.where(bigram, (keys >> np.uint64(_SHIFT)) & np.uint64(_CHAR_MASK), 0)
+    return bigram, first.astype(np.uint64), keys & np.uint64(_CHAR_MASK)
+
+
+def join_keys(bigram: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The keys of split_keys() parts."""
+    pairs = np.uint64(_BIGRAM_FLAG) | (first << np.uint64(_SHIFT)) | second
+    return np.where(bigram, pairs, second)
 
 
 def _is_space(codepoints: np.ndarray) -> np.ndarray:

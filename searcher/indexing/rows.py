@@ -1,16 +1,15 @@
-"""RowsBuilder: the next generation's rows, and the Whoosh documents that go with them.
+"""RowsBuilder: the next generation's rows, and the stored passages that go with them.
 
-Row r of the postings arrays is Whoosh document r. Rows are only ever appended; the rows of a
-changed or vanished file are marked dead (and deleted in Whoosh). When dead rows pass a share of
-the whole, the next run re-packs: it re-adds every live stored passage in order and clears Whoosh's
-old segments in the same commit, so the two numberings stay equal.
+Row r of the postings arrays is document r of the pending commit (store/commit.py). Rows are only
+ever appended; the rows of a changed or vanished file are marked dead (and deleted from the
+commit). When dead rows pass a share of the whole, the next run re-packs: it re-adds every live
+stored passage in order and clears the old documents in the same commit, so the two numberings
+stay equal.
 """
 
 from __future__ import annotations
 
-import pickle
 import shutil
-import zlib
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,8 +17,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
-from whoosh import columns
-from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 from searcher.analysis.normalize import fold_text
 from searcher.errors import IndexCorruptError
@@ -27,9 +24,10 @@ from searcher.indexing.analysis_pool import AnalyzedBatch
 from searcher.ingest.formats import Passage
 from searcher.ingest.sources import SourceFile
 from searcher.store import schema
+from searcher.store.commit import PendingCommit
 from searcher.store.doc_table import DocTable
 from searcher.store.generation import Generation
-from searcher.store.layout import generation_dir, work_dir
+from searcher.store.layout import work_dir
 from searcher.store.segments import Rows
 
 _COMPACT_DEAD_FRACTION = 0.3
@@ -88,8 +86,10 @@ class RowsBuilder:
         self._current: Generation | None = None  # the generation this run updates
 
     @classmethod
-    def start(cls, current: Generation | None, writer: SegmentWriter, rebuild: bool) -> RowsBuilder:
-        work = work_dir(generation_dir(Path(writer.storage.folder), writer.generation))
+    def start(
+        cls, current: Generation | None, pending: PendingCommit, rebuild: bool
+    ) -> RowsBuilder:
+        work = work_dir(pending.directory)
         shutil.rmtree(work, ignore_errors=True)  # made again on first use: a no-op run leaves none
         if current is None:
             builder = cls(Rows.empty(), {}, DocTable(), {}, work)
@@ -97,8 +97,7 @@ class RowsBuilder:
             builder.changed = rebuild
             return builder
         rows = current.load_rows()
-        whoosh_rows = sum(segment.doc_count_all() for segment in writer.segments)
-        if rows.count != whoosh_rows:
+        if rows.count != pending.documents:
             raise IndexCorruptError(
                 "the index's Whoosh documents and postings disagree; run: searcher index --rebuild"
             )
@@ -106,7 +105,7 @@ class RowsBuilder:
         builder = cls(rows, files, DocTable.read(current.directory), current.meta, work)
         builder._current = current
         if rows.count and 1 - rows.row_live.mean() > _COMPACT_DEAD_FRACTION:
-            builder._compact(writer)
+            builder._compact(pending)
         return builder
 
     @property
@@ -126,18 +125,18 @@ class RowsBuilder:
         self.files[path] = dict(self.files[path], size=source.size, mtime_ns=source.mtime_ns)
         self.changed = True
 
-    def remove_file(self, writer: SegmentWriter, path: str) -> None:
+    def remove_file(self, pending: PendingCommit, path: str) -> None:
         entry = self.files.pop(path)
         dead = np.flatnonzero((self.rows.row_file == entry["number"]) & self.rows.row_live)
         if not self.clear:  # after a re-pack the old segments go anyway, and row numbers moved
             for row in dead.tolist():
-                writer.delete_document(row)
+                pending.delete(row)
         self.rows.row_live[dead] = False
         self.changed = True
 
     def add(
         self,
-        writer: SegmentWriter,
+        pending: PendingCommit,
         job: FileJob,
         passage: Passage,
         result: tuple[AnalyzedBatch, int],
@@ -150,7 +149,7 @@ class RowsBuilder:
         path = str(job.source.path)
         if job.number < 0:
             if path in self.files:
-                self.remove_file(writer, path)
+                self.remove_file(pending, path)
             job.number = self.next_file
             self.next_file += 1
             self.files[path] = {
@@ -168,7 +167,7 @@ class RowsBuilder:
         if doc_key != self._last_doc:
             self._last_doc = doc_key
             self.docs.add(passage.id, passage.title, fold_text)
-        _add_document(writer, batch.stored[result[1]])
+        pending.add_stored(batch.stored[result[1]])
         new = self._new
         new.docs.append(len(self.docs) - 1)
         new.files.append(job.number)
@@ -263,15 +262,12 @@ class RowsBuilder:
         files = sorted(self.files.values(), key=lambda f: f["path"])
         return rows, files, self.docs
 
-    def commit_whoosh(self, writer: SegmentWriter) -> None:
-        writer.commit(mergetype=CLEAR if self.clear else NO_MERGE)
-
-    def _compact(self, writer: SegmentWriter) -> None:
+    def _compact(self, pending: PendingCommit) -> None:
         """Re-pack live rows from 0; their Whoosh documents are re-added in the same order."""
         old = self.rows
         live = np.flatnonzero(old.row_live)
         for row in live.tolist():
-            _add_document(writer, self._current.stored_bytes(row))
+            pending.add_stored(self._current.stored_bytes(row))
         kept_docs, row_doc = np.unique(old.row_doc[live], return_inverse=True)
         self.docs = self.docs.kept(kept_docs)
         entries = np.repeat(old.row_live, np.diff(old.row_ptr))
@@ -306,8 +302,8 @@ class RowsBuilder:
         self.changed = True
 
 
-def stored_fields(row: int, path: str, passage: Passage) -> dict[str, object]:
-    """The Whoosh document of a passage: its stored fields."""
+def passage_fields(path: str, passage: Passage) -> dict[str, object]:
+    """The stored fields of a passage, as the index keeps them."""
     return {
         schema.DOC_ID: passage.id,
         schema.PATH: path,
@@ -317,33 +313,6 @@ def stored_fields(row: int, path: str, passage: Passage) -> dict[str, object]:
         schema.TEXT: passage.text,
         schema.META: passage.meta,
     }
-
-
-def _add_document(writer: SegmentWriter, blob: bytes) -> None:
-    if not _add_stored(writer, blob):
-        writer.add_document(**pickle.loads(zlib.decompress(blob)))  # noqa: S301 - our own bytes
-
-
-def _add_stored(writer: SegmentWriter, blob: bytes) -> bool:
-    """Add a document whose stored fields a worker already pickled and compressed (see
-    analysis_pool.stored_blob): what add_document does for a schema of stored fields only,
-    less the pickling and compressing. False if this Whoosh lays out its writer otherwise."""
-    per_doc = writer.perdocwriter
-    column = getattr(per_doc, "_colwriters", {}).get("_stored")
-    compressed = getattr(column, "_child", None)
-    if not (
-        isinstance(column, columns.PickleColumn.Writer)
-        and isinstance(compressed, columns.CompressedBytesColumn.Writer)
-        and getattr(compressed, "_compress", None) is zlib.compress
-    ):
-        return False
-    docnum = writer.docnum
-    per_doc.start_doc(docnum)
-    columns.VarBytesColumn.Writer.add(compressed, docnum, blob)  # the bytes as they are
-    per_doc.finish_doc()
-    writer._added = True
-    writer.docnum += 1
-    return True
 
 
 def _extend_ptr(ptr: np.ndarray, lengths: np.ndarray) -> np.ndarray:

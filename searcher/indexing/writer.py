@@ -1,25 +1,21 @@
 """build_index(): bring an index up to date with files on disk, in one atomic commit.
 
-The run takes Whoosh's write lock, compares the files with the manifest of the current generation
+The run takes the write lock, compares the files with the manifest of the current generation
 (size and mtime, then content hash), analyses the passages of new and changed files on every core,
-writes the next postings generation, then commits Whoosh's table of contents. That rename is the
-commit point: a run that fails or is killed before it leaves the previous state intact.
+writes the next generation, then commits (store/commit.py). That rename is the commit point: a
+run that fails or is killed before it leaves the previous state intact.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import hashlib
 import os
 import time
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh.writing import SegmentWriter
 
 from searcher.analysis.analyzers import analysis_settings
 from searcher.analysis.tokenizers import UserWord, read_userdict
@@ -29,37 +25,36 @@ from searcher.errors import (
     IndexWriteError,
     describe_os_error,
 )
-from searcher.indexing.analysis_pool import AnalysisPool, Batch
-from searcher.indexing.rows import FileJob, RowsBuilder, stored_fields
-from searcher.ingest.formats import Passage, read_passages
-from searcher.ingest.sources import SourceFile, discover_files
-from searcher.oneline import LONE_SURROGATE, escaped, without_surrogates
-from searcher.store.commit import IndexStore
+from searcher.indexing.analysis_pool import AnalysisPool
+from searcher.indexing.batches import BatchOrigins, Progress, batches, files_to_read, read_jobs
+from searcher.indexing.report import IndexReport
+from searcher.indexing.rows import FileJob, RowsBuilder
+from searcher.ingest.sources import discover_files
+from searcher.oneline import escaped
+from searcher.store.commit import IndexStore, PendingCommit
 from searcher.store.generation import Generation
-from searcher.store.layout import FORMAT_VERSION, generation_dir
+from searcher.store.layout import FORMAT_VERSION
 from searcher.store.segments import Rows, write_generation
 
-_BATCH_PASSAGES = 256
+__all__ = ["IndexReport", "build_index"]
 
 Warn = Callable[[str], None]
-Progress = Callable[[int, int], None]  # (bytes read, bytes to read)
 
 
 @dataclass
-class IndexReport:
-    """What a run did; the CLI prints it as the summary line."""
+class _Run:
+    """One locked run: where it writes, who analyses, and what it reports."""
 
-    files_new: int = 0
-    files_changed: int = 0
-    files_removed: int = 0
-    files_unchanged: int = 0
-    skipped: list[str] = field(default_factory=list)  # "path: reason", one per file not indexed
-    passages: int = 0  # live passages in the index after the run
-    passages_added: int = 0
-    index_bytes: int = 0
-    seconds: float = 0.0
-    committed: bool = False
-    files_to_read: int = 0  # new or changed by size or mtime: what the run set out to read
+    store: IndexStore
+    pending: PendingCommit
+    pool: AnalysisPool
+    report: IndexReport
+    warn: Warn
+    progress: Progress | None
+
+    def skip(self, path: Path, reason: str) -> None:
+        self.report.skipped.append(f"{path}: {reason}")
+        self.warn(f"skipped {escaped(str(path))}: {reason}")
 
 
 def build_index(
@@ -77,11 +72,6 @@ def build_index(
     index_dir = Path(index_dir)
     report = IndexReport()
     warn = warn or (lambda message: None)
-
-    def skip(path: Path, reason: str) -> None:
-        report.skipped.append(f"{path}: {reason}")
-        warn(f"skipped {escaped(str(path))}: {reason}")
-
     roots = [Path(os.path.abspath(path)) for path in paths]
     for root in roots:
         if not root.exists():
@@ -91,12 +81,13 @@ def build_index(
     # Workers start before the lock is taken, so none of them can ever hold it (analysis_pool).
     pool = AnalysisPool(_userdict_words(userdict_text, store))
     try:
-        with store.write_lock(wait_seconds, warn) as writer:
+        with store.write_lock(wait_seconds, warn) as pending:
+            run = _Run(store, pending, pool, report, warn, progress)
             try:
-                store.clean_up(writer)
-                _update(store, writer, pool, roots, rebuild, userdict_text, skip, report, progress)
+                store.clean_up(pending)
+                _update(run, roots, rebuild, userdict_text)
             except BaseException:
-                store.discard_uncommitted(writer)  # under the lock: a half-written generation
+                store.discard_uncommitted(pending)  # under the lock: a half-written generation
                 raise
     except OSError as err:
         raise IndexWriteError(
@@ -108,48 +99,29 @@ def build_index(
         raise
     finally:
         pool.close()
-    return _finish(report, store, started)
+    report.index_bytes = store.size_bytes()
+    report.seconds = time.perf_counter() - started
+    return report
 
 
-def _update(
-    store: IndexStore,
-    writer: SegmentWriter,
-    pool: AnalysisPool,
-    roots: list[Path],
-    rebuild: bool,
-    userdict_text: str | None,
-    skip: Callable[[Path, str], None],
-    report: IndexReport,
-    progress: Progress | None,
-) -> None:
+def _update(run: _Run, roots: list[Path], rebuild: bool, userdict_text: str | None) -> None:
     """The locked part of a run: read, analyse, write the next generation, commit."""
-    index_dir = store.directory
-    current = None if rebuild else store.current_generation(writer)
+    current = None if rebuild else run.store.current_generation(run.pending)
     # A rebuild starts over, but from the roots and user dictionary of the index it replaces.
-    known = current.meta if current is not None else store.stored_meta(writer)
+    known = current.meta if current is not None else run.store.stored_meta(run.pending)
     if userdict_text is None:
         userdict_text = known.get("userdict")
     settings = analysis_settings(_sha1(userdict_text.encode()) if userdict_text else None)
-    _check_settings(current, settings, index_dir)
-    if not roots:
-        roots = [Path(root) for root in known.get("roots", [])]
+    _check_settings(current, settings, run.store.directory)
+    roots = roots or [Path(root) for root in known.get("roots", [])]
     if not roots:
         raise DocumentReadError("name at least one file or folder to index")
-    builder = RowsBuilder.start(current, writer, rebuild)
-    to_read = _plan(builder, writer, list(discover_files(roots, skip)), roots, report)
-    report.files_to_read = len(to_read)
-    failed: list[FileJob] = []  # files whose reading failed midway
-    jobs = _read_jobs(builder, to_read, skip, report, progress, failed)
-    pending: deque[list[tuple[FileJob, object]]] = deque()
-    for results in pool.map(_batches(jobs, pending, builder.next_row, failed)):
-        for (job, passage), result in zip(pending.popleft(), results, strict=True):
-            builder.add(writer, job, passage, result)
+    builder = RowsBuilder.start(current, run.pending, rebuild)
+    failed = _add_files(run, builder, roots)
     if not builder.changed and current is not None:
-        report.passages = builder.live_rows
-        store.discard_uncommitted(writer)  # nothing to commit: drop the unused work directory
+        run.report.passages = builder.live_rows
+        run.store.discard_uncommitted(run.pending)  # nothing to commit: drop the work directory
         return
-    rows, files, docs = builder.finish()
-    files = _retract(rows, files, failed)
     meta = {
         "format": FORMAT_VERSION,
         "analysis": settings,
@@ -158,25 +130,45 @@ def _update(
         "next_file": builder.next_file,
         "updated": time.time(),
     }
-    out_dir = generation_dir(index_dir, writer.generation)
-    write_generation(out_dir, rows, meta, files, docs, map_tasks=pool.map_tasks)
+    _commit(run, builder, failed, meta)
+
+
+def _add_files(run: _Run, builder: RowsBuilder, roots: list[Path]) -> list[FileJob]:
+    """Read what changed under `roots` and add its analysed passages; the files whose reading
+    failed midway are returned."""
+    sources = list(discover_files(roots, run.skip))
+    to_read = files_to_read(builder, run.pending, sources, roots, run.report)
+    run.report.files_to_read = len(to_read)
+    failed: list[FileJob] = []
+    jobs = read_jobs(builder, to_read, run.skip, run.report, run.progress, failed)
+    origins = BatchOrigins()
+    for results in run.pool.map(batches(jobs, origins, failed)):
+        for (job, passage), result in zip(origins.pop(), results, strict=True):
+            builder.add(run.pending, job, passage, result)
+    return failed
+
+
+def _commit(run: _Run, builder: RowsBuilder, failed: list[FileJob], meta: dict) -> None:
+    rows, files, docs = builder.finish()
+    files = _retract(rows, files, failed)
+    write_generation(run.pending.directory, rows, meta, files, docs, map_tasks=run.pool.map_tasks)
     try:
-        builder.commit_whoosh(writer)
+        run.pending.commit(clear=builder.clear)
     except OSError:
-        if not store.committed(writer):
+        if not run.store.committed(run.pending):
             raise
         # Whoosh failed after its commit point, while tidying up: the new state stands, and
         # what it left is removed by the next run's clean_up().
-    report.committed = True
-    report.passages = int(rows.row_live.sum())
-    store.remove_stale_generations(keep=writer.generation)
+    run.report.committed = True
+    run.report.passages = int(rows.row_live.sum())
+    run.store.remove_stale_generations(keep=run.pending.generation)
 
 
 def _retract(rows: Rows, files: list[dict], failed: list[FileJob]) -> list[dict]:
     """The manifest without the files whose reading failed after some of their passages were
-    added; those rows die. The next run reads such a file again, as a new one. (Their Whoosh
-    documents are in the segment this run writes, which Whoosh cannot delete from before it is
-    committed: they stay in the record, dead to every reader, until the next re-pack.)"""
+    added; those rows die. The next run reads such a file again, as a new one. (Their documents
+    are in the segment this run writes, which Whoosh cannot delete from before it is committed:
+    they stay in the record, dead to every reader, until the next re-pack.)"""
     numbers = [job.number for job in failed if job.number >= 0]
     if not numbers:
         return files
@@ -194,30 +186,6 @@ def _interrupted(report: IndexReport) -> str:
     )
 
 
-def _valid_passage(passage: Passage, path: str) -> Passage:
-    """Lone surrogates (undecodable bytes in a file name, \\udXXX escapes in JSON) as U+FFFD:
-    the segmenter, the folded-text blob and every terminal need valid Unicode. A text file's
-    id is its path and stays exact; the path is escaped where it is shown."""
-    meta = passage.meta or {}
-    texts = (passage.title, passage.text, passage.id, *meta.keys(), *meta.values())
-    if not any(LONE_SURROGATE.search(text) for text in texts):
-        return passage
-    return dataclasses.replace(
-        passage,
-        title=without_surrogates(passage.title),
-        text=without_surrogates(passage.text),
-        id=passage.id if passage.id == path else without_surrogates(passage.id),
-        meta={without_surrogates(k): without_surrogates(v) for k, v in meta.items()}
-        or passage.meta,
-    )
-
-
-def _finish(report: IndexReport, store: IndexStore, started: float) -> IndexReport:
-    report.index_bytes = store.size_bytes()
-    report.seconds = time.perf_counter() - started
-    return report
-
-
 def _check_settings(current: Generation | None, settings: dict, index_dir: Path) -> None:
     if current is None:
         return
@@ -229,138 +197,8 @@ def _check_settings(current: Generation | None, settings: dict, index_dir: Path)
         )
 
 
-def _plan(
-    builder: RowsBuilder,
-    writer: object,
-    sources: list[SourceFile],
-    roots: list[Path],
-    report: IndexReport,
-) -> list[tuple[SourceFile, dict | None]]:
-    """Which files to read; removes the rows of indexed files that are gone from under `roots`."""
-    to_read = []
-    seen = set()
-    for source in sources:
-        path = str(source.path)
-        seen.add(path)
-        if builder.unchanged(path, source):
-            report.files_unchanged += 1
-        else:
-            to_read.append((source, builder.files.get(path)))
-    root_names = [str(root) for root in roots]
-    for path in list(builder.files):
-        under = any(
-            path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in root_names
-        )
-        if under and path not in seen:
-            builder.remove_file(writer, path)
-            report.files_removed += 1
-    return to_read
-
-
-def _read_jobs(
-    builder: RowsBuilder,
-    to_read: list[tuple[SourceFile, dict | None]],
-    skip: Callable[[Path, str], None],
-    report: IndexReport,
-    progress: Progress | None,
-    failed: list[FileJob],
-) -> Iterator[FileJob]:
-    """The files to index, each with its passages read as they are batched: no file is ever held
-    whole. A file whose reading fails after passages of it were batched goes to `failed`."""
-    total = sum(source.size for source, _ in to_read)
-    done = 0
-    for source, old in to_read:
-        try:
-            sha1 = _file_sha1(source.path)
-        except OSError as err:
-            skip(source.path, describe_os_error(err))
-            done += source.size
-            continue
-        if old is not None and old["sha1"] == sha1:
-            builder.touch(str(source.path), source)
-            report.files_unchanged += 1
-            done += source.size
-            continue
-        on_read = None
-        if progress is not None:  # bytes read so far, the file's share capped at its listed size
-            on_read = functools.partial(_progress_within, progress, done, source.size, total)
-        job = FileJob(source, sha1, (), old)
-        job.passages = _file_passages(job, skip, report, failed, on_read)
-        yield job  # comes back here once _batches has taken all of its passages
-        done += source.size
-        if progress is not None:
-            progress(done, total)
-
-
-def _progress_within(progress: Progress, base: int, size: int, total: int, offset: int) -> None:
-    progress(base + min(offset, size), total)
-
-
-def _file_passages(
-    job: FileJob,
-    skip: Callable[[Path, str], None],
-    report: IndexReport,
-    failed: list[FileJob],
-    on_read: Callable[[int], None] | None,
-) -> Iterator[Passage]:
-    """The passages of a job's file; the file is counted once all of them were read."""
-    path = job.source.path
-    count = 0
-    try:
-        for passage in read_passages(path, on_error=skip, on_read=on_read):
-            count += 1
-            yield _valid_passage(passage, str(path))
-    except DocumentReadError as err:
-        # Mostly before the first passage (binary, no text); after some, only if the file
-        # changed or failed while it was read: then what it added is retracted (_retract).
-        skip(path, str(err).removeprefix(f"{path}: "))
-        failed.append(job)
-        return
-    if job.old is None:
-        report.files_new += 1
-    else:
-        report.files_changed += 1
-    report.passages_added += count
-
-
-def _batches(
-    jobs: Iterator[FileJob], pending: deque, first_row: int, failed: list[FileJob]
-) -> Iterator[Batch]:
-    """(title, text, stored fields) batches for the workers; `pending` keeps, in order, what each
-    one came from. Every passage batched is added, in order, so its row is known here; of a file
-    that failed midway, the passages not batched yet are dropped, the others retracted later."""
-    items: list[tuple[FileJob, object]] = []
-    row = first_row
-
-    def batch() -> Batch:
-        return [
-            (p.title, p.text, stored_fields(row + i, str(job.source.path), p))
-            for i, (job, p) in enumerate(items)
-        ]
-
-    for job in jobs:
-        for passage in job.passages:
-            items.append((job, passage))
-            if len(items) == _BATCH_PASSAGES:
-                pending.append(items)
-                yield batch()
-                row += len(items)
-                items = []
-        if failed and failed[-1] is job:
-            items = [item for item in items if item[0] is not job]
-    if items:
-        pending.append(items)
-        yield batch()
-
-
 def _sha1(data: bytes) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
-
-
-def _file_sha1(path: Path) -> str:
-    """The file's SHA-1, read in chunks: a large file is never held whole."""
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, lambda: hashlib.sha1(usedforsecurity=False)).hexdigest()
 
 
 def _read_userdict(path: Path | None) -> str | None:

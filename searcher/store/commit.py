@@ -1,7 +1,7 @@
-"""The index directory on disk: Whoosh's files plus one postings generation per Whoosh generation.
+"""The commit: Whoosh's write lock and table of contents over one generation per Whoosh generation.
 
-Writers get Whoosh's lock and a writer, and clear what killed runs left behind. Readers never come
-here: they open the committed generation alone (snapshot.py), without importing Whoosh.
+Writers get the lock and a PendingCommit, and clear what killed runs left behind. Readers never
+come here: they open the committed generation alone (generation.py), without importing Whoosh.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ import re
 import shutil
 import struct
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from whoosh import columns
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError
-from whoosh.writing import SegmentWriter
+from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 from searcher.errors import (
     IndexCorruptError,
@@ -30,7 +32,14 @@ from searcher.errors import (
 )
 from searcher.store import schema
 from searcher.store.generation import Generation
-from searcher.store.layout import GENERATION_PREFIX, TOC_NAME, generation_dir, index_size, work_dir
+from searcher.store.layout import (
+    GENERATION_PREFIX,
+    TOC_NAME,
+    generation_dir,
+    index_size,
+    retry_while_committing,
+    work_dir,
+)
 
 _INDEX_NAME = "MAIN"  # Whoosh's default index name: files _MAIN_<gen>.toc, MAIN_<segment>.<ext>
 _TOC_TEMP = re.compile(rf"_{_INDEX_NAME}_\d+\.toc\.[\d.]+")  # written, then renamed: the commit
@@ -46,6 +55,40 @@ _LEFTOVER = re.compile(
 )
 
 
+class PendingCommit:
+    """The next generation of an index, under the write lock: documents (one per row, in row
+    order) are added and deleted, then commit() renames the table of contents into place."""
+
+    def __init__(self, writer: SegmentWriter) -> None:
+        self._writer = writer
+
+    @property
+    def generation(self) -> int:
+        return self._writer.generation
+
+    @property
+    def directory(self) -> Path:
+        """Where this commit's generation is written."""
+        return generation_dir(Path(self._writer.storage.folder), self._writer.generation)
+
+    @property
+    def documents(self) -> int:
+        """Documents in the committed state this commit starts from, dead ones included."""
+        return sum(segment.doc_count_all() for segment in self._writer.segments)
+
+    def add_stored(self, blob: bytes) -> None:
+        """Add the next document: stored fields a worker already encoded (analysis_pool)."""
+        if not _add_stored(self._writer, blob):
+            self._writer.add_document(**pickle.loads(zlib.decompress(blob)))  # noqa: S301
+
+    def delete(self, row: int) -> None:
+        self._writer.delete_document(row)
+
+    def commit(self, clear: bool) -> None:
+        """The commit point. `clear`: this commit re-added every document it keeps."""
+        self._writer.commit(mergetype=CLEAR if clear else NO_MERGE)
+
+
 class IndexStore:
     def __init__(self, directory: Path, ix: whoosh_index.FileIndex) -> None:
         self.directory = directory
@@ -55,7 +98,7 @@ class IndexStore:
     def open_or_create(cls, directory: Path) -> IndexStore:
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            return _retrying(lambda: cls._open_or_create(directory), EmptyIndexError)
+            return retry_while_committing(lambda: cls._open_or_create(directory), EmptyIndexError)
         except OSError as err:
             raise IndexWriteError(
                 f"cannot create an index in {directory}: {describe_os_error(err)}"
@@ -111,7 +154,7 @@ class IndexStore:
             return cls(directory, whoosh_index.open_dir(str(directory)))
 
         try:
-            return _retrying(read)
+            return retry_while_committing(read)
         except EmptyIndexError as err:
             raise IndexNotFoundError(f"no index in {directory}; run: searcher index PATH") from err
         except OSError as err:
@@ -124,8 +167,8 @@ class IndexStore:
     @contextlib.contextmanager
     def write_lock(
         self, wait_seconds: float, notice: Callable[[str], None] | None = None
-    ) -> Iterator[SegmentWriter]:
-        """A Whoosh writer holding the lock; cancelled (nothing written) unless the body commits.
+    ) -> Iterator[PendingCommit]:
+        """A pending commit holding the lock; cancelled (nothing written) unless the body commits.
 
         We take Whoosh's lock ourselves, polling until `wait_seconds` have passed (Whoosh gives
         up at once) and saying once that we wait; and we release it ourselves, even when the
@@ -162,7 +205,7 @@ class IndexStore:
                     f"cannot write to {self.directory}: {describe_os_error(err)}"
                 ) from err
             try:
-                yield writer
+                yield PendingCommit(writer)
             finally:
                 self._close(writer)
         finally:
@@ -182,16 +225,17 @@ class IndexStore:
                 names = writer.newsegment.list_files(writer.storage)
                 self._remove_files([self.directory / name for name in names])
 
-    def committed(self, writer: SegmentWriter) -> bool:
-        """Whether `writer`'s table of contents is in place: the rename is the commit point."""
-        return (self.directory / TOC._filename(_INDEX_NAME, writer.generation)).exists()
+    def committed(self, pending: PendingCommit | SegmentWriter) -> bool:
+        """Whether its table of contents is in place: the rename is the commit point."""
+        return (self.directory / TOC._filename(_INDEX_NAME, pending.generation)).exists()
 
-    def clean_up(self, writer: SegmentWriter) -> None:
+    def clean_up(self, pending: PendingCommit) -> None:
         """Remove what killed or failed runs left: half-written generations and tables of
         contents, segments no commit refers to, generations other than the committed one.
 
         Runs under the lock, so no writer is using them; readers only open the committed state.
         """
+        writer = pending._writer
         committed = writer.generation - 1
         keep = {segment.segment_id() for segment in writer.segments}
         keep.add(writer.newsegment.segment_id())
@@ -209,21 +253,20 @@ class IndexStore:
                 stale.append(path)
         self._remove_files(stale)
 
-    def discard_uncommitted(self, writer: SegmentWriter) -> None:
+    def discard_uncommitted(self, pending: PendingCommit) -> None:
         """After a failed commit: remove the next generation and any half-written TOC."""
-        if self.committed(writer):
+        if self.committed(pending):
             return
-        out_dir = generation_dir(self.directory, writer.generation)
-        prefix = TOC._filename(_INDEX_NAME, writer.generation) + "."
+        out_dir = pending.directory
+        prefix = TOC._filename(_INDEX_NAME, pending.generation) + "."
         temps = [p for p in self._entries() if p.name.startswith(prefix)]
         self._remove_files([out_dir, work_dir(out_dir), *temps])
 
-    def current_generation(self, writer: SegmentWriter) -> Generation | None:
+    def current_generation(self, pending: PendingCommit) -> Generation | None:
         """The committed postings generation matching the writer's starting point."""
-        generation = writer.generation - 1
-        directory = generation_dir(self.directory, generation)
+        directory = generation_dir(self.directory, pending.generation - 1)
         if not directory.is_dir():
-            if sum(s.doc_count_all() for s in writer.segments) == 0:
+            if pending.documents == 0:
                 return None  # a new, empty index
             raise IndexCorruptError(
                 f"the index in {self.directory} is missing {directory.name};"
@@ -245,10 +288,10 @@ class IndexStore:
         except (FileNotFoundError, ValueError):
             return None
 
-    def stored_meta(self, writer: SegmentWriter) -> dict:
+    def stored_meta(self, pending: PendingCommit) -> dict:
         """The committed generation's meta.json, or {} when it is missing or damaged."""
         try:
-            generation = self.current_generation(writer)
+            generation = self.current_generation(pending)
         except IndexCorruptError:
             return {}
         return generation.meta if generation is not None else {}
@@ -281,19 +324,26 @@ class IndexStore:
                     path.unlink()
 
 
-def _retrying(
-    read: Callable[[], IndexStore], *also: type[Exception], attempts: int = 8
-) -> IndexStore:
-    """read(), again while it fails because a commit removed the table of contents it was
-    reading (every commit removes the previous one): the next attempt reads the new one."""
-    for attempt in range(attempts):
-        try:
-            return read()
-        except (FileNotFoundError, *also):
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.02 * (attempt + 1))
-    raise AssertionError("unreachable")
+def _add_stored(writer: SegmentWriter, blob: bytes) -> bool:
+    """Add a document whose stored fields a worker already pickled and compressed (see
+    analysis_pool.stored_blob): what add_document does for a schema of stored fields only,
+    less the pickling and compressing. False if this Whoosh lays out its writer otherwise."""
+    per_doc = writer.perdocwriter
+    column = getattr(per_doc, "_colwriters", {}).get("_stored")
+    compressed = getattr(column, "_child", None)
+    if not (
+        isinstance(column, columns.PickleColumn.Writer)
+        and isinstance(compressed, columns.CompressedBytesColumn.Writer)
+        and getattr(compressed, "_compress", None) is zlib.compress
+    ):
+        return False
+    docnum = writer.docnum
+    per_doc.start_doc(docnum)
+    columns.VarBytesColumn.Writer.add(compressed, docnum, blob)  # the bytes as they are
+    per_doc.finish_doc()
+    writer._added = True
+    writer.docnum += 1
+    return True
 
 
 def _damaged(directory: Path, err: Exception) -> IndexCorruptError:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import time
 import zlib
 from pathlib import Path
 
@@ -41,11 +40,11 @@ from searcher.store.layout import (
     SEGMENT_FILES,
     generation_dir,
     latest_generation,
+    retry_while_committing,
 )
 from searcher.store.segments import Rows, SegmentSpan
 
 _EMPTY_ROWS = np.zeros(0, np.int32)
-_OPEN_RETRIES = 5
 
 
 class _Mapped:
@@ -235,11 +234,7 @@ def open_generation(directory: Path) -> Generation:
     try:
         generation = _open(directory)
     except FileNotFoundError as err:
-        missing = os.path.relpath(err.filename or "?", directory)
-        raise IndexCorruptError(
-            f"the index in {directory} is missing {missing};"
-            f" run: searcher index --rebuild --index {directory} PATH..."
-        ) from err
+        raise _missing(directory, err) from err
     except ValueError as err:  # json.JSONDecodeError and numpy's header errors
         raise IndexCorruptError(
             f"the index in {directory} is damaged ({err});"
@@ -252,38 +247,46 @@ def open_generation(directory: Path) -> Generation:
 
 
 def _open(directory: Path) -> Generation:
-    for attempt in range(_OPEN_RETRIES):
-        number = latest_generation(directory) if directory.is_dir() else None
-        if number is None:
-            raise IndexNotFoundError(
-                f"no index in {directory}; run: searcher index PATH --index {directory}"
-            )
-        if number == 0:  # created, never committed
-            raise IndexNotFoundError(f"the index in {directory} is empty; run: searcher index PATH")
-        try:
-            generation = Generation(generation_dir(directory, number))
-        except FileNotFoundError:
-            # A writer committed after we listed the directory and removed this generation.
-            if attempt == _OPEN_RETRIES - 1 or latest_generation(directory) == number:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-            continue
-        meta = generation.meta
-        if (
-            meta.get("format") != FORMAT_VERSION
-            or meta.get("analysis", {}).get("version") != ANALYSIS_VERSION
-        ):
-            generation.close()
-            raise IndexVersionError(
-                f"the index in {directory} was built by another version of searcher;"
-                f" run: searcher index --rebuild --index {directory}"
-            )
-        rows = meta.get("rows")
-        bounds = [0] + [b for s in generation.segments for b in (s.first, s.end)] + [rows]
-        if len(generation.array("row_live")) != rows or bounds[::2] != bounds[1::2]:
-            raise IndexCorruptError(
-                f"the index in {directory} is inconsistent;"
-                f" run: searcher index --rebuild --index {directory} PATH..."
-            )
-        return generation
-    raise AssertionError("unreachable")
+    return retry_while_committing(lambda: _open_latest(directory))
+
+
+def _open_latest(directory: Path) -> Generation:
+    number = latest_generation(directory) if directory.is_dir() else None
+    if number is None:
+        raise IndexNotFoundError(
+            f"no index in {directory}; run: searcher index PATH --index {directory}"
+        )
+    if number == 0:  # created, never committed
+        raise IndexNotFoundError(f"the index in {directory} is empty; run: searcher index PATH")
+    try:
+        generation = Generation(generation_dir(directory, number))
+    except FileNotFoundError as err:
+        if latest_generation(directory) == number:  # no commit removed it: it is missing
+            raise _missing(directory, err) from err
+        raise  # a writer committed after we listed the directory and removed this generation
+    meta = generation.meta
+    if (
+        meta.get("format") != FORMAT_VERSION
+        or meta.get("analysis", {}).get("version") != ANALYSIS_VERSION
+    ):
+        generation.close()
+        raise IndexVersionError(
+            f"the index in {directory} was built by another version of searcher;"
+            f" run: searcher index --rebuild --index {directory}"
+        )
+    rows = meta.get("rows")
+    bounds = [0] + [b for s in generation.segments for b in (s.first, s.end)] + [rows]
+    if len(generation.array("row_live")) != rows or bounds[::2] != bounds[1::2]:
+        raise IndexCorruptError(
+            f"the index in {directory} is inconsistent;"
+            f" run: searcher index --rebuild --index {directory} PATH..."
+        )
+    return generation
+
+
+def _missing(directory: Path, err: FileNotFoundError) -> IndexCorruptError:
+    missing = os.path.relpath(err.filename or "?", directory)
+    return IndexCorruptError(
+        f"the index in {directory} is missing {missing};"
+        f" run: searcher index --rebuild --index {directory} PATH..."
+    )

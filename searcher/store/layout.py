@@ -9,7 +9,12 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 FORMAT_VERSION = 4  # bump when the layout of a generation changes
 GENERATION_PREFIX = "gen-"
@@ -65,3 +70,17 @@ def index_size(directory: Path) -> int:
             with contextlib.suppress(OSError):
                 total += os.stat(os.path.join(folder, name)).st_size
     return total
+
+
+def retry_while_committing(read: Callable[[], T], *also: type[Exception], attempts: int = 8) -> T:
+    """read(), again while it fails because a commit removed what it was reading (every commit
+    removes the previous generation and table of contents): the next attempt reads the new ones.
+    `also`: other exceptions that mean the same."""
+    for attempt in range(attempts):
+        try:
+            return read()
+        except (FileNotFoundError, *also):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")

@@ -16,13 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from searcher.analysis.grams import gram_keys
+from searcher.analysis.grams import CODE_POINTS, gram_keys, join_keys, split_keys
 
 BLOCK_POSTINGS = 1 << 21  # postings per merged block: 2 M × (4 + 2..4) bytes, about 16 MB
 RUN_CHARS = 1 << 21  # folded characters per gram run: its sort peaks near 100 MB
 RUN_ENTRIES = 1 << 20  # (row, word) entries per word run: about 50 MB while sorted
 _RUN_ROWS = 1 << 20  # a run's rows fit in 20 bits beside a 43-bit key (see _gram_run)
-_CODE_POINTS = 0x110000
 
 
 @dataclass
@@ -325,19 +324,17 @@ def _gram_run(
     keys, rows = gram_keys(codepoints, local_rows)
     if not len(keys):
         return keys, rows.astype(np.int64), np.zeros(0, np.uint16)
-    present = np.bincount(codepoints, minlength=_CODE_POINTS) > 0
+    present = np.bincount(codepoints, minlength=CODE_POINTS) > 0
     chars = np.flatnonzero(present).astype(np.uint64)  # dense id → code point
     ids = (np.cumsum(present) - 1).astype(np.uint64)  # code point → dense id
     del present
     char_bits = max(1, int(len(chars) - 1).bit_length())
     row_bits = max(1, int(row_count - 1).bit_length())
-    bigram = keys >> np.uint64(42)
-    first = ids[(keys >> np.uint64(21)) & np.uint64(0x1FFFFF)]
-    second = ids[keys & np.uint64(0x1FFFFF)]
+    bigram, first, second = split_keys(keys)
     del keys
-    packed = np.where(bigram.astype(bool), first, 0) << np.uint64(char_bits)
-    packed |= second
-    packed |= bigram << np.uint64(2 * char_bits)
+    packed = np.where(bigram, ids[first], 0) << np.uint64(char_bits)
+    packed |= ids[second]
+    packed |= bigram.astype(np.uint64) << np.uint64(2 * char_bits)
     packed <<= np.uint64(row_bits)
     packed |= rows
     del bigram, first, second, rows
@@ -352,7 +349,7 @@ def _gram_run(
     second = chars[packed & mask]
     first = chars[(packed >> np.uint64(char_bits)) & mask]
     bigram = (packed >> np.uint64(2 * char_bits)).astype(bool)
-    keys = np.where(bigram, np.uint64(1 << 42) | (first << np.uint64(21)) | second, second)
+    keys = join_keys(bigram, first, second)
     return keys, rows, np.minimum(tfs, np.iinfo(np.uint16).max).astype(np.uint16)
 
 

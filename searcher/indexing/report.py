@@ -1,0 +1,20 @@
+"""What an indexing run did: counted as it goes, printed by the CLI as the summary line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class IndexReport:
+    files_new: int = 0
+    files_changed: int = 0
+    files_removed: int = 0
+    files_unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)  # "path: reason", one per file not indexed
+    passages: int = 0  # live passages in the index after the run
+    passages_added: int = 0
+    index_bytes: int = 0
+    seconds: float = 0.0
+    committed: bool = False
+    files_to_read: int = 0  # new or changed by size or mtime: what the run set out to read
