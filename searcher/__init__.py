@@ -2,10 +2,14 @@
 
 The package is layered, and data flows one way:
 
-    analysis/  text → normalised text and tokens (jieba words, characters)
-    indexing/  files → passages → a Whoosh index plus our postings arrays
+    analysis/  text → folded text and words (jieba), for passages and queries alike
+    ingest/    files → passages: discovery, decoding, one module per format
+    store/     the index on disk: layout, postings, generations, the commit (Whoosh)
+    indexing/  the pipeline: ingest → analysis → store, on every core
     search/    query text → ranked hits with exact highlight spans
     cli/, tui/ presentation: Typer and Textual, thin layers over search/
+
+ARCHITECTURE.md draws the same map; tests/test_layers.py checks it against the imports.
 
 Scripts use the same API as the command line:
 
