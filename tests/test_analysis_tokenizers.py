@@ -1,4 +1,4 @@
-"""tokenizers.cut_words(): jieba words with code-point offsets, the same whichever backend runs."""
+"""tokenizers.Segmenter: jieba words with code-point offsets, the same whichever backend runs."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 
 from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import (
+    Segmenter,
     Token,
     backend_name,
-    cut_words,
     is_word,
     read_userdict,
 )
@@ -24,6 +24,7 @@ from searcher.cli.location import samples_dir
 from searcher.ingest.formats import read_passages
 
 DATA_DIR = Path(__file__).parent / "data"
+PLAIN = Segmenter()  # jieba's dictionary alone, as an index built without --userdict
 
 
 def _folded_paragraphs() -> list[tuple[str, str]]:
@@ -55,7 +56,7 @@ def test_rjieba_and_jieba_cut_every_paragraph_alike(
     paragraphs = _folded_paragraphs()
     assert len(paragraphs) > 100
     for name, text in paragraphs:
-        assert cut_words(text) == jieba_words(text), name
+        assert PLAIN.cut(text) == jieba_words(text), name
 
 
 @pytest.mark.parametrize(
@@ -72,12 +73,12 @@ def test_rjieba_and_jieba_cut_every_paragraph_alike(
 def test_cut_matches_jieba_where_rjieba_differs(
     text: str, jieba_words: Callable[[str], list[Token]]
 ) -> None:
-    assert cut_words(text) == jieba_words(text)
+    assert PLAIN.cut(text) == jieba_words(text)
 
 
 def test_word_offsets_are_code_points_of_the_folded_text() -> None:
     text = fold_text("🙂网格员在𠀀村巡查iPhone15")
-    tokens = cut_words(text)
+    tokens = PLAIN.cut(text)
     assert tokens
     for word, start, end in tokens:
         assert text[start:end] == word
@@ -85,7 +86,7 @@ def test_word_offsets_are_code_points_of_the_folded_text() -> None:
 
 
 def test_punctuation_emoji_and_spaces_are_not_words() -> None:
-    words = [word for word, _, _ in cut_words(fold_text("网格，党建！ 🙂 …… 2024"))]
+    words = [word for word, _, _ in PLAIN.cut(fold_text("网格，党建！ 🙂 …… 2024"))]
     assert words == ["网格", "党建", "2024"]
 
 
@@ -93,9 +94,10 @@ def test_segmenter_env_var_selects_python_jieba_with_the_same_words() -> None:
     # The reference implementation, chosen the way a user would, in a fresh process.
     script = (
         "import json, sys\n"
-        "from searcher.analysis.tokenizers import backend_name, cut_words\n"
+        "from searcher.analysis.tokenizers import Segmenter\n"
         "texts = json.load(sys.stdin)\n"
-        "print(json.dumps([backend_name(), [cut_words(t) for t in texts]]))\n"
+        "segmenter = Segmenter()\n"
+        "print(json.dumps([segmenter.backend_name, [segmenter.cut(t) for t in texts]]))\n"
     )
     texts = [text for _, text in _folded_paragraphs()]
     env = dict(os.environ, SEARCHER_SEGMENTER="jieba")
@@ -110,7 +112,7 @@ def test_segmenter_env_var_selects_python_jieba_with_the_same_words() -> None:
     )
     backend, words = json.loads(done.stdout)
     assert backend == "jieba"
-    assert words == [[list(token) for token in cut_words(text)] for text in texts]
+    assert words == [[list(token) for token in PLAIN.cut(text)] for text in texts]
 
 
 def test_read_userdict_parses_word_frequency_and_tag() -> None:
