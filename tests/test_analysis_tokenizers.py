@@ -1,10 +1,12 @@
-"""tokenizers.Segmenter: jieba words with code-point offsets, the same whichever backend runs."""
+"""tokenizers.Segmenter: jieba words with code-point offsets, the same whichever backend runs,
+cut with the user dictionary the Segmenter was built from."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+import pickle
 import subprocess
 import sys
 from collections.abc import Callable
@@ -24,6 +26,8 @@ from searcher.cli.location import samples_dir
 from searcher.ingest.formats import read_passages
 
 DATA_DIR = Path(__file__).parent / "data"
+# 网格党建员 is made up: jieba's own dictionary cuts it 网格/党建/员.
+USERDICT = (("网格党建员", 10, "n"),)
 PLAIN = Segmenter()  # jieba's dictionary alone, as an index built without --userdict
 
 
@@ -123,3 +127,48 @@ def test_read_userdict_parses_word_frequency_and_tag() -> None:
         ("楼栋长", None, None),
         ("老街", 7, None),
     ]
+
+
+def test_words_are_the_words_of_cut_without_offsets() -> None:
+    segmenter = Segmenter()
+    for name, text in _folded_paragraphs():
+        assert segmenter.words(text) == [word for word, _, _ in segmenter.cut(text)], name
+
+
+def test_segmenters_with_different_user_dictionaries_each_cut_with_their_own() -> None:
+    plain, with_dict = Segmenter(), Segmenter(USERDICT)
+    for _ in range(2):  # interleaved: neither cut leaves anything behind for the other
+        assert with_dict.words("网格党建员巡查") == ["网格党建员", "巡查"]
+        assert plain.words("网格党建员巡查") == ["网格", "党建", "员", "巡查"]
+        assert [word for word, _, _ in with_dict.cut("网格党建员")] == ["网格党建员"]
+        assert [word for word, _, _ in plain.cut("网格党建员")] == ["网格", "党建", "员"]
+
+
+def test_segmenters_built_from_the_same_user_dictionary_share_the_loaded_library() -> None:
+    first, second = Segmenter(USERDICT), Segmenter(list(USERDICT))
+    assert first._backend() is second._backend()
+    assert first._backend() is not Segmenter()._backend()
+
+
+def test_a_pickled_segmenter_cuts_with_its_user_dictionary() -> None:
+    segmenter = Segmenter(USERDICT)
+    segmenter.cut("网格")  # loaded: the library itself is not pickled, the dictionary is
+    copy = pickle.loads(pickle.dumps(segmenter))
+    assert copy.userdict == USERDICT
+    assert copy.words("网格党建员") == ["网格党建员"]
+
+
+def test_building_a_segmenter_loads_no_library_until_the_first_cut() -> None:
+    script = (
+        "import sys\n"
+        "from searcher.analysis.tokenizers import Segmenter\n"
+        "segmenter = Segmenter([('网格党建员', 10, 'n')])\n"
+        "loaded = lambda: sorted(m for m in ('jieba', 'rjieba') if m in sys.modules)\n"
+        "before = loaded()\n"
+        "words = segmenter.words('网格党建员')\n"
+        "print(before, loaded(), words)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[] ['rjieba'] ['网格党建员']"
