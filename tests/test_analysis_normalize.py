@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from searcher.analysis.normalize import fold, fold_text
-from searcher.analysis.tokenizers import cut_words
+from searcher.analysis.tokenizers import Segmenter
 
 # Text as users write it: simplified and traditional Han, full-width letters and digits, ASCII,
 # punctuation of both widths, emoji, every kind of space, combining marks and ligatures.
@@ -39,7 +39,7 @@ mixed_text = st.lists(
 @given(mixed_text)
 def test_every_folded_word_maps_back_to_source_text_that_folds_to_it(text: str) -> None:
     folded = fold(text)
-    for word, start, end in cut_words(folded.text):
+    for word, start, end in Segmenter().cut(folded.text):
         assert folded.text[start:end] == word
         source_start, source_end = folded.source_span(start, end)
         assert 0 <= source_start < source_end <= len(text)
@@ -50,7 +50,7 @@ def test_every_folded_word_maps_back_to_source_text_that_folds_to_it(text: str) 
 @given(mixed_text)
 def test_word_offsets_slice_the_folded_text(text: str) -> None:
     folded = fold_text(text)
-    for word, start, end in cut_words(folded):
+    for word, start, end in Segmenter().cut(folded):
         assert folded[start:end] == word
 
 

@@ -1,10 +1,12 @@
-"""tokenizers.cut_words(): jieba words with code-point offsets, the same whichever backend runs."""
+"""tokenizers.Segmenter: jieba words with code-point offsets, the same whichever backend runs,
+cut with the user dictionary the Segmenter was built from."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+import pickle
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,9 +16,9 @@ import pytest
 
 from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import (
+    Segmenter,
     Token,
     backend_name,
-    cut_words,
     is_word,
     read_userdict,
 )
@@ -24,6 +26,9 @@ from searcher.cli.location import samples_dir
 from searcher.ingest.formats import read_passages
 
 DATA_DIR = Path(__file__).parent / "data"
+# 网格党建员 is made up: jieba's own dictionary cuts it 网格/党建/员.
+USERDICT = (("网格党建员", 10, "n"),)
+PLAIN = Segmenter()  # jieba's dictionary alone, as an index built without --userdict
 
 
 def _folded_paragraphs() -> list[tuple[str, str]]:
@@ -55,7 +60,7 @@ def test_rjieba_and_jieba_cut_every_paragraph_alike(
     paragraphs = _folded_paragraphs()
     assert len(paragraphs) > 100
     for name, text in paragraphs:
-        assert cut_words(text) == jieba_words(text), name
+        assert PLAIN.cut(text) == jieba_words(text), name
 
 
 @pytest.mark.parametrize(
@@ -72,12 +77,12 @@ def test_rjieba_and_jieba_cut_every_paragraph_alike(
 def test_cut_matches_jieba_where_rjieba_differs(
     text: str, jieba_words: Callable[[str], list[Token]]
 ) -> None:
-    assert cut_words(text) == jieba_words(text)
+    assert PLAIN.cut(text) == jieba_words(text)
 
 
 def test_word_offsets_are_code_points_of_the_folded_text() -> None:
     text = fold_text("🙂网格员在𠀀村巡查iPhone15")
-    tokens = cut_words(text)
+    tokens = PLAIN.cut(text)
     assert tokens
     for word, start, end in tokens:
         assert text[start:end] == word
@@ -85,7 +90,7 @@ def test_word_offsets_are_code_points_of_the_folded_text() -> None:
 
 
 def test_punctuation_emoji_and_spaces_are_not_words() -> None:
-    words = [word for word, _, _ in cut_words(fold_text("网格，党建！ 🙂 …… 2024"))]
+    words = [word for word, _, _ in PLAIN.cut(fold_text("网格，党建！ 🙂 …… 2024"))]
     assert words == ["网格", "党建", "2024"]
 
 
@@ -93,9 +98,10 @@ def test_segmenter_env_var_selects_python_jieba_with_the_same_words() -> None:
     # The reference implementation, chosen the way a user would, in a fresh process.
     script = (
         "import json, sys\n"
-        "from searcher.analysis.tokenizers import backend_name, cut_words\n"
+        "from searcher.analysis.tokenizers import Segmenter\n"
         "texts = json.load(sys.stdin)\n"
-        "print(json.dumps([backend_name(), [cut_words(t) for t in texts]]))\n"
+        "segmenter = Segmenter()\n"
+        "print(json.dumps([segmenter.backend_name, [segmenter.cut(t) for t in texts]]))\n"
     )
     texts = [text for _, text in _folded_paragraphs()]
     env = dict(os.environ, SEARCHER_SEGMENTER="jieba")
@@ -110,7 +116,7 @@ def test_segmenter_env_var_selects_python_jieba_with_the_same_words() -> None:
     )
     backend, words = json.loads(done.stdout)
     assert backend == "jieba"
-    assert words == [[list(token) for token in cut_words(text)] for text in texts]
+    assert words == [[list(token) for token in PLAIN.cut(text)] for text in texts]
 
 
 def test_read_userdict_parses_word_frequency_and_tag() -> None:
@@ -121,3 +127,48 @@ def test_read_userdict_parses_word_frequency_and_tag() -> None:
         ("楼栋长", None, None),
         ("老街", 7, None),
     ]
+
+
+def test_words_are_the_words_of_cut_without_offsets() -> None:
+    segmenter = Segmenter()
+    for name, text in _folded_paragraphs():
+        assert segmenter.words(text) == [word for word, _, _ in segmenter.cut(text)], name
+
+
+def test_segmenters_with_different_user_dictionaries_each_cut_with_their_own() -> None:
+    plain, with_dict = Segmenter(), Segmenter(USERDICT)
+    for _ in range(2):  # interleaved: neither cut leaves anything behind for the other
+        assert with_dict.words("网格党建员巡查") == ["网格党建员", "巡查"]
+        assert plain.words("网格党建员巡查") == ["网格", "党建", "员", "巡查"]
+        assert [word for word, _, _ in with_dict.cut("网格党建员")] == ["网格党建员"]
+        assert [word for word, _, _ in plain.cut("网格党建员")] == ["网格", "党建", "员"]
+
+
+def test_segmenters_built_from_the_same_user_dictionary_share_the_loaded_library() -> None:
+    first, second = Segmenter(USERDICT), Segmenter(list(USERDICT))
+    assert first._backend() is second._backend()
+    assert first._backend() is not Segmenter()._backend()
+
+
+def test_a_pickled_segmenter_cuts_with_its_user_dictionary() -> None:
+    segmenter = Segmenter(USERDICT)
+    segmenter.cut("网格")  # loaded: the library itself is not pickled, the dictionary is
+    copy = pickle.loads(pickle.dumps(segmenter))
+    assert copy.userdict == USERDICT
+    assert copy.words("网格党建员") == ["网格党建员"]
+
+
+def test_building_a_segmenter_loads_no_library_until_the_first_cut() -> None:
+    script = (
+        "import sys\n"
+        "from searcher.analysis.tokenizers import Segmenter\n"
+        "segmenter = Segmenter([('网格党建员', 10, 'n')])\n"
+        "loaded = lambda: sorted(m for m in ('jieba', 'rjieba') if m in sys.modules)\n"
+        "before = loaded()\n"
+        "words = segmenter.words('网格党建员')\n"
+        "print(before, loaded(), words)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[] ['rjieba'] ['网格党建员']"

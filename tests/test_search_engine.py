@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from searcher.analysis.normalize import fold_text
-from searcher.analysis.tokenizers import cut_words
+from searcher.analysis.tokenizers import Segmenter
 from searcher.errors import QuerySyntaxError
 from searcher.indexing.writer import build_index
 from searcher.search import Hit, Searcher
@@ -75,7 +75,7 @@ def test_whole_word_matches_rank_above_matches_inside_longer_words(
     searcher = samples if collection == "samples" else data
     kinds = []
     for hit in searcher.search(query, limit=1000).hits:
-        words = {word for word, _, _ in cut_words(fold_text(hit.text))}
+        words = set(Segmenter().words(fold_text(hit.text)))
         kinds.append("word" if query in words else "inside")
     assert "word" in kinds
     assert kinds == sorted(kinds, key=lambda kind: kind != "word"), kinds

@@ -6,6 +6,7 @@ import hashlib
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from searcher.cli.main import app
 from searcher.errors import IndexVersionError
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
+from searcher.search.query import ParsedQuery
 from searcher.store.generation import open_generation
 
 # 朔风驿 (an invented place name) is cut 朔风/驿 by jieba's own dictionary; the user dictionary
@@ -191,3 +193,60 @@ def test_indexing_with_another_userdict_tells_the_user_to_rebuild(
     with Searcher.open(index) as searcher:
         sha1 = searcher.stats().analysis["userdict_sha1"]
     assert sha1 == hashlib.sha1(OTHER_USERDICT.encode()).hexdigest()
+
+
+# 网格党建员 (made up) is one word of the user dictionary; jieba's own cuts it 网格/党建/员. The
+# passage holds those three but never 网格党建员 itself, so neither index holds it as a word and
+# a query for it is cut at query time, by the Searcher's own segmenter.
+DUTY = "社区网格党建工作需要一名协调员。\n"
+
+
+@pytest.fixture(scope="module")
+def duty_indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("duty")
+    docs = root / "docs"
+    docs.mkdir()
+    (docs / "duty.txt").write_text(DUTY, encoding="utf-8")
+    words = root / "words.txt"
+    words.write_text("网格党建员 10 n\n", encoding="utf-8")
+    build_index([docs], root / "with-dict", userdict=words)
+    build_index([docs], root / "plain")
+    return {"dict": root / "with-dict", "plain": root / "plain"}
+
+
+def _words(query: ParsedQuery) -> list[str]:
+    return [word for clause in query.clauses for unit in clause.alternatives for word in unit.words]
+
+
+def test_two_searchers_open_together_each_cut_with_their_own_dictionary(
+    duty_indexes: dict[str, Path],
+) -> None:
+    query = "网格党建员"
+    with (
+        Searcher.open(duty_indexes["dict"]) as with_dict,
+        Searcher.open(duty_indexes["plain"]) as plain,
+    ):
+        for _ in range(2):  # interleaved: neither leaves its dictionary behind for the other
+            assert _words(with_dict.parse(query)) == ["网格党建员"]
+            assert _words(plain.parse(query)) == ["网格", "党建", "员"]
+            # One word that the passage does not hold as typed; three words that it does hold.
+            assert with_dict.search(query).total == 0
+            assert [hit.text for hit in plain.search(query).hits] == [DUTY.strip()]
+
+
+def test_searchers_in_two_threads_never_cut_with_each_others_dictionary(
+    duty_indexes: dict[str, Path],
+) -> None:
+    cuts: dict[str, set[tuple[str, ...]]] = {"dict": set(), "plain": set()}
+
+    def search_often(name: str) -> None:
+        with Searcher.open(duty_indexes[name]) as searcher:
+            for _ in range(300):
+                cuts[name].add(tuple(_words(searcher.parse("网格党建员巡查"))))
+
+    threads = [threading.Thread(target=search_often, args=(name,)) for name in cuts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert cuts == {"dict": {("网格党建员", "巡查")}, "plain": {("网格", "党建", "员", "巡查")}}

@@ -6,12 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from searcher.analysis.tokenizers import Segmenter
 from searcher.errors import QuerySyntaxError
 from searcher.search.query import ParsedQuery, Unit, parse_query
 
 
 def _parse(text: str, known: frozenset[str] = frozenset()) -> ParsedQuery:
-    return parse_query(text, lambda word: word in known)
+    return parse_query(text, lambda word: word in known, Segmenter())
 
 
 def _literals(query: ParsedQuery) -> list[list[str]]:

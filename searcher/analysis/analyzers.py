@@ -3,6 +3,7 @@
 A passage is folded (normalize.fold) and cut into jieba words; its title's words count too,
 weighted, which is how BM25F sees the title field. A query chunk is folded the same way and cut
 into words, skipping the segmenter for a single character, ASCII, or a word the index holds.
+Every function here cuts with the Segmenter it is given: the one built from the index's dictionary.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from searcher.analysis.normalize import fold_text
-from searcher.analysis.tokenizers import cut_words, word_list
+from searcher.analysis.tokenizers import Segmenter
 
 # Bump when anything below changes what is indexed: old indexes then ask for --rebuild.
 ANALYSIS_VERSION = 2  # 2: rjieba words re-cut as jieba's (tokenizers._as_jieba)
@@ -38,9 +39,9 @@ class AnalyzedPassage:
     length: float  # weighted number of words, the BM25 document length
 
 
-def analyze_passage(text: str, title_words: Counter[str]) -> AnalyzedPassage:
+def analyze_passage(text: str, title_words: Counter[str], segmenter: Segmenter) -> AnalyzedPassage:
     folded = fold_text(text)
-    words: dict[str, float] = dict(Counter(word_list(folded)))
+    words: dict[str, float] = dict(Counter(segmenter.words(folded)))
     length = float(sum(words.values()))
     for word, count in title_words.items():
         words[word] = words.get(word, 0.0) + TITLE_WEIGHT * count
@@ -48,8 +49,8 @@ def analyze_passage(text: str, title_words: Counter[str]) -> AnalyzedPassage:
     return AnalyzedPassage(folded, words, length)
 
 
-def analyze_title(title: str) -> Counter[str]:
-    return Counter(word for word, _, _ in cut_words(fold_text(title)))
+def analyze_title(title: str, segmenter: Segmenter) -> Counter[str]:
+    return Counter(word for word, _, _ in segmenter.cut(fold_text(title)))
 
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -59,7 +60,9 @@ _CJK = re.compile(f"[{_HAN}]")
 _ASCII_WORD = re.compile(r"[a-z0-9]+(?:\.\d+)?%?")
 
 
-def query_words(folded: str, is_known: Callable[[str], bool], segment: bool = True) -> list[str]:
+def query_words(
+    folded: str, is_known: Callable[[str], bool], segmenter: Segmenter, segment: bool = True
+) -> list[str]:
     """Words of a folded query chunk, as jieba would cut it.
 
     The segmenter is loaded only for a CJK run of two or more characters that the index does not
@@ -79,7 +82,7 @@ def query_words(folded: str, is_known: Callable[[str], bool], segment: bool = Tr
         elif not segment and len(run) <= _MAX_UNSEGMENTED:
             words.extend(_known_words(run, is_known))
         else:
-            words.extend(word for word, _, _ in cut_words(run))
+            words.extend(word for word, _, _ in segmenter.cut(run))
     return words
 
 

@@ -1,5 +1,6 @@
-"""Cut folded text into jieba words, with code-point offsets into the folded text.
+"""Segmenter: cut folded text into jieba words, with code-point offsets into the folded text.
 
+A Segmenter is built from an index's user dictionary and handed to whoever cuts for that index.
 jieba is the reference segmenter; rjieba (jieba-rs) gives the same words about 10× faster and loads
 its dictionary in ~115 ms instead of jieba's ~1.3 s, so it is used whenever it is installed.
 Nothing is imported until the first cut: a query that needs no segmenting never pays for it.
@@ -39,40 +40,6 @@ def backend_name() -> str:
     return "rjieba"
 
 
-# The user dictionary of the index being written or searched. Each dictionary gets a segmenter
-# of its own, so two indexes in one process (a test run, the TUI) never see each other's words.
-_active_userdict: tuple[UserWord, ...] = ()
-
-
-@lru_cache(maxsize=8)
-def _segmenter(userdict: tuple[UserWord, ...]):  # noqa: ANN202 - rjieba or jieba, same methods
-    """An object with tokenize(), cut() and add_word(): the library's default, or a new one."""
-    if backend_name() == "rjieba":
-        import rjieba
-
-        segmenter = rjieba.Jieba() if userdict else rjieba
-    else:
-        import logging  # imported here: the rjieba and query paths never need it (3 ms)
-
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)  # jieba prints its dictionary loading on stderr
-        segmenter = jieba.Tokenizer() if userdict else jieba.dt
-    for word, freq, tag in userdict:
-        segmenter.add_word(word, freq, tag)
-    return segmenter
-
-
-def _tokenize_fn() -> Callable[[str], Iterable[Token]]:
-    return _segmenter(_active_userdict).tokenize
-
-
-def use_userdict(words: Iterable[UserWord]) -> None:
-    """Cut with these user dictionary words from now on (index and query must agree)."""
-    global _active_userdict
-    _active_userdict = tuple(words)
-
-
 def read_userdict(text: str) -> list[UserWord]:
     """Parse jieba's user dictionary format: `word [freq] [tag]` per line."""
     words: list[UserWord] = []
@@ -86,24 +53,75 @@ def read_userdict(text: str) -> list[UserWord]:
     return words
 
 
-def word_list(folded: str) -> list[str]:
-    """The words of cut_words(folded), in order, without their offsets.
+class Segmenter:
+    """Cuts folded text as jieba does, with one user dictionary (that of the index it serves).
 
-    For indexing, which needs none: rjieba's cut() skips building them, 28 µs a zh-laws passage
-    where tokenize() takes 55 µs (the same words: checked on 21,476 passages).
+    Whoever cuts text is handed the Segmenter of its index: the writer's analysis workers, the
+    Searcher (built from the dictionary the index stores), the export. Two indexes in one process
+    therefore never see each other's words. The library loads on the first cut, not before.
     """
-    segmenter = _segmenter(_active_userdict)
-    if backend_name() == "rjieba" and not _RJIEBA_DIFFERS.search(folded):
-        return [word for word in segmenter.cut(folded) if is_word(word)]
-    return [word for word, _, _ in cut_words(folded)]
+
+    def __init__(self, userdict: Iterable[UserWord] = ()) -> None:
+        self.userdict: tuple[UserWord, ...] = tuple(userdict)
+        # Kept, not looked up in _backend's cache at every cut: hashing the userdict tuple costs
+        # a pass over every entry, and a cut of a passage costs 28-55 µs.
+        self._loaded: object | None = None
+
+    def __repr__(self) -> str:
+        return f"Segmenter({len(self.userdict)} user words)"
+
+    def __reduce__(self) -> tuple[type[Segmenter], tuple[tuple[UserWord, ...]]]:
+        return Segmenter, (self.userdict,)  # a loaded library does not pickle; it reloads there
+
+    @property
+    def backend_name(self) -> str:
+        """'rjieba' or 'jieba' (see backend_name())."""
+        return backend_name()
+
+    def _backend(self):  # noqa: ANN202 - rjieba or jieba, same methods
+        if self._loaded is None:
+            self._loaded = _backend(self.userdict)
+        return self._loaded
+
+    def cut(self, folded: str) -> list[Token]:
+        """jieba default-mode words (HMM on) of folded text, without whitespace and punctuation."""
+        backend = self._backend()
+        if backend_name() == "rjieba" and _RJIEBA_DIFFERS.search(folded):
+            return _as_jieba(backend, folded)
+        return [token for token in backend.tokenize(folded) if is_word(token[0])]
+
+    def words(self, folded: str) -> list[str]:
+        """The words of cut(folded), in order, without their offsets.
+
+        For indexing, which needs none: rjieba's cut() skips building them, 28 µs a zh-laws
+        passage where tokenize() takes 55 µs (the same words: checked on 21,476 passages).
+        """
+        backend = self._backend()
+        if backend_name() == "rjieba" and not _RJIEBA_DIFFERS.search(folded):
+            return [word for word in backend.cut(folded) if is_word(word)]
+        return [word for word, _, _ in self.cut(folded)]
 
 
-def cut_words(folded: str) -> list[Token]:
-    """jieba default-mode words (HMM on) of folded text, without whitespace and punctuation."""
-    tokenize = _tokenize_fn()
-    if backend_name() == "rjieba" and _RJIEBA_DIFFERS.search(folded):
-        return _as_jieba(tokenize, folded)
-    return [token for token in tokenize(folded) if is_word(token[0])]
+# One loaded library per distinct user dictionary, shared by every Segmenter built from it: a
+# pure function of its argument. rjieba loads its dictionary in ~115 ms, jieba in ~1.3 s.
+@lru_cache(maxsize=8)
+def _backend(userdict: tuple[UserWord, ...]):  # noqa: ANN202 - rjieba or jieba, same methods
+    """An object with tokenize(), cut() and add_word() (rjieba's has_word() too): the library's
+    default segmenter when there is no user dictionary, else a new one holding its words."""
+    if backend_name() == "rjieba":
+        import rjieba
+
+        backend = rjieba.Jieba() if userdict else rjieba
+    else:
+        import logging  # imported here: the rjieba and query paths never need it (3 ms)
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # jieba prints its dictionary loading on stderr
+        backend = jieba.Tokenizer() if userdict else jieba.dt
+    for word, freq, tag in userdict:
+        backend.add_word(word, freq, tag)
+    return backend
 
 
 # rjieba 0.2.2 parts from jieba in two ways. It treats CJK outside U+4E00..U+9FD5 (Extension A
@@ -136,12 +154,13 @@ def _split_other_han(tokenize: Callable[[str], Iterable[Token]], text: str) -> l
     return tokens
 
 
-def _as_jieba(tokenize: Callable[[str], Iterable[Token]], text: str) -> list[Token]:
-    """cut_words() with rjieba's tokens re-cut the way jieba would cut them.
+def _as_jieba(backend, text: str) -> list[Token]:  # noqa: ANN001 - an rjieba.Jieba or rjieba
+    """Segmenter.cut() with rjieba's tokens re-cut the way jieba would cut them.
 
     Only the few tokens around a separator are looked at, not every token in Python: on
-    cmrc2018, where 35% of passages hold a "4.5" or "utf-8", cut_words() is about 10% slower.
+    cmrc2018, where 35% of passages hold a "4.5" or "utf-8", cut() is about 10% slower.
     """
+    tokenize = backend.tokenize
     tokens = _split_other_han(tokenize, text) if _OTHER_HAN_CHAR.search(text) else tokenize(text)
     words = [token for token in tokens if is_word(token[0])]
     starts = [token[1] for token in words]
@@ -149,17 +168,13 @@ def _as_jieba(tokenize: Callable[[str], Iterable[Token]], text: str) -> list[Tok
     for at in sorted(glued - {-1}, reverse=True):  # from the end: earlier positions stay valid
         word, start, _ = words[at]
         if "-" in word or "_" in word or "." in word:
-            words[at : at + 1] = _jieba_pieces(word, start)
+            words[at : at + 1] = _jieba_pieces(backend, word, start)
     return words
 
 
-def _jieba_pieces(word: str, start: int) -> list[Token]:
+def _jieba_pieces(backend, word: str, start: int) -> list[Token]:  # noqa: ANN001 - as _as_jieba
     """The words jieba's HMM fallback cuts a token into (finalseg's re_skip)."""
-    if (
-        _HAS_JIEBA_HAN.search(word)
-        or _JIEBA_SKIP.fullmatch(word)
-        or _segmenter(_active_userdict).has_word(word)
-    ):
+    if _HAS_JIEBA_HAN.search(word) or _JIEBA_SKIP.fullmatch(word) or backend.has_word(word):
         return [(word, start, start + len(word))]
     pieces: list[Token] = []
     for block in _JIEBA_BLOCK.split(word):

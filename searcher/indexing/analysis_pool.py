@@ -1,8 +1,10 @@
 """Analyse passages on every core: folding and jieba cutting are most of the indexing time.
 
 The parent process reads files and writes the index; worker processes turn (title, text) batches
-into folded text and word counts. Workers die with their parent (PR_SET_PDEATHSIG), and are started
-before the index's write lock is taken, so a killed run can never leave a child holding the lock.
+into folded text and word counts, each with a Segmenter of its own, built once as it starts from
+the user dictionary of the index being written. Workers die with their parent (PR_SET_PDEATHSIG),
+and are started before the index's write lock is taken, so a killed run can never leave a child
+holding the lock.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from searcher.analysis.analyzers import analyze_passage, analyze_title
-from searcher.analysis.tokenizers import UserWord, use_userdict
+from searcher.analysis.tokenizers import Segmenter, UserWord
 
 Batch = list[tuple[str, str, dict]]  # (title, text, Whoosh stored fields)
 
@@ -51,12 +53,14 @@ _TERMINATE_SECONDS = 5.0  # how long closing waits for the pool to end by itself
 _IN_FLIGHT = 8  # batches read ahead of the writer: bounds memory whatever the corpus size
 
 
+# Keyed on the Segmenter too (by identity): two indexes written in one process may cut a title
+# differently.
 @lru_cache(maxsize=4096)
-def _title_words(title: str):  # noqa: ANN202 - Counter[str]
-    return analyze_title(title)
+def _title_words(title: str, segmenter: Segmenter):  # noqa: ANN202 - Counter[str]
+    return analyze_title(title, segmenter)
 
 
-def analyze_batch(batch: Batch) -> AnalyzedBatch:
+def analyze_batch(batch: Batch, segmenter: Segmenter) -> AnalyzedBatch:
     folded: list[str] = []
     words: list[str] = []
     tfs: list[float] = []
@@ -64,7 +68,7 @@ def analyze_batch(batch: Batch) -> AnalyzedBatch:
     lengths: list[float] = []
     stored: list[bytes] = []
     for title, text, fields in batch:
-        analyzed = analyze_passage(text, _title_words(title))
+        analyzed = analyze_passage(text, _title_words(title, segmenter), segmenter)
         folded.append(analyzed.folded)
         words.extend(analyzed.words)
         tfs.extend(analyzed.words.values())
@@ -88,7 +92,14 @@ def stored_blob(fields: dict) -> bytes:
     return zlib.compress(pickle.dumps(fields, 2), 3)
 
 
-def _die_with_parent(userdict: tuple[UserWord, ...], parent: int) -> None:
+# A worker process's Segmenter. multiprocessing gives a worker no other place for state: it is
+# set once, by _start_worker before the first batch, and never changes in that process.
+_worker_segmenter: Segmenter | None = None
+
+
+def _start_worker(userdict: tuple[UserWord, ...], parent: int) -> None:
+    """Pool initializer: die with the parent, leave Ctrl+C to it, build this worker's Segmenter."""
+    global _worker_segmenter
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
@@ -97,7 +108,12 @@ def _die_with_parent(userdict: tuple[UserWord, ...], parent: int) -> None:
     if os.getppid() != parent:  # killed between our fork and the prctl: no signal will come
         os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
-    use_userdict(userdict)
+    _worker_segmenter = Segmenter(userdict)
+
+
+def _analyze_in_worker(batch: Batch) -> AnalyzedBatch:
+    assert _worker_segmenter is not None, "a pool worker always starts with _start_worker"
+    return analyze_batch(batch, _worker_segmenter)
 
 
 def _terminate(pool: multiprocessing.pool.Pool) -> None:
@@ -110,7 +126,7 @@ class AnalysisPool:
 
     def __init__(self, userdict: Iterable[UserWord]) -> None:
         self._userdict = tuple(userdict)
-        use_userdict(self._userdict)
+        self._segmenter = Segmenter(self._userdict)  # for analysis in process, without workers
         workers = os.cpu_count() or 1
         self._pool = None
         self._workers: list[multiprocessing.Process] = []
@@ -121,12 +137,12 @@ class AnalysisPool:
         if workers > 1:
             context = multiprocessing.get_context("fork")
             others = set(multiprocessing.active_children())
-            self._pool = context.Pool(workers, _die_with_parent, (self._userdict, os.getpid()))
+            self._pool = context.Pool(workers, _start_worker, (self._userdict, os.getpid()))
             self._workers = [p for p in multiprocessing.active_children() if p not in others]
 
     def map(self, batches: Iterable[Batch]) -> Iterator[AnalyzedBatch]:
         if self._pool is None:
-            yield from map(analyze_batch, batches)
+            yield from (analyze_batch(batch, self._segmenter) for batch in batches)
             return
 
         def bounded() -> Iterator[Batch]:
@@ -136,7 +152,7 @@ class AnalysisPool:
                     return
                 yield batch
 
-        for result in self._pool.imap(analyze_batch, bounded()):
+        for result in self._pool.imap(_analyze_in_worker, bounded()):
             self._slots.release()
             yield result
 

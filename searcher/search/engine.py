@@ -22,7 +22,7 @@ import numpy as np
 
 from searcher.analysis.grams import bigram_key
 from searcher.analysis.normalize import fold_text
-from searcher.analysis.tokenizers import backend_name, read_userdict, use_userdict
+from searcher.analysis.tokenizers import Segmenter, read_userdict
 from searcher.errors import QuerySyntaxError
 from searcher.search.highlight import match_spans
 from searcher.search.hits import Hit, IndexStats, SearchResult
@@ -71,7 +71,8 @@ class Searcher:
         self._literal = LiteralMatcher(self._gen)
         self._titles: list[str] | None = None  # distinct folded titles, read on first title:
         self._avg_chars: float | None = None  # mean folded length of live rows, for bigram BM25
-        self._userdict = tuple(read_userdict(meta["userdict"])) if meta.get("userdict") else ()
+        # Cuts queries with the index's own user dictionary; loads jieba on the first cut only.
+        self._segmenter = Segmenter(read_userdict(meta.get("userdict") or ""))
 
     @classmethod
     def open(cls, index_dir: Path | str) -> Searcher:
@@ -93,7 +94,7 @@ class Searcher:
     def search(self, text: str, limit: int = 10, require_all: bool = False) -> SearchResult:
         """Ranked passages for `text` in the query syntax (see search/query.py)."""
         started = time.perf_counter()
-        query = self._parse(text)
+        query = self.parse(text)
         top, scores, total, any_all = self._rank(query, limit, require_all)
         hits = [
             self._hit(rank, int(row), float(scores[row]), query) for rank, row in enumerate(top, 1)
@@ -101,14 +102,14 @@ class Searcher:
         took_ms = (time.perf_counter() - started) * 1000
         return SearchResult(text, hits, total, took_ms, all_words=any_all or not total)
 
-    def _parse(self, text: str) -> ParsedQuery:
-        use_userdict(self._userdict)  # cut with this index's dictionary, whatever was used before
-        return parse_query(text, lambda word: self._gen.term_id(word) is not None)
+    def parse(self, text: str) -> ParsedQuery:
+        """`text` in the query syntax, folded and cut as this index was (see search/query.py)."""
+        return parse_query(text, lambda word: self._gen.term_id(word) is not None, self._segmenter)
 
     def ranked_document_ids(self, text: str, limit: int) -> list[str]:
         """Ids of the `limit` best documents for `text` (default options), each at the rank of
         its best passage: what search() would show, without building hits (for evaluation)."""
-        query = self._parse(text)
+        query = self.parse(text)
         top, _, _, _ = self._rank(query, self._rows, False)
         docs = np.asarray(self._gen.array("row_doc"))[top]
         _, first = np.unique(docs, return_index=True)
@@ -295,7 +296,7 @@ class Searcher:
         parsed = None
         if query:
             try:
-                parsed = self._parse(query)
+                parsed = self.parse(query)
             except QuerySyntaxError:
                 parsed = None
         return [self._hit(i, int(row), 0.0, parsed) for i, row in enumerate(rows, 1)]
@@ -313,7 +314,7 @@ class Searcher:
             updated=float(meta.get("updated", 0.0)),
             roots=list(meta.get("roots", [])),
             analysis=dict(meta.get("analysis", {})),
-            segmenter=backend_name(),
+            segmenter=self._segmenter.backend_name,
         )
 
 

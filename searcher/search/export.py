@@ -28,7 +28,7 @@ from typing import TextIO
 import numpy as np
 
 from searcher.analysis.normalize import fold
-from searcher.analysis.tokenizers import cut_words, read_userdict, use_userdict
+from searcher.analysis.tokenizers import Segmenter, read_userdict
 from searcher.oneline import json_line
 from searcher.store import schema
 from searcher.store.generation import open_generation
@@ -43,11 +43,12 @@ def export_opensearch_bulk(
     """Write every live passage of the index as a bulk `index` action; returns how many."""
     generation = open_generation(index_dir)
     try:
-        use_userdict(read_userdict(generation.meta.get("userdict") or ""))
+        segmenter = Segmenter(read_userdict(generation.meta.get("userdict") or ""))
         count = 0
         titles: dict[str, tuple[str, str]] = {}
         for row in np.flatnonzero(generation.array("row_live")).tolist():
-            action, source = bulk_lines(generation.stored_fields(row), index_name, titles)
+            fields = generation.stored_fields(row)
+            action, source = bulk_lines(fields, index_name, segmenter, titles)
             out.write(action + "\n" + source + "\n")
             count += 1
         return count
@@ -56,9 +57,13 @@ def export_opensearch_bulk(
 
 
 def bulk_lines(
-    fields: dict, index_name: str, titles: dict[str, tuple[str, str]] | None = None
+    fields: dict,
+    index_name: str,
+    segmenter: Segmenter,
+    titles: dict[str, tuple[str, str]] | None = None,
 ) -> tuple[str, str]:
-    """The action and source lines of one passage (its Whoosh stored fields)."""
+    """The action and source lines of one passage (its Whoosh stored fields), cut by the
+    Segmenter of its index."""
     text = fields[schema.TEXT]
     title = fields[schema.TITLE]
     path = fields[schema.PATH]
@@ -70,7 +75,7 @@ def bulk_lines(
     if title not in titles:
         titles.clear()  # passages come grouped by title: one entry is enough
         title_folded = fold(title).text
-        words = " ".join(word for word, _, _ in cut_words(title_folded))
+        words = " ".join(word for word, _, _ in segmenter.cut(title_folded))
         titles[title] = (title_folded, words)
     source: dict[str, object] = {
         "id": doc_id,
@@ -83,7 +88,7 @@ def bulk_lines(
     }
     if folded.to_source is not None:
         source["folded_to_source"] = list(folded.to_source)
-    source["words"] = " ".join(word for word, _, _ in cut_words(folded.text))
+    source["words"] = " ".join(word for word, _, _ in segmenter.cut(folded.text))
     source["title_folded"], source["title_words"] = titles[title]
     source["unigrams"] = " ".join(char for char in folded.text if not char.isspace())
     source["bigrams"] = " ".join(_bigrams(folded.text))

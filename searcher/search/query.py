@@ -2,9 +2,10 @@
 
 Syntax: plain words (each must match; passages holding them all rank first), "quoted phrases"
 (consecutive text, across word boundaries), -word or -"phrase" (exclude), a OR b, title:word,
-path:text. Query text is folded and cut exactly like indexed text (analysis.analyzers), so both
-sides meet. A malformed query never raises: an unbalanced quote runs to the end, a lone operator
-is dropped. Only a query with nothing left to search raises QuerySyntaxError.
+path:text. Query text is folded and cut exactly like indexed text (analysis.analyzers), with
+the Segmenter of the index searched, so both sides meet. A malformed query never raises: an
+unbalanced quote runs to the end, a lone operator is dropped. Only a query with nothing left to
+search raises QuerySyntaxError.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from searcher.analysis.analyzers import query_words
 from searcher.analysis.normalize import fold_text
+from searcher.analysis.tokenizers import Segmenter
 from searcher.errors import QuerySyntaxError
 from searcher.oneline import without_surrogates
 
@@ -53,8 +55,9 @@ class ParsedQuery:
 _TOKEN = re.compile(r'(-?)(?:(title|path):)?(?:"([^"]*)(?:"|$)|(\S+))', re.IGNORECASE)
 
 
-def parse_query(text: str, is_known: Callable[[str], bool]) -> ParsedQuery:
-    """Parse user syntax. `is_known(word)` says whether the index holds a word (see query_words)."""
+def parse_query(text: str, is_known: Callable[[str], bool], segmenter: Segmenter) -> ParsedQuery:
+    """Parse user syntax. `is_known(word)` says whether the index holds a word (see query_words);
+    `segmenter` cuts as the index was cut (built from its user dictionary)."""
     text = _clean(text)
     items = []  # (negated, field, body, quoted)
     for match in _TOKEN.finditer(text.replace("“", '"').replace("”", '"')):
@@ -75,7 +78,7 @@ def parse_query(text: str, is_known: Callable[[str], bool]) -> ParsedQuery:
             if body.strip():
                 paths.append(fold_text(body.strip()))
             continue
-        unit_list = _units(body, quoted, field == "title", is_known)
+        unit_list = _units(body, quoted, field == "title", is_known, segmenter)
         if not unit_list:
             continue
         if negated:
@@ -107,13 +110,17 @@ def _clean(text: str) -> str:
 
 
 def _units(
-    body: str, quoted: bool, title_only: bool, is_known: Callable[[str], bool]
+    body: str,
+    quoted: bool,
+    title_only: bool,
+    is_known: Callable[[str], bool],
+    segmenter: Segmenter,
 ) -> list[Unit]:
     folded = fold_text(body).strip()
     if not folded:
         return []
     # A quoted phrase is matched as typed, and needs no segmenter to be scored (see query_words).
-    words = tuple(query_words(folded, is_known, segment=not quoted))
+    words = tuple(query_words(folded, is_known, segmenter, segment=not quoted))
     if quoted:
         return [Unit(folded, words, phrase=True, title_only=title_only)]
     if not words:  # emoji or punctuation only: match it literally

@@ -193,7 +193,7 @@ def probe(index: str, query: str) -> None:
     open_index = Searcher.open.__func__
     Searcher.open = classmethod(timed("open", open_index))
     Searcher.search = timed("search", Searcher.search)
-    tokenizers._tokenize_fn = timed("tokenizer", tokenizers._tokenize_fn)
+    tokenizers.Segmenter.cut = timed("tokenizer", tokenizers.Segmenter.cut)
     render.print_hits = timed("print", render.print_hits)
     del searcher
     args = ["query", query, "--index", index, "--color", "never"]

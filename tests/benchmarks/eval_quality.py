@@ -25,7 +25,7 @@ from pathlib import Path
 import opencc
 
 from searcher.analysis.normalize import fold_text
-from searcher.analysis.tokenizers import cut_words
+from searcher.analysis.tokenizers import Segmenter
 from searcher.errors import IndexVersionError
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
@@ -251,8 +251,9 @@ def kind(piece: str, words: set[str], inside: bool) -> str:
 def literal_recall(records: list[dict], index_dir: Path, naive_ix, count: int, seed: int) -> dict:  # noqa: ANN001
     folded = [(r["id"], fold_text(r["text"])) for r in records]
     titles = {r["id"]: fold_text(r.get("title") or "") for r in records}
-    tokens = {rid: [w for w, _, _ in cut_words(text)] for rid, text in folded}
-    title_words = {t: {w for w, _, _ in cut_words(t)} for t in set(titles.values())}
+    segmenter = Segmenter()  # the evaluation indexes are built without a user dictionary
+    tokens = {rid: segmenter.words(text) for rid, text in folded}
+    title_words = {t: set(segmenter.words(t)) for t in set(titles.values())}
     every_word = {w for words in tokens.values() for w in words}
     rows: dict[str, list] = {}
     with Searcher.open(index_dir) as searcher:
