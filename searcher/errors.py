@@ -19,6 +19,14 @@ class IndexCorruptError(SearcherError):
     """The index files are damaged or incomplete."""
 
 
+class IndexUntrustedError(SearcherError):
+    """The index holds something an index never does (e.g. a pickle that would run code)."""
+
+
+class NotAnIndexError(SearcherError):
+    """A directory named as an index holds other files: never written to, never cleaned."""
+
+
 class IndexLockedError(SearcherError):
     """Another process is writing to the index."""
 

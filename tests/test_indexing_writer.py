@@ -138,7 +138,7 @@ def test_deleted_file_loses_its_passages(docs: Path, tmp_path: Path) -> None:
         assert searcher.stats().passages == 3
 
 
-def test_rebuild_replaces_everything(docs: Path, tmp_path: Path) -> None:
+def test_rebuild_starts_over_from_every_recorded_root(docs: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
     build_index([docs], index)
     other = tmp_path / "other"
@@ -146,7 +146,21 @@ def test_rebuild_replaces_everything(docs: Path, tmp_path: Path) -> None:
     _write(other / "village.txt", VILLAGE)
     report = build_index([other], index, rebuild=True)
     assert report.committed
-    assert _counts(report) == (1, 0, 0, 0, 1, 1)
+    assert _counts(report) == (3, 0, 0, 0, 6, 6)
+    assert _texts(index, "乡村") == {("village.txt", VILLAGE.strip())}
+    assert len(_texts(index, "网格")) == 2
+    with Searcher.open(index) as searcher:
+        assert searcher.stats().roots == sorted([str(docs), str(other)])
+
+
+def test_forget_drops_a_root_and_its_passages(docs: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    other = tmp_path / "other"
+    other.mkdir()
+    _write(other / "village.txt", VILLAGE)
+    build_index([docs, other], index)
+    report = build_index([], index, forget=[docs])
+    assert report.committed and report.files_removed == 2
     assert _texts(index, "网格") == set()
     assert _texts(index, "乡村") == {("village.txt", VILLAGE.strip())}
     with Searcher.open(index) as searcher:

@@ -327,9 +327,11 @@ def test_html_without_title_uses_first_h1(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------- discovery
 
 
-def _discover(*paths: Path) -> tuple[list[SourceFile], list[tuple[Path, str]]]:
+def _discover(
+    *paths: Path, follow: bool = False
+) -> tuple[list[SourceFile], list[tuple[Path, str]]]:
     errors: list[tuple[Path, str]] = []
-    found = list(discover_files(paths, lambda path, reason: errors.append((path, reason))))
+    found = list(discover_files(paths, lambda path, reason: errors.append((path, reason)), follow))
     return found, errors
 
 
@@ -374,11 +376,39 @@ def test_discover_files_reports_problems_and_goes_on(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.txt")
     found, errors = _discover(missing, tmp_path, explicit, explicit)
     assert [f.path.name for f in found] == ["good.txt", "notes.log"]
+    # Symbolic links inside a folder are not followed (as ripgrep): the dangling one is no error.
+    assert [(p.name, reason) for p, reason in errors] == [
+        ("missing", "no such file or directory"),
+        ("pipe.txt", "not a regular file"),
+    ]
+    found, errors = _discover(missing, tmp_path, explicit, explicit, follow=True)
     assert [(p.name, reason) for p, reason in errors] == [
         ("missing", "no such file or directory"),
         ("dangling.txt", "no such file or directory"),
         ("pipe.txt", "not a regular file"),
     ]
+
+
+def test_issue_18_symlinks_out_of_the_folder_are_not_followed_unless_asked(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    _write(outside / "secret.md", "机密")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    _write(folder / "notes.md", "笔记")
+    (folder / "etc").symlink_to(outside)
+    (folder / "secret.md").symlink_to(outside / "secret.md")
+    found, errors = _discover(folder)
+    assert [f.path.name for f in found] == ["notes.md"] and errors == []
+    found, _ = _discover(folder, follow=True)
+    assert sorted(str(f.path.relative_to(folder)) for f in found) == [
+        "etc/secret.md",
+        "notes.md",
+    ]  # the file reached twice (through the link to it and the folder) is read once
+    found, _ = _discover(folder / "secret.md")  # named explicitly: followed
+    assert [f.path.name for f in found] == ["secret.md"]
 
 
 def test_discover_files_reports_unreadable_directory(

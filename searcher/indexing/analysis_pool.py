@@ -13,10 +13,8 @@ import ctypes
 import multiprocessing
 import multiprocessing.pool
 import os
-import pickle
 import signal
 import threading
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +23,7 @@ import numpy as np
 
 from searcher.analysis.analyzers import analyze_passage, analyze_title
 from searcher.analysis.tokenizers import Segmenter, UserWord
+from searcher.store.stored import encode_stored
 
 Batch = list[tuple[str, str, dict]]  # (title, text, Whoosh stored fields)
 
@@ -39,7 +38,7 @@ class AnalyzedBatch:
     tfs: np.ndarray  # float32 weighted count of each word, parallel to `words`
     counts: np.ndarray  # int32: how many of `words` belong to each passage
     lengths: np.ndarray  # float32 BM25 length of each passage
-    stored: list[bytes]  # each passage's Whoosh stored fields, pickled and compressed
+    stored: list[bytes]  # each passage's stored fields, encoded (store/stored.py)
 
     def __len__(self) -> int:
         return len(self.folded)
@@ -74,7 +73,7 @@ def analyze_batch(batch: Batch, segmenter: Segmenter) -> AnalyzedBatch:
         tfs.extend(analyzed.words.values())
         counts.append(len(analyzed.words))
         lengths.append(analyzed.length)
-        stored.append(stored_blob(fields))
+        stored.append(encode_stored(fields))
     return AnalyzedBatch(
         folded,
         words,
@@ -83,13 +82,6 @@ def analyze_batch(batch: Batch, segmenter: Segmenter) -> AnalyzedBatch:
         np.array(lengths, np.float32),
         stored,
     )
-
-
-def stored_blob(fields: dict) -> bytes:
-    """Stored fields as Whoosh's "_stored" column keeps them (PickleColumn over
-    CompressedBytesColumn, zlib level 3). Done here, in a worker, it spares the parent 25-40 µs
-    a passage: Whoosh's add_document was the largest single cost of the indexing process."""
-    return zlib.compress(pickle.dumps(fields, 2), 3)
 
 
 # A worker process's Segmenter. multiprocessing gives a worker no other place for state: it is

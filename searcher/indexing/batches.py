@@ -21,7 +21,6 @@ from searcher.indexing.rows import FileJob, RowsBuilder, passage_fields
 from searcher.ingest.formats import Passage, read_passages
 from searcher.ingest.sources import SourceFile
 from searcher.oneline import LONE_SURROGATE, without_surrogates
-from searcher.store.commit import PendingCommit
 
 _BATCH_PASSAGES = 256
 
@@ -46,7 +45,6 @@ class BatchOrigins:
 
 def files_to_read(
     builder: RowsBuilder,
-    pending: PendingCommit,
     sources: list[SourceFile],
     roots: list[Path],
     report: IndexReport,
@@ -67,7 +65,7 @@ def files_to_read(
             path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in root_names
         )
         if under and path not in seen:
-            builder.remove_file(pending, path)
+            builder.remove_file(path)
             report.files_removed += 1
     return to_read
 

@@ -18,3 +18,5 @@ class IndexReport:
     seconds: float = 0.0
     committed: bool = False
     files_to_read: int = 0  # new or changed by size or mtime: what the run set out to read
+    missing_roots: list[str] = field(default_factory=list)  # skipped, their passages kept
+    roots: list[str] = field(default_factory=list)  # every root the index holds after the run

@@ -1,10 +1,8 @@
 """RowsBuilder: the next generation's rows, and the stored passages that go with them.
 
-Row r of the postings arrays is document r of the pending commit (store/commit.py). Rows are only
-ever appended; the rows of a changed or vanished file are marked dead (and deleted from the
-commit). When dead rows pass a share of the whole, the next run re-packs: it re-adds every live
-stored passage in order and clears the old documents in the same commit, so the two numberings
-stay equal.
+Rows are only ever appended; the rows of a changed or vanished file are marked dead. When dead
+rows pass a share of the whole, the next run re-packs: every live row, renumbered from 0, goes
+into one new segment.
 """
 
 from __future__ import annotations
@@ -19,12 +17,10 @@ from typing import BinaryIO
 import numpy as np
 
 from searcher.analysis.normalize import fold_text
-from searcher.errors import IndexCorruptError
 from searcher.indexing.analysis_pool import AnalyzedBatch
 from searcher.ingest.formats import Passage
 from searcher.ingest.sources import SourceFile
 from searcher.store import schema
-from searcher.store.commit import PendingCommit
 from searcher.store.doc_table import DocTable
 from searcher.store.generation import Generation
 from searcher.store.layout import work_dir
@@ -73,7 +69,6 @@ class RowsBuilder:
         self.files = files  # path → manifest entry
         self.docs = docs  # documents, in the order of their first passage
         self.next_file = int(meta.get("next_file", 0))
-        self.clear = False  # commit with Whoosh's CLEAR: this run re-adds everything it keeps
         self.changed = False
         self._term_ids: dict[str, int] | None = None
         self._new_terms: list[str] = []
@@ -83,29 +78,20 @@ class RowsBuilder:
         self._work = work  # the next generation's work directory: the new rows' files go there
         self._appending: dict[str, BinaryIO] = {}  # file kind → the file, open for appending
         self._batch: AnalyzedBatch | None = None
-        self._current: Generation | None = None  # the generation this run updates
 
     @classmethod
-    def start(
-        cls, current: Generation | None, pending: PendingCommit, rebuild: bool
-    ) -> RowsBuilder:
-        work = work_dir(pending.directory)
+    def start(cls, current: Generation | None, out_dir: Path, rebuild: bool) -> RowsBuilder:
+        work = work_dir(out_dir)
         shutil.rmtree(work, ignore_errors=True)  # made again on first use: a no-op run leaves none
         if current is None:
             builder = cls(Rows.empty(), {}, DocTable(), {}, work)
-            builder.clear = rebuild
             builder.changed = rebuild
             return builder
         rows = current.load_rows()
-        if rows.count != pending.documents:
-            raise IndexCorruptError(
-                "the index's Whoosh documents and postings disagree; run: searcher index --rebuild"
-            )
         files = {f["path"]: f for f in current.files()}
         builder = cls(rows, files, DocTable.read(current.directory), current.meta, work)
-        builder._current = current
         if rows.count and 1 - rows.row_live.mean() > _COMPACT_DEAD_FRACTION:
-            builder._compact(pending)
+            builder._compact()
         return builder
 
     @property
@@ -125,18 +111,13 @@ class RowsBuilder:
         self.files[path] = dict(self.files[path], size=source.size, mtime_ns=source.mtime_ns)
         self.changed = True
 
-    def remove_file(self, pending: PendingCommit, path: str) -> None:
+    def remove_file(self, path: str) -> None:
         entry = self.files.pop(path)
-        dead = np.flatnonzero((self.rows.row_file == entry["number"]) & self.rows.row_live)
-        if not self.clear:  # after a re-pack the old segments go anyway, and row numbers moved
-            for row in dead.tolist():
-                pending.delete(row)
-        self.rows.row_live[dead] = False
+        self.rows.row_live[self.rows.row_file == entry["number"]] = False
         self.changed = True
 
     def add(
         self,
-        pending: PendingCommit,
         job: FileJob,
         passage: Passage,
         result: tuple[AnalyzedBatch, int],
@@ -149,7 +130,7 @@ class RowsBuilder:
         path = str(job.source.path)
         if job.number < 0:
             if path in self.files:
-                self.remove_file(pending, path)
+                self.remove_file(path)
             job.number = self.next_file
             self.next_file += 1
             self.files[path] = {
@@ -167,7 +148,6 @@ class RowsBuilder:
         if doc_key != self._last_doc:
             self._last_doc = doc_key
             self.docs.add(passage.id, passage.title, fold_text)
-        pending.add_stored(batch.stored[result[1]])
         new = self._new
         new.docs.append(len(self.docs) - 1)
         new.files.append(job.number)
@@ -262,12 +242,10 @@ class RowsBuilder:
         files = sorted(self.files.values(), key=lambda f: f["path"])
         return rows, files, self.docs
 
-    def _compact(self, pending: PendingCommit) -> None:
-        """Re-pack live rows from 0; their Whoosh documents are re-added in the same order."""
+    def _compact(self) -> None:
+        """Re-pack live rows from 0, in one new segment."""
         old = self.rows
         live = np.flatnonzero(old.row_live)
-        for row in live.tolist():
-            pending.add_stored(self._current.stored_bytes(row))
         kept_docs, row_doc = np.unique(old.row_doc[live], return_inverse=True)
         self.docs = self.docs.kept(kept_docs)
         entries = np.repeat(old.row_live, np.diff(old.row_ptr))
@@ -298,7 +276,6 @@ class RowsBuilder:
             stored_file=files["stored_file"][0],
             stored_ptr=files["stored_file"][1],
         )
-        self.clear = True
         self.changed = True
 
 

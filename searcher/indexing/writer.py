@@ -31,7 +31,7 @@ from searcher.indexing.report import IndexReport
 from searcher.indexing.rows import FileJob, RowsBuilder
 from searcher.ingest.sources import discover_files
 from searcher.oneline import escaped
-from searcher.store.commit import IndexStore, PendingCommit
+from searcher.store.commit import IndexStore, PendingCommit, write_marker
 from searcher.store.generation import Generation
 from searcher.store.layout import FORMAT_VERSION
 from searcher.store.segments import Rows, write_generation
@@ -51,6 +51,7 @@ class _Run:
     report: IndexReport
     warn: Warn
     progress: Progress | None
+    follow: bool = False
 
     def skip(self, path: Path, reason: str) -> None:
         self.report.skipped.append(f"{path}: {reason}")
@@ -66,26 +67,34 @@ def build_index(
     userdict: Path | None = None,
     warn: Warn | None = None,
     progress: Progress | None = None,
+    forget: Sequence[Path | str] = (),
+    follow: bool = False,
 ) -> IndexReport:
-    """Index `paths` (files and directories; none: the paths indexed before) into `index_dir`."""
+    """Index `paths` (files and directories) into `index_dir`, and remember them as its roots.
+
+    No paths: update every root the index holds (rebuild: rebuild them all). `forget`: drop
+    those roots and their passages. A recorded root that is missing, unreadable or suddenly
+    empty (an unmounted disk) is skipped with a warning and its passages are kept.
+    """
     started = time.perf_counter()
     index_dir = Path(index_dir)
     report = IndexReport()
     warn = warn or (lambda message: None)
-    roots = [Path(os.path.abspath(path)) for path in paths]
+    roots = _resolved(paths)
     for root in roots:
         if not root.exists():
             raise DocumentReadError(f"{escaped(str(root))}: no such file or directory")
+    forgotten = _resolved(forget)
     userdict_text = _read_userdict(userdict)
     store = IndexStore.open_or_create(index_dir)
     # Workers start before the lock is taken, so none of them can ever hold it (analysis_pool).
     pool = AnalysisPool(_userdict_words(userdict_text, store))
     try:
         with store.write_lock(wait_seconds, warn) as pending:
-            run = _Run(store, pending, pool, report, warn, progress)
+            run = _Run(store, pending, pool, report, warn, progress, follow)
             try:
                 store.clean_up(pending)
-                _update(run, roots, rebuild, userdict_text)
+                _update(run, roots, rebuild, forgotten, userdict_text)
             except BaseException:
                 store.discard_uncommitted(pending)  # under the lock: a half-written generation
                 raise
@@ -104,20 +113,29 @@ def build_index(
     return report
 
 
-def _update(run: _Run, roots: list[Path], rebuild: bool, userdict_text: str | None) -> None:
+def _update(
+    run: _Run, given: list[Path], rebuild: bool, forget: list[Path], userdict_text: str | None
+) -> None:
     """The locked part of a run: read, analyse, write the next generation, commit."""
     current = None if rebuild else run.store.current_generation(run.pending)
-    # A rebuild starts over, but from the roots and user dictionary of the index it replaces.
-    known = current.meta if current is not None else run.store.stored_meta(run.pending)
+    # A rebuild starts over, but from the roots and user dictionary of the index it replaces,
+    # read as plain JSON however damaged the rest is.
+    known = current.meta if current is not None else run.store.known_settings(run.pending)
     if userdict_text is None:
         userdict_text = known.get("userdict")
     settings = analysis_settings(_sha1(userdict_text.encode()) if userdict_text else None)
     _check_settings(current, settings, run.store.directory)
-    roots = roots or [Path(root) for root in known.get("roots", [])]
-    if not roots:
+    recorded = [Path(root) for root in known.get("roots", [])]
+    roots = [r for r in _merged(recorded + given) if not any(_within(r, f) for f in forget)]
+    if not roots and not forget:
         raise DocumentReadError("name at least one file or folder to index")
-    builder = RowsBuilder.start(current, run.pending, rebuild)
-    failed = _add_files(run, builder, roots)
+    builder = RowsBuilder.start(current, run.pending.directory, rebuild)
+    for path in [p for p in builder.files if any(_within(Path(p), f) for f in forget)]:
+        builder.remove_file(path)
+        run.report.files_removed += 1
+    scan = roots if rebuild or not (given or forget) else _merged(given)
+    failed = _add_files(run, builder, _present(run, builder, scan))
+    run.report.roots = [str(root) for root in roots]
     if not builder.changed and current is not None:
         run.report.passages = builder.live_rows
         run.store.discard_uncommitted(run.pending)  # nothing to commit: drop the work directory
@@ -125,7 +143,7 @@ def _update(run: _Run, roots: list[Path], rebuild: bool, userdict_text: str | No
     meta = {
         "format": FORMAT_VERSION,
         "analysis": settings,
-        "roots": sorted({str(root) for root in roots}),
+        "roots": run.report.roots,
         "userdict": userdict_text,
         "next_file": builder.next_file,
         "updated": time.time(),
@@ -136,15 +154,15 @@ def _update(run: _Run, roots: list[Path], rebuild: bool, userdict_text: str | No
 def _add_files(run: _Run, builder: RowsBuilder, roots: list[Path]) -> list[FileJob]:
     """Read what changed under `roots` and add its analysed passages; the files whose reading
     failed midway are returned."""
-    sources = list(discover_files(roots, run.skip))
-    to_read = files_to_read(builder, run.pending, sources, roots, run.report)
+    sources = list(discover_files(roots, run.skip, follow=run.follow))
+    to_read = files_to_read(builder, sources, roots, run.report)
     run.report.files_to_read = len(to_read)
     failed: list[FileJob] = []
     jobs = read_jobs(builder, to_read, run.skip, run.report, run.progress, failed)
     origins = BatchOrigins()
     for results in run.pool.map(batches(jobs, origins, failed)):
         for (job, passage), result in zip(origins.pop(), results, strict=True):
-            builder.add(run.pending, job, passage, result)
+            builder.add(job, passage, result)
     return failed
 
 
@@ -152,16 +170,12 @@ def _commit(run: _Run, builder: RowsBuilder, failed: list[FileJob], meta: dict) 
     rows, files, docs = builder.finish()
     files = _retract(rows, files, failed)
     write_generation(run.pending.directory, rows, meta, files, docs, map_tasks=run.pool.map_tasks)
-    try:
-        run.pending.commit(clear=builder.clear)
-    except OSError:
-        if not run.store.committed(run.pending):
-            raise
-        # Whoosh failed after its commit point, while tidying up: the new state stands, and
-        # what it left is removed by the next run's clean_up().
+    run.pending.commit()
     run.report.committed = True
     run.report.passages = int(rows.row_live.sum())
     run.store.remove_stale_generations(keep=run.pending.generation)
+    # Beside the generation, where a rebuild finds them even if everything else is damaged.
+    write_marker(run.store.directory, {"roots": meta["roots"]})
 
 
 def _retract(rows: Rows, files: list[dict], failed: list[FileJob]) -> list[dict]:
@@ -174,6 +188,56 @@ def _retract(rows: Rows, files: list[dict], failed: list[FileJob]) -> list[dict]
         return files
     rows.row_live[np.isin(rows.row_file, numbers)] = False
     return [entry for entry in files if entry["number"] not in numbers]
+
+
+def _resolved(paths: Sequence[Path | str]) -> list[Path]:
+    """Real paths, so a folder reached through a symbolic link is indexed once."""
+    return _merged([Path(os.path.realpath(path)) for path in paths])
+
+
+def _merged(roots: list[Path]) -> list[Path]:
+    """Sorted, without repeats or roots inside other roots."""
+    unique = sorted(set(roots))
+    return [root for root in unique if not any(_under(root, other) for other in unique)]
+
+
+def _under(path: Path, root: Path) -> bool:
+    """Whether `path` is inside `root` (not `root` itself)."""
+    return path != root and path.is_relative_to(root)
+
+
+def _within(path: Path, root: Path) -> bool:
+    return path == root or path.is_relative_to(root)
+
+
+def _present(run: _Run, builder: RowsBuilder, roots: list[Path]) -> list[Path]:
+    """The roots to walk. One that is missing, unreadable, or holds no file any more while the
+    index holds some of it (a disk not mounted) is skipped, its passages kept."""
+    present = []
+    for root in roots:
+        reason = _unreachable(root, builder)
+        if reason is None:
+            present.append(root)
+            continue
+        run.report.missing_roots.append(str(root))
+        run.warn(
+            f"{escaped(str(root))} {reason}; its passages are kept"
+            f" (searcher index --forget {escaped(str(root))} drops them)"
+        )
+    return present
+
+
+def _unreachable(root: Path, builder: RowsBuilder) -> str | None:
+    try:
+        if not root.is_dir():
+            return None if root.exists() else "is missing"
+        with os.scandir(root) as entries:
+            empty = next(entries, None) is None
+    except OSError as err:
+        return f"cannot be read ({describe_os_error(err)})"
+    if empty and any(Path(path).is_relative_to(root) for path in builder.files):
+        return "is empty (a disk not mounted?)"
+    return None
 
 
 def _interrupted(report: IndexReport) -> str:

@@ -25,8 +25,14 @@ class SourceFile:
     mtime_ns: int
 
 
-def discover_files(paths: Iterable[Path], on_error: _OnError) -> Iterator[SourceFile]:
-    """Yield each file once: explicit files whatever their suffix, directories in path order."""
+def discover_files(
+    paths: Iterable[Path], on_error: _OnError, follow: bool = False
+) -> Iterator[SourceFile]:
+    """Yield each file once: explicit files whatever their suffix, directories in path order.
+
+    Symbolic links inside a folder are not followed unless `follow` (as ripgrep): a link can
+    lead out of the folder, to /etc or another user's files. Paths named explicitly are.
+    """
     seen: set[tuple[int, int]] = set()  # (st_dev, st_ino) of directories walked and files yielded
     for root in paths:
         # A stack of sorted listings, not recursion: depth is unbounded, and depth-first over
@@ -40,13 +46,15 @@ def discover_files(paths: Iterable[Path], on_error: _OnError) -> Iterator[Source
             explicit = len(stack) == 1
             wanted = explicit or path.name.lower().endswith(SUPPORTED_SUFFIXES)
             try:
-                st = os.stat(path)  # follows symlinks
+                st = os.stat(path) if explicit or follow else os.lstat(path)
             except OSError as err:
                 if wanted:  # a missing argument, a dangling link, a file gone mid-walk
                     on_error(path, describe_os_error(err))
                 continue
             key = (st.st_dev, st.st_ino)
             if key in seen:  # a symlink loop, overlapping arguments, a second name for a file
+                continue
+            if stat.S_ISLNK(st.st_mode):  # not followed
                 continue
             if stat.S_ISDIR(st.st_mode):
                 seen.add(key)

@@ -1,181 +1,123 @@
-"""The commit: Whoosh's write lock and table of contents over one generation per Whoosh generation.
+"""The commit: a write lock, and Whoosh's table of contents naming the committed generation.
 
-Writers get the lock and a PendingCommit, and clear what killed runs left behind. Readers never
-come here: they open the committed generation alone (generation.py), without importing Whoosh.
+A directory is an index of ours once it holds MARKER_FILE, written before anything else; a
+directory holding other files is never written to, and clean-up removes only names we write.
+A writer takes the lock, writes gen-<n>/ (segments.py), fsynced, then _MAIN_<n>.toc (toc.py):
+that rename is the commit point. Readers never come here: they open the committed generation
+alone (generation.py), without importing Whoosh.
 """
 
 from __future__ import annotations
 
 import contextlib
-import pickle
+import json
+import os
 import re
 import shutil
-import struct
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from whoosh import columns
-from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, EmptyIndexError
-from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 from searcher.errors import (
     IndexCorruptError,
     IndexLockedError,
     IndexNotFoundError,
-    IndexReadError,
     IndexWriteError,
+    NotAnIndexError,
     describe_os_error,
 )
 from searcher.store import schema
+from searcher.store.checksums import read_sums, verify
 from searcher.store.generation import Generation
 from searcher.store.layout import (
     GENERATION_PREFIX,
+    MARKER_FILE,
+    META_FILE,
     TOC_NAME,
     generation_dir,
     index_size,
-    retry_while_committing,
+    latest_generation,
     work_dir,
 )
+from searcher.store.toc import INDEX_NAME, read_toc, toc_name, write_toc
 
-_INDEX_NAME = "MAIN"  # Whoosh's default index name: files _MAIN_<gen>.toc, MAIN_<segment>.<ext>
-_TOC_TEMP = re.compile(rf"_{_INDEX_NAME}_\d+\.toc\.[\d.]+")  # written, then renamed: the commit
-_SEGMENT_FILE = re.compile(rf"({_INDEX_NAME}_[0-9a-z]+)\..+")
-_GENERATION = re.compile(rf"{GENERATION_PREFIX}\d+(\.tmp)?")
-# What Whoosh raises reading a damaged table of contents. A crash cannot damage one (it is written
-# aside, then renamed into place); a disk error or an edit by hand can.
-_DAMAGED = (whoosh_index.IndexError, pickle.UnpicklingError, EOFError, struct.error, ValueError)
-# Names a killed first run can leave before its empty table of contents exists.
-_LEFTOVER = re.compile(
-    rf"{_TOC_TEMP.pattern}|{_SEGMENT_FILE.pattern}|{_GENERATION.pattern}"
-    rf"|{_INDEX_NAME}_WRITELOCK|{_INDEX_NAME}\.tmp"
+_LOCK = f"{INDEX_NAME}_WRITELOCK"
+# Every name we write, and what older versions wrote (Whoosh segment files have 16-character ids;
+# MAIN.tmp held their parts): clean-up removes nothing else.
+_OURS = re.compile(
+    rf"{TOC_NAME.pattern}(\.tmp|\.[\d.]+)?|{GENERATION_PREFIX}\d+(\.tmp)?"
+    rf"|{INDEX_NAME}_[0-9a-z]{{16}}\.\w+(\.col)?|{INDEX_NAME}\.tmp|{_LOCK}|{MARKER_FILE}(\.tmp)?"
 )
+# What a directory may hold before it becomes an index: this repository's index/ tracks these.
+_BESIDE = frozenset({"README.md", ".gitignore"})
 
 
 class PendingCommit:
-    """The next generation of an index, under the write lock: documents (one per row, in row
-    order) are added and deleted, then commit() renames the table of contents into place."""
+    """The next generation of an index, under the write lock."""
 
-    def __init__(self, writer: SegmentWriter) -> None:
-        self._writer = writer
-
-    @property
-    def generation(self) -> int:
-        return self._writer.generation
+    def __init__(self, directory: Path, generation: int) -> None:
+        self.index_dir = directory
+        self.generation = generation
 
     @property
     def directory(self) -> Path:
         """Where this commit's generation is written."""
-        return generation_dir(Path(self._writer.storage.folder), self._writer.generation)
+        return generation_dir(self.index_dir, self.generation)
 
-    @property
-    def documents(self) -> int:
-        """Documents in the committed state this commit starts from, dead ones included."""
-        return sum(segment.doc_count_all() for segment in self._writer.segments)
-
-    def add_stored(self, blob: bytes) -> None:
-        """Add the next document: stored fields a worker already encoded (analysis_pool)."""
-        if not _add_stored(self._writer, blob):
-            self._writer.add_document(**pickle.loads(zlib.decompress(blob)))  # noqa: S301
-
-    def delete(self, row: int) -> None:
-        self._writer.delete_document(row)
-
-    def commit(self, clear: bool) -> None:
-        """The commit point. `clear`: this commit re-added every document it keeps."""
-        self._writer.commit(mergetype=CLEAR if clear else NO_MERGE)
+    def commit(self) -> None:
+        """The commit point: gen-<n>/ is complete and fsynced (write_generation)."""
+        write_toc(self.index_dir, self.generation, schema.make_schema())
 
 
 class IndexStore:
-    def __init__(self, directory: Path, ix: whoosh_index.FileIndex) -> None:
+    def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.ix = ix
 
     @classmethod
     def open_or_create(cls, directory: Path) -> IndexStore:
+        """The index in `directory`, made one if it is new or empty (only README.md and
+        .gitignore beside): private (0700), since it holds copies of the user's documents."""
         try:
-            directory.mkdir(parents=True, exist_ok=True)
-            return retry_while_committing(lambda: cls._open_or_create(directory), EmptyIndexError)
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not (directory / MARKER_FILE).exists():
+                cls._claim(directory)
         except OSError as err:
             raise IndexWriteError(
                 f"cannot create an index in {directory}: {describe_os_error(err)}"
             ) from err
-        except EmptyIndexError as err:
-            raise IndexLockedError(
-                f"another searcher process is creating an index in {directory};"
-                " wait for it to finish, or retry with --wait SECONDS"
-            ) from err
-        except _DAMAGED as err:
-            raise _damaged(directory, err) from err
-
-    @classmethod
-    def _open_or_create(cls, directory: Path) -> IndexStore:
-        if not whoosh_index.exists_in(str(directory)):
-            cls._create(directory)
-        return cls(directory, whoosh_index.open_dir(str(directory)))
+        return cls(directory)
 
     @staticmethod
-    def _create(directory: Path) -> None:
-        """An empty index, created under the write lock: Whoosh's create_in() deletes every table
-        of contents it finds, so two first runs racing must not both create one. When another
-        process holds the lock, it is creating the index or writing to it: we open what it made.
-        """
-        foreign = [
-            p
-            for p in directory.iterdir()
-            if not p.name.startswith(".")
-            and p.name != "README.md"
-            and not _LEFTOVER.fullmatch(p.name)
-        ]
-        if foreign:
-            raise IndexCorruptError(
-                f"{directory} is not empty and holds no index;"
-                " choose an empty directory with --index DIR"
+    def _claim(directory: Path) -> None:
+        names = {path.name for path in directory.iterdir()}
+        legacy = any(TOC_NAME.fullmatch(name) for name in names)  # written before the marker
+        if names - _BESIDE and not legacy:
+            raise NotAnIndexError(
+                f"{directory} holds other files; choose an empty or new directory with --index DIR"
             )
-        lock = FileStorage(str(directory)).lock(f"{_INDEX_NAME}_WRITELOCK")
-        if not lock.acquire():
-            return
-        try:
-            if not whoosh_index.exists_in(str(directory)):
-                whoosh_index.create_in(str(directory), schema.make_schema())
-        finally:
-            lock.release()
+        os.chmod(directory, 0o700)
+        write_marker(directory, {"roots": []})
 
     @classmethod
     def open(cls, directory: Path) -> IndexStore:
-        def read() -> IndexStore:
-            if not directory.is_dir() or not whoosh_index.exists_in(str(directory)):
-                raise IndexNotFoundError(
-                    f"no index in {directory}; run: searcher index PATH --index {directory}"
-                )
-            return cls(directory, whoosh_index.open_dir(str(directory)))
-
-        try:
-            return retry_while_committing(read)
-        except EmptyIndexError as err:
-            raise IndexNotFoundError(f"no index in {directory}; run: searcher index PATH") from err
-        except OSError as err:
-            raise IndexReadError(
-                f"cannot read the index in {directory}: {describe_os_error(err)}"
-            ) from err
-        except _DAMAGED as err:
-            raise _damaged(directory, err) from err
+        if not (directory / MARKER_FILE).is_file():
+            raise IndexNotFoundError(
+                f"no index at {directory}; run: searcher index PATH --index {directory}"
+            )
+        return cls(directory)
 
     @contextlib.contextmanager
     def write_lock(
         self, wait_seconds: float, notice: Callable[[str], None] | None = None
     ) -> Iterator[PendingCommit]:
-        """A pending commit holding the lock; cancelled (nothing written) unless the body commits.
+        """The next commit, holding Whoosh's file lock until the body ends.
 
-        We take Whoosh's lock ourselves, polling until `wait_seconds` have passed (Whoosh gives
-        up at once) and saying once that we wait; and we release it ourselves, even when the
-        writer fails while starting or cancelling (a full disk), which would otherwise leave
-        it held by an unreachable writer for as long as this process lives.
+        Whoosh's lock gives up at once: we poll until `wait_seconds` have passed, saying once
+        that we wait, and release it ourselves whatever happens.
         """
-        lock = self.ix.lock("WRITELOCK")
+        lock = FileStorage(str(self.directory)).lock(_LOCK)
         deadline = time.monotonic() + wait_seconds
         waiting = False
         try:
@@ -198,111 +140,83 @@ class IndexStore:
                 f"cannot write to {self.directory}: {describe_os_error(err)}"
             ) from err
         try:
-            try:
-                writer = SegmentWriter(self.ix, _lk=False, compound=False)
-            except OSError as err:
-                raise IndexWriteError(
-                    f"cannot write to {self.directory}: {describe_os_error(err)}"
-                ) from err
-            try:
-                yield PendingCommit(writer)
-            finally:
-                self._close(writer)
+            yield PendingCommit(self.directory, (latest_generation(self.directory) or 0) + 1)
         finally:
             lock.release()
 
-    def _close(self, writer: SegmentWriter) -> None:
-        """Cancel an uncommitted writer and delete the files of its unused segment."""
-        try:
-            if not writer.is_closed:
-                writer.cancel()
-        except OSError:
-            pass  # a full disk can fail the cancel too; what it leaves, clean_up() removes
-        if not self.committed(writer):
-            # Whoosh creates the new segment's files when the writer starts and leaves them
-            # behind when it is cancelled (a run that found nothing to do made three each time).
-            with contextlib.suppress(OSError):
-                names = writer.newsegment.list_files(writer.storage)
-                self._remove_files([self.directory / name for name in names])
-
-    def committed(self, pending: PendingCommit | SegmentWriter) -> bool:
+    def committed(self, pending: PendingCommit) -> bool:
         """Whether its table of contents is in place: the rename is the commit point."""
-        return (self.directory / TOC._filename(_INDEX_NAME, pending.generation)).exists()
+        return (self.directory / toc_name(pending.generation)).exists()
 
     def clean_up(self, pending: PendingCommit) -> None:
         """Remove what killed or failed runs left: half-written generations and tables of
-        contents, segments no commit refers to, generations other than the committed one.
+        contents, generations other than the committed one, older versions' Whoosh files.
 
         Runs under the lock, so no writer is using them; readers only open the committed state.
         """
-        writer = pending._writer
-        committed = writer.generation - 1
-        keep = {segment.segment_id() for segment in writer.segments}
-        keep.add(writer.newsegment.segment_id())
-        stale = []
-        for path in self._entries():
-            name = path.name
-            toc = TOC_NAME.fullmatch(name)
-            segment = _SEGMENT_FILE.fullmatch(name)
-            if toc is not None:
-                if int(toc.group(1)) != committed:
-                    stale.append(path)
-            elif _TOC_TEMP.fullmatch(name) or (segment and segment.group(1) not in keep):
-                stale.append(path)
-            elif _GENERATION.fullmatch(name) and name != f"{GENERATION_PREFIX}{committed}":
-                stale.append(path)
-        self._remove_files(stale)
+        committed = pending.generation - 1
+        keep = {toc_name(committed), f"{GENERATION_PREFIX}{committed}", MARKER_FILE, _LOCK}
+        self._remove([p for p in self._entries() if _OURS.fullmatch(p.name) and p.name not in keep])
 
     def discard_uncommitted(self, pending: PendingCommit) -> None:
         """After a failed commit: remove the next generation and any half-written TOC."""
         if self.committed(pending):
             return
-        out_dir = pending.directory
-        prefix = TOC._filename(_INDEX_NAME, pending.generation) + "."
+        prefix = toc_name(pending.generation) + "."
         temps = [p for p in self._entries() if p.name.startswith(prefix)]
-        self._remove_files([out_dir, work_dir(out_dir), *temps])
+        self._remove([pending.directory, work_dir(pending.directory), *temps])
 
     def current_generation(self, pending: PendingCommit) -> Generation | None:
-        """The committed postings generation matching the writer's starting point."""
-        directory = generation_dir(self.directory, pending.generation - 1)
+        """The committed generation this commit starts from (None for a new index), its table
+        of contents checked: it is read without running anything."""
+        number = pending.generation - 1
+        if number == 0:
+            return None
+        read_toc(self.directory, number)
+        directory = generation_dir(self.directory, number)
         if not directory.is_dir():
-            if pending.documents == 0:
-                return None  # a new, empty index
             raise IndexCorruptError(
                 f"the index in {self.directory} is missing {directory.name};"
-                f" run: searcher index --rebuild --index {self.directory} PATH..."
+                f" run: searcher index --rebuild --index {self.directory}"
             )
         try:
             return Generation(directory)
         except (ValueError, FileNotFoundError) as err:  # a damaged meta.json, or none
+            verify(directory, read_sums(directory))  # names the damaged files, if it can
             raise IndexCorruptError(
                 f"the index in {self.directory} has a damaged {directory.name};"
-                f" run: searcher index --rebuild --index {self.directory} PATH..."
+                f" run: searcher index --rebuild --index {self.directory}"
             ) from err
+
+    def known_settings(self, pending: PendingCommit) -> dict:
+        """What the index was built from (roots, user dictionary), read as plain JSON however
+        damaged the rest is: a rebuild starts from it. The newest readable meta.json, with the
+        marker's roots added."""
+        meta: dict = {}
+        for number in range(pending.generation - 1, 0, -1):
+            meta = _json_object(generation_dir(self.directory, number) / META_FILE)
+            if meta:
+                break
+        roots = set(meta.get("roots", [])) | set(read_marker(self.directory).get("roots", []))
+        return dict(meta, roots=sorted(roots))
 
     def stored_userdict(self) -> str | None:
         """The user dictionary the last commit was analysed with (read without the lock)."""
-        directory = generation_dir(self.directory, self.ix.latest_generation())
-        try:
-            return Generation(directory).meta.get("userdict")
-        except (FileNotFoundError, ValueError):
+        number = latest_generation(self.directory) if self.directory.is_dir() else None
+        if number is None:
             return None
-
-    def stored_meta(self, pending: PendingCommit) -> dict:
-        """The committed generation's meta.json, or {} when it is missing or damaged."""
-        try:
-            generation = self.current_generation(pending)
-        except IndexCorruptError:
-            return {}
-        return generation.meta if generation is not None else {}
+        userdict = _json_object(generation_dir(self.directory, number) / META_FILE).get("userdict")
+        return userdict if isinstance(userdict, str) else None
 
     def remove_stale_generations(self, keep: int) -> None:
         stale = [
             p
             for p in self._entries()
-            if _GENERATION.fullmatch(p.name) and p.name != f"{GENERATION_PREFIX}{keep}"
+            if _OURS.fullmatch(p.name)
+            and p.name.startswith((GENERATION_PREFIX, f"_{INDEX_NAME}_"))
+            and p.name not in (f"{GENERATION_PREFIX}{keep}", toc_name(keep))
         ]
-        self._remove_files(stale)
+        self._remove(stale)
 
     def size_bytes(self) -> int:
         return index_size(self.directory)
@@ -314,7 +228,7 @@ class IndexStore:
             return []
 
     @staticmethod
-    def _remove_files(paths: list[Path]) -> None:
+    def _remove(paths: list[Path]) -> None:
         # Best effort: what cannot be removed now is removed by the next run's clean_up().
         for path in paths:
             if path.is_dir() and not path.is_symlink():
@@ -324,31 +238,21 @@ class IndexStore:
                     path.unlink()
 
 
-def _add_stored(writer: SegmentWriter, blob: bytes) -> bool:
-    """Add a document whose stored fields a worker already pickled and compressed (see
-    analysis_pool.stored_blob): what add_document does for a schema of stored fields only,
-    less the pickling and compressing. False if this Whoosh lays out its writer otherwise."""
-    per_doc = writer.perdocwriter
-    column = getattr(per_doc, "_colwriters", {}).get("_stored")
-    compressed = getattr(column, "_child", None)
-    if not (
-        isinstance(column, columns.PickleColumn.Writer)
-        and isinstance(compressed, columns.CompressedBytesColumn.Writer)
-        and getattr(compressed, "_compress", None) is zlib.compress
-    ):
-        return False
-    docnum = writer.docnum
-    per_doc.start_doc(docnum)
-    columns.VarBytesColumn.Writer.add(compressed, docnum, blob)  # the bytes as they are
-    per_doc.finish_doc()
-    writer._added = True
-    writer.docnum += 1
-    return True
+def write_marker(directory: Path, content: dict) -> None:
+    """MARKER_FILE, atomically: says the directory is an index, and which roots it holds."""
+    temp = directory / f"{MARKER_FILE}.tmp"
+    data = json.dumps({"searcher_index": 1, **content}, ensure_ascii=False, indent=1)
+    temp.write_bytes(data.encode("utf-8", "surrogatepass"))
+    os.replace(temp, directory / MARKER_FILE)
 
 
-def _damaged(directory: Path, err: Exception) -> IndexCorruptError:
-    detail = " ".join(str(err).split())  # one line, whatever the library said
-    return IndexCorruptError(
-        f"the index in {directory} is damaged ({type(err).__name__}: {detail});"
-        f" delete it and index again: searcher index PATH... --index {directory}"
-    )
+def read_marker(directory: Path) -> dict:
+    return _json_object(directory / MARKER_FILE)
+
+
+def _json_object(path: Path) -> dict:
+    try:
+        value = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}

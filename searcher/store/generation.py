@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +28,7 @@ from searcher.errors import (
     IndexVersionError,
     describe_os_error,
 )
+from searcher.store.checksums import check_sizes, read_sums, verify
 from searcher.store.doc_table import IDS_FILE, TITLES_FILE, document_id, folded_titles
 from searcher.store.layout import (
     FILES_FILE,
@@ -38,11 +37,13 @@ from searcher.store.layout import (
     READER_FILES,
     ROW_ARRAYS,
     SEGMENT_FILES,
+    STORED_FILE,
     generation_dir,
     latest_generation,
     retry_while_committing,
 )
 from searcher.store.segments import Rows, SegmentSpan
+from searcher.store.stored import decode_stored
 
 _EMPTY_ROWS = np.zeros(0, np.int32)
 
@@ -90,7 +91,7 @@ class Segment(_Mapped):
     def __init__(self, directory: Path, first: int, end: int) -> None:
         # Stored passages are read a hit at a time (pread), not mapped: a mapping keeps every
         # page it touched in our resident memory, and a batch of 300 queries touched ~60 MB.
-        self._stored = open(directory / "stored.bin", "rb")  # noqa: SIM115 - closed in close()
+        self._stored = open(directory / STORED_FILE, "rb")  # noqa: SIM115 - closed in close()
         super().__init__(directory, SEGMENT_FILES)
         self.first, self.end = first, end
         self._text: memoryview | None = None
@@ -145,6 +146,9 @@ class Generation(_Mapped):
             super().__init__(directory, ())
             self.segments: list[Segment] = []
         else:
+            self.sums = read_sums(directory)
+            # A file cut short (a full disk, a copy interrupted) would answer silently wrong.
+            check_sizes(directory, self.sums, [*READER_FILES, *_segment_files(self.meta)])
             super().__init__(directory, READER_FILES)
             self.segments = [
                 Segment(directory / span["name"], span["first"], span["end"])
@@ -207,17 +211,25 @@ class Generation(_Mapped):
 
     def stored_fields(self, row: int) -> dict:
         """The passage of `row` as indexed: doc_id, path, title, paragraph, line, text, meta."""
-        return pickle.loads(zlib.decompress(self.stored_bytes(row)))  # noqa: S301 - our bytes
+        return decode_stored(self.stored_bytes(row))
 
     def load_rows(self) -> Rows:
         """Everything needed to build the next generation: the row arrays, read into memory, and
-        the segments, which stay on disk (the next generation links the files it keeps)."""
+        the segments, which stay on disk (the next generation links the files it keeps). Every
+        file is checked against its checksum first: an update must not carry damage over, nor
+        call a damaged index unchanged."""
+        verified = verify(self.directory, self.sums)
         arrays = {name: np.array(self.array(name)) for name in ROW_ARRAYS}
         offsets = self.array("term_ptr").tolist()
         blob = bytes(self.blob("terms.bin"))
         vocabulary = [blob[a:b].decode() for a, b in zip(offsets, offsets[1:], strict=False)]
         segments = [SegmentSpan(s.directory, s.first, s.end) for s in self.segments]
-        return Rows.kept(arrays, vocabulary, segments)
+        return Rows.kept(arrays, vocabulary, segments, verified)
+
+
+def _segment_files(meta: dict) -> list[str]:
+    names = (*SEGMENT_FILES, STORED_FILE)
+    return [f"{span['name']}/{name}" for span in meta["segments"] for name in names]
 
 
 def _joined(parts: list[tuple[np.ndarray, np.ndarray] | None]) -> tuple[np.ndarray, np.ndarray]:

@@ -16,11 +16,15 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-FORMAT_VERSION = 4  # bump when the layout of a generation changes
+FORMAT_VERSION = 5  # bump when the layout changes; 5: no pickles, checksums, marker file
 GENERATION_PREFIX = "gen-"
 SEGMENT_PREFIX = "seg-"
 META_FILE = "meta.json"
 FILES_FILE = "files.json"
+CHECKSUMS_FILE = "checksums.json"  # every file of the generation: [size, crc32] (checksums.py)
+STORED_FILE = "stored.bin"  # a segment's stored passages, read, not mapped (stored.py)
+# Says a directory is an index of ours (written before anything else), and which roots it holds.
+MARKER_FILE = "searcher-index.json"
 
 ROW_ARRAYS = ("row_ptr", "row_terms", "row_tfs", "row_len", "row_live", "row_doc", "row_file")
 ROW_ARRAYS += ("row_chars",)
@@ -34,10 +38,10 @@ READER_FILES = (
     *("terms.bin", "term_ptr.npy", "term_order.npy", FILES_FILE),
     *("doc_ids.bin", "doc_id_ptr.npy", "doc_title.npy", "titles.json"),
 )
-SEGMENT_FILES = ("text.bin", "text_ptr.npy", "stored_ptr.npy")  # stored.bin is read, not mapped
+SEGMENT_FILES = ("text.bin", "text_ptr.npy", "stored_ptr.npy")
 SEGMENT_FILES += tuple(f"gram_{name}.npy" for name in ("keys", "ptr", "rows", "tfs"))
 SEGMENT_FILES += tuple(f"post_{name}.npy" for name in ("ptr", "rows", "tfs"))
-WRITER_ONLY = frozenset({"row_ptr.npy", "row_terms.npy", "row_tfs.npy", META_FILE})
+WRITER_ONLY = frozenset({"row_ptr.npy", "row_terms.npy", "row_tfs.npy", META_FILE, CHECKSUMS_FILE})
 
 
 def generation_dir(index_dir: Path, generation: int) -> Path:

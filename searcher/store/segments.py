@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from searcher.store.checksums import Sums, record_sums, write_sums
+from searcher.store.files import fsync_directory, fsync_tree
 from searcher.store.layout import (
     FILES_FILE,
     META_FILE,
@@ -75,7 +77,8 @@ class Rows:
     text_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))  # new rows'
     text_file: Path | None = None  # folded texts, UTF-8, end to end (None: none yet)
     stored_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
-    stored_file: Path | None = None  # stored fields, zlib(pickle(dict)) each, end to end
+    stored_file: Path | None = None  # stored fields, encoded (stored.py) each, end to end
+    sums: Sums = field(default_factory=dict)  # the segments' files, checked when they were read
 
     @property
     def count(self) -> int:
@@ -88,10 +91,14 @@ class Rows:
 
     @classmethod
     def kept(
-        cls, arrays: dict[str, np.ndarray], vocabulary: list[str], segments: list[SegmentSpan]
+        cls,
+        arrays: dict[str, np.ndarray],
+        vocabulary: list[str],
+        segments: list[SegmentSpan],
+        sums: Sums,
     ) -> Rows:
         """The rows of a generation, all held by its segments: an update appends after them."""
-        rows = cls(vocabulary=vocabulary, segments=segments, **arrays)
+        rows = cls(vocabulary=vocabulary, segments=segments, sums=sums, **arrays)
         rows.first_new = rows.count
         return rows
 
@@ -139,6 +146,9 @@ def write_generation(
         np.save(tmp_dir / f"{name}.npy", getattr(rows, name), allow_pickle=False)
     merging = segments_to_merge(rows.segments, rows.count - rows.first_new)
     kept = rows.segments[: len(rows.segments) - merging]
+    # A kept segment's record (checked when the rows were read) carries over.
+    prefixes = tuple(f"{segment.directory.name}/" for segment in kept)
+    known = {name: value for name, value in rows.sums.items() if name.startswith(prefixes)}
     for segment in kept:
         _link_segment(segment.directory, tmp_dir / segment.directory.name)
     spans = [(segment.directory.name, segment.first, segment.end) for segment in kept]
@@ -169,8 +179,10 @@ def write_generation(
     for name, value in ((META_FILE, meta), (FILES_FILE, files)):
         text = json.dumps(value, ensure_ascii=False, indent=1 if name == META_FILE else None)
         (tmp_dir / name).write_bytes(text.encode("utf-8", "surrogatepass"))
-    _fsync_tree(tmp_dir)
+    write_sums(tmp_dir, record_sums(tmp_dir, known))
+    fsync_tree(tmp_dir)
     os.replace(tmp_dir, out_dir)
+    fsync_directory(out_dir.parent)
 
 
 def _write_segment(
@@ -234,10 +246,3 @@ def _link_segment(source: Path, target: Path) -> None:
             os.link(path, target / path.name)
         except OSError:  # a file system without hard links
             shutil.copyfile(path, target / path.name)
-
-
-def _fsync_tree(directory: Path) -> None:
-    for folder, _, names in os.walk(directory):
-        for name in names:
-            with open(os.path.join(folder, name), "rb") as handle:
-                os.fsync(handle.fileno())
