@@ -16,13 +16,14 @@ from typer.testing import CliRunner
 from searcher.cli.main import app as cli
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
-from searcher.tui.app import DEBOUNCE_SECONDS, SearchApp, make_app
+from searcher.tui.app import SearchApp, make_app
 from searcher.tui.document_screen import DocumentScreen
 from searcher.tui.document_view import line_spans
 from searcher.tui.editor import editor_command
 from searcher.tui.help_screen import HelpScreen
 from searcher.tui.history import HISTORY_LIMIT, QueryHistory
 from searcher.tui.passage_view import PassageView
+from searcher.tui.session import DEBOUNCE_SECONDS
 
 GRID_HANDBOOK = "网格化管理工作手册"
 _BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
