@@ -1,6 +1,6 @@
 """SearchApp: the TUI. Composes the widgets, and is the only caller of Searcher, from workers.
 
-    searcher tui → cli/main.py opens a Searcher → make_app(searcher).run()
+    searcher tui → cli/main.py opens a Searcher → make_app(searcher, history_path=...).run()
 
 The query state lives in session.py (no Textual); this module wires widgets, timers and workers to
 it. Typing is debounced, then searched in a thread worker; a newer keystroke cancels the older
@@ -31,7 +31,7 @@ from searcher.tui import notices
 from searcher.tui.document_screen import DocumentScreen
 from searcher.tui.editor import editor_command, run_editor
 from searcher.tui.help_screen import HelpScreen
-from searcher.tui.history import QueryHistory, default_history_path
+from searcher.tui.history import QueryHistory
 from searcher.tui.hit_content import line_of
 from searcher.tui.passage_view import PassageView
 from searcher.tui.result_list import ResultList
@@ -381,9 +381,13 @@ class SearchApp(App[None]):
 def make_app(
     searcher: Searcher,
     initial_query: str = "",
-    history_path: Path | None = None,
+    *,
+    history_path: Path,
     environ: Mapping[str, str] | None = None,
 ) -> SearchApp:
-    """The one way to build the app: the `tui` command and the tests both call this."""
-    history = QueryHistory(history_path or default_history_path())
+    """The one way to build the app: the `tui` command and the tests both call this.
+
+    The caller picks `history_path`, the query history's file: where user data lives is the
+    CLI's business (cli/location.py), as is where the index lives."""
+    history = QueryHistory(history_path)
     return SearchApp(searcher, initial_query=initial_query, history=history, environ=environ)
