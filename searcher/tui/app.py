@@ -18,11 +18,11 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.events import Resize
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from searcher.errors import SearcherError
@@ -35,6 +35,7 @@ from searcher.tui.history import QueryHistory
 from searcher.tui.hit_content import line_of
 from searcher.tui.passage_view import PassageView
 from searcher.tui.result_list import ResultList
+from searcher.tui.results_pane import ResultsPane
 from searcher.tui.search_box import SearchBox
 from searcher.tui.session import QuerySession, SearchRequest, SearchTiming
 from searcher.tui.status_line import StatusLine
@@ -84,9 +85,7 @@ class SearchApp(App[None]):
     def compose(self) -> ComposeResult:
         yield SearchBox(self.session.history, id="search")
         with Horizontal(id="body"):
-            with Vertical(id="results-pane"):
-                yield Static(id="message", markup=False)
-                yield ResultList(id="results")
+            yield ResultsPane(id="results-pane")
             yield PassageView(id="preview")
         yield StatusLine(str(self.searcher.directory), id="status")
         yield Footer(show_command_palette=False)  # Ctrl+P is in the F1 help; room for keys
@@ -130,14 +129,10 @@ class SearchApp(App[None]):
         self.set_class(event.size.width < NARROW_CELLS, "-narrow")
 
     def _message(self, text: str | Content | None) -> None:
-        """Show `text` above the (then empty) result list, or hide it when None.
-
-        The list itself stays displayed, so its rows are always laid out for its real width."""
-        message = self.query_one("#message", Static)
-        message.display = text is not None
+        """Say `text` over the (then empty) result list, or stop saying anything when None."""
+        self.query_one(ResultsPane).say(text)
         if text is not None:
-            message.update(text)
-            self.preview.show(None)
+            self.preview.show(None)  # no hit to preview
 
     # -- searching ----------------------------------------------------------------------------
 
@@ -229,9 +224,7 @@ class SearchApp(App[None]):
         self.call_after_refresh(self.session.painted, request, result)
 
     def _list(self, hits: list[Hit]) -> None:
-        had_hits = bool(self.results.hits)
-        self.results.show(hits)
-        if bool(hits) != had_hits:
+        if self.query_one(ResultsPane).show(hits):
             # o and y depend on there being a hit. The footer rebuilds itself for this (~10 ms),
             # so only when that changes, and after the results are on screen.
             self.call_after_refresh(self.refresh_bindings)
