@@ -97,6 +97,7 @@ class SearchApp(App[None]):
 
     @property
     def timing(self) -> SearchTiming | None:
+        """How long the last shown search took to reach the screen (bench_tui.py reads it)."""
         return self.session.timing
 
     @property
