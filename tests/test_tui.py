@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rich.console import Console
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.worker import WorkerState
 from typer.testing import CliRunner
@@ -16,13 +15,14 @@ from typer.testing import CliRunner
 from searcher.cli.main import app as cli
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
-from searcher.tui.app import DEBOUNCE_SECONDS, SearchApp, make_app
+from searcher.tui.app import SearchApp, make_app
 from searcher.tui.document_screen import DocumentScreen
 from searcher.tui.document_view import line_spans
 from searcher.tui.editor import editor_command
 from searcher.tui.help_screen import HelpScreen
 from searcher.tui.history import HISTORY_LIMIT, QueryHistory
 from searcher.tui.passage_view import PassageView
+from searcher.tui.session import DEBOUNCE_SECONDS
 
 GRID_HANDBOOK = "网格化管理工作手册"
 _BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
@@ -54,13 +54,25 @@ async def search(app: SearchApp, pilot: Pilot, text: str) -> None:
 
 
 def screen_text(app: SearchApp) -> str:
-    """The screen as plain text, one line per row, as a user reads it."""
+    """The screen as plain text, one line per row, as a user reads it.
+
+    Each row is read widget by widget: the topmost widget at a cell draws it. A wide character
+    never straddles two widgets, so cutting a row where the widget changes keeps it whole."""
+    screen = app.screen
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True)
-    console.print(
-        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    )
-    return console.export_text(styles=False)
+    rows = []
+    for y in range(height):
+        pieces, x = [], 0
+        while x < width:
+            widget, region = screen.get_widget_at(x, y)
+            end = x + 1
+            while end < width and screen.get_widget_at(end, y)[0] is widget:
+                end += 1
+            [line] = widget.render_lines(Region(0, y - region.y, region.width, 1))
+            pieces.append(line.crop(x - region.x, end - region.x).text)
+            x = end
+        rows.append("".join(pieces))
+    return "\n".join(rows)
 
 
 def styled_text(content: object) -> list[str]:

@@ -1,30 +1,28 @@
 """SearchApp: the TUI. Composes the widgets, and is the only caller of Searcher, from workers.
 
-    searcher tui → cli/main.py opens a Searcher → make_app(searcher).run()
+    searcher tui → cli/main.py opens a Searcher → make_app(searcher, history_path=...).run()
 
-Typing is debounced, then searched in a thread worker; a newer keystroke cancels the older search,
-and results that arrive for a superseded query are dropped. One lock serialises calls into the
-Searcher, whose readers are not meant to be shared between threads.
+The query state lives in session.py (no Textual); this module wires widgets, timers and workers to
+it. Typing is debounced, then searched in a thread worker; a newer keystroke cancels the older
+search, and results that arrive for a superseded query are dropped. One lock serialises calls into
+the Searcher, whose readers are not meant to be shared between threads.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on, work
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.events import Resize
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from searcher.errors import SearcherError
@@ -33,30 +31,19 @@ from searcher.tui import notices
 from searcher.tui.document_screen import DocumentScreen
 from searcher.tui.editor import editor_command, run_editor
 from searcher.tui.help_screen import HelpScreen
-from searcher.tui.history import QueryHistory, default_history_path
+from searcher.tui.history import QueryHistory
 from searcher.tui.hit_content import line_of
 from searcher.tui.passage_view import PassageView
 from searcher.tui.result_list import ResultList
+from searcher.tui.results_pane import ResultsPane
 from searcher.tui.search_box import SearchBox
+from searcher.tui.session import QuerySession, SearchRequest, SearchTiming
 from searcher.tui.status_line import StatusLine
 
-DEBOUNCE_SECONDS = 0.15  # a pause this long ends a burst of typing (IME commits come in bursts)
 RESULT_LIMIT = 200
 NARROW_CELLS = 70  # below this width the preview pane is hidden
 WARM_UP_QUERY = "预热"  # needs the segmenter and OpenCC, so loading them happens before typing
-_DOCUMENT_CACHE = 16  # documents kept for the preview and the document screen
 _TYPING_ACTIONS = {"leave", "focus_search", "open_editor", "copy_passage", "help"}
-
-
-@dataclass
-class SearchTiming:
-    """When the last shown search happened (time.perf_counter seconds), for the benchmark."""
-
-    query: str
-    typed_at: float  # the keystroke that produced the query reached the app
-    painted_at: float  # the results list was on screen
-    took_ms: float  # inside Searcher.search
-    cpu_ms: float  # CPU time of the whole process (all threads) from keystroke to painted
 
 
 class SearchApp(App[None]):
@@ -86,34 +73,32 @@ class SearchApp(App[None]):
         super().__init__()
         self.searcher = searcher
         self.initial_query = initial_query
-        self.history = history
+        self.session = QuerySession(history)
         self.environ = os.environ if environ is None else environ
-        self.stats: IndexStats | None = None
-        self.result: SearchResult | None = None  # the search whose hits are shown
-        self.timing: SearchTiming | None = None
         self._lock = threading.Lock()
-        self._generation = 0  # bumped by every edit of the query; older results are stale
-        self._typed_at = 0.0
-        self._typed_cpu = 0.0
-        self._shown_generation = 0  # the generation whose results (or error) are on screen
-        self._debounce: Timer | None = None
-        self._documents: OrderedDict[tuple[str, str, str], list[Hit]] = OrderedDict()
-        self._history_warned = False
-        self._focus_results = False  # Enter was pressed before the results came
+        self._debounce: Timer | None = None  # runs the session's pending search when it fires
         if self.environ.get("COLORFGBG", "").rsplit(";", 1)[-1] in {"7", "15"}:
             self.theme = "textual-light"  # the terminal says its background is light
 
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield SearchBox(self.history, id="search")
+        yield SearchBox(self.session.history, id="search")
         with Horizontal(id="body"):
-            with Vertical(id="results-pane"):
-                yield Static(id="message", markup=False)
-                yield ResultList(id="results")
+            yield ResultsPane(id="results-pane")
             yield PassageView(id="preview")
         yield StatusLine(str(self.searcher.directory), id="status")
         yield Footer(show_command_palette=False)  # Ctrl+P is in the F1 help; room for keys
+
+    @property
+    def result(self) -> SearchResult | None:
+        """The search whose hits are shown."""
+        return self.session.result
+
+    @property
+    def timing(self) -> SearchTiming | None:
+        """How long the last shown search took to reach the screen (bench_tui.py reads it)."""
+        return self.session.timing
 
     @property
     def search_box(self) -> SearchBox:
@@ -145,14 +130,10 @@ class SearchApp(App[None]):
         self.set_class(event.size.width < NARROW_CELLS, "-narrow")
 
     def _message(self, text: str | Content | None) -> None:
-        """Show `text` above the (then empty) result list, or hide it when None.
-
-        The list itself stays displayed, so its rows are always laid out for its real width."""
-        message = self.query_one("#message", Static)
-        message.display = text is not None
+        """Say `text` over the (then empty) result list, or stop saying anything when None."""
+        self.query_one(ResultsPane).say(text)
         if text is not None:
-            message.update(text)
-            self.preview.show(None)
+            self.preview.show(None)  # no hit to preview
 
     # -- searching ----------------------------------------------------------------------------
 
@@ -165,74 +146,73 @@ class SearchApp(App[None]):
         self.call_from_thread(self._index_ready, stats)
 
     def _index_ready(self, stats: IndexStats) -> None:
-        self.stats = stats
+        self.session.stats = stats
         if not self.search_box.value.strip():
             self.status.ready(stats)
-            self._message(notices.idle(self.stats, str(self.searcher.directory)))
+            self._message(notices.idle(stats, str(self.searcher.directory)))
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
-        self._generation += 1
-        self._typed_at, self._typed_cpu = time.perf_counter(), time.process_time()
+        self._stop_debounce()
+        request = self.session.edit(event.value)
+        if request is None:  # the box is blank again
+            self.workers.cancel_group(self, "search")
+            self._list([])
+            if self.session.stats is not None:
+                self.status.ready(self.session.stats)
+            self._message(notices.idle(self.session.stats, str(self.searcher.directory)))
+            return
+        self._debounce = self.set_timer(
+            self.session.debounce_seconds, lambda: self._debounce_ended(request)
+        )
+
+    def _debounce_ended(self, request: SearchRequest) -> None:
+        self._debounce = None
+        if self.session.start(request):
+            self._search(request)
+
+    def _stop_debounce(self) -> None:
         if self._debounce is not None:
             self._debounce.stop()
             self._debounce = None
-        text = event.value
-        if not text.strip():
-            self.workers.cancel_group(self, "search")
-            self.result = None
-            self._list([])
-            if self.stats is not None:
-                self.status.ready(self.stats)
-            self._message(notices.idle(self.stats, str(self.searcher.directory)))
-            return
-        generation, typed_at = self._generation, self._typed_at
-        self._debounce = self.set_timer(
-            DEBOUNCE_SECONDS, lambda: self._search(text, generation, typed_at)
-        )
 
     @on(Input.Submitted, "#search")
     def _query_submitted(self, event: Input.Submitted) -> None:
         self.search_box.stop_browsing()
         self._remember(event.value)
-        if self._shown_generation == self._generation:
+        if self.session.results_shown():
             if self.results.hits:
                 self.results.focus()
             return
-        self._focus_results = True  # the results are on their way: go to them when they come
-        if self._debounce is not None:  # Enter before the pause: search now
-            self._debounce.stop()
-            self._debounce = None
-            self._search(event.value, self._generation, self._typed_at)
+        request = self.session.submit()  # the results are on their way: go to them when they come
+        if request is not None:  # Enter before the pause: search now
+            self._stop_debounce()
+            self._search(request)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, text: str, generation: int, typed_at: float) -> None:
+    def _search(self, request: SearchRequest) -> None:
         worker = get_current_worker()
         with self._lock:
-            if worker.is_cancelled or generation != self._generation:
+            if worker.is_cancelled or not self.session.is_current(request):
                 return
             try:
                 result: SearchResult | SearcherError = self.searcher.search(
-                    text, limit=RESULT_LIMIT
+                    request.text, limit=RESULT_LIMIT
                 )
             except SearcherError as err:
                 result = err
         if not worker.is_cancelled:
-            self.call_from_thread(self._show, result, generation, typed_at)
+            self.call_from_thread(self._show, request, result)
 
-    def _show(self, result: SearchResult | SearcherError, generation: int, typed_at: float) -> None:
-        if generation != self._generation:
+    def _show(self, request: SearchRequest, result: SearchResult | SearcherError) -> None:
+        if not self.session.accept(request, result):
             return  # the query changed while this search ran
-        self._debounce = None
-        self._shown_generation = generation
-        self._focus_results, focus_results = False, self._focus_results
+        focus_results = self.session.take_focus_request()
         if isinstance(result, SearcherError):
-            self.result = None
             self._list([])
             self.status.error(str(result))
             self._message(notices.query_error(str(result)))
             return
-        self.result = result
         self.status.result(result)
         if result.hits:
             self._message(None)
@@ -242,21 +222,13 @@ class SearchApp(App[None]):
         else:
             self._list([])
             self._message(notices.no_results(result.query))
-        self.call_after_refresh(self._painted, result, typed_at)
+        self.call_after_refresh(self.session.painted, request, result)
 
     def _list(self, hits: list[Hit]) -> None:
-        had_hits = bool(self.results.hits)
-        self.results.show(hits)
-        if bool(hits) != had_hits:
+        if self.query_one(ResultsPane).show(hits):
             # o and y depend on there being a hit. The footer rebuilds itself for this (~10 ms),
             # so only when that changes, and after the results are on screen.
             self.call_after_refresh(self.refresh_bindings)
-
-    def _painted(self, result: SearchResult, typed_at: float) -> None:
-        cpu_ms = (time.process_time() - self._typed_cpu) * 1000
-        self.timing = SearchTiming(
-            result.query, typed_at, time.perf_counter(), result.took_ms, cpu_ms
-        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed: say why, and keep the app running."""
@@ -283,28 +255,22 @@ class SearchApp(App[None]):
         if hit != self.results.highlighted_hit:
             return  # the cursor moved on
         self.preview.show(hit)
-        self._load_document(hit, self._query(), open_it=False)
+        self._load_document(hit, self.session.query, open_it=False)
 
     @on(ResultList.Opened)
     def _opened(self, event: ResultList.Opened) -> None:
-        self._remember(self._query())
-        self._load_document(event.hit, self._query(), open_it=True)
-
-    def _query(self) -> str:
-        return self.result.query if self.result else ""
+        self._remember(self.session.query)
+        self._load_document(event.hit, self.session.query, open_it=True)
 
     @work(thread=True, exclusive=True, group="document", exit_on_error=False)
     def _load_document(self, hit: Hit, query: str, open_it: bool) -> None:
-        key = (hit.path, hit.id, query)
-        with self._lock:
+        with self._lock:  # also guards the cache, which document workers share
             if get_current_worker().is_cancelled:  # the cursor moved on, or the app is closing
                 return
-            document = self._documents.get(key)
+            document = self.session.documents.get(hit, query)
             if document is None:
                 document = self.searcher.document(hit, query)
-                self._documents[key] = document
-                if len(self._documents) > _DOCUMENT_CACHE:
-                    self._documents.popitem(last=False)
+                self.session.documents.put(hit, query, document)
         self.call_from_thread(self._document_loaded, hit, document, open_it)
 
     def _document_loaded(self, hit: Hit, document: list[Hit], open_it: bool) -> None:
@@ -346,8 +312,8 @@ class SearchApp(App[None]):
         self.action_help()
 
     async def action_quit(self) -> None:
-        if self.result is not None and self.result.hits:
-            self._remember(self.result.query)
+        if self.session.result is not None and self.session.result.hits:
+            self._remember(self.session.result.query)
         self.exit()
 
     async def action_leave(self) -> None:  # q, which is a letter while typing
@@ -368,7 +334,7 @@ class SearchApp(App[None]):
         if target is None:
             return
         hit = target[0]
-        self._remember(self._query())
+        self._remember(self.session.query)
         self.copy_to_clipboard(hit.text)
         self.notify(f"Copied the passage ({len(hit.text):,} characters).", timeout=2)
 
@@ -385,7 +351,7 @@ class SearchApp(App[None]):
         except SearcherError as err:
             self.notify(str(err), severity="error")
             return
-        self._remember(self._query())
+        self._remember(self.session.query)
         try:
             with self.suspend():
                 outcome = run_editor(argv, interactive=True)
@@ -401,20 +367,21 @@ class SearchApp(App[None]):
             pass
 
     def _remember(self, query: str) -> None:
-        try:
-            self.history.add(query)
-        except OSError as err:
-            if not self._history_warned:  # say it once, not on every query
-                self._history_warned = True
-                self.notify(f"cannot save the query history: {err}", severity="warning")
+        warning = self.session.remember(query)
+        if warning is not None:
+            self.notify(warning, severity="warning")
 
 
 def make_app(
     searcher: Searcher,
     initial_query: str = "",
-    history_path: Path | None = None,
+    *,
+    history_path: Path,
     environ: Mapping[str, str] | None = None,
 ) -> SearchApp:
-    """The one way to build the app: the `tui` command and the tests both call this."""
-    history = QueryHistory(history_path or default_history_path())
+    """The one way to build the app: the `tui` command and the tests both call this.
+
+    The caller picks `history_path`, the query history's file: where user data lives is the
+    CLI's business (cli/location.py), as is where the index lives."""
+    history = QueryHistory(history_path)
     return SearchApp(searcher, initial_query=initial_query, history=history, environ=environ)

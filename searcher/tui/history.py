@@ -1,7 +1,7 @@
 """Query history for the TUI: earlier queries, newest last, kept across runs in a JSON file.
 
-No Textual here: the search box asks this for older and newer entries. A missing or corrupt file
-is an empty history; the file never grows past `limit` entries.
+No Textual here: the search box asks this for older and newer entries. The caller picks the file
+(make_app's history_path); a missing or corrupt one is an empty history, never past `limit` entries.
 """
 
 from __future__ import annotations
@@ -11,15 +11,6 @@ import os
 from pathlib import Path
 
 HISTORY_LIMIT = 200
-ENV_VAR = "SEARCHER_HISTORY"  # a file path; tests and scripts point it elsewhere
-
-
-def default_history_path() -> Path:
-    """$SEARCHER_HISTORY, else $XDG_DATA_HOME/searcher/history.json (~/.local/share by default)."""
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR])
-    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
-    return Path(data_home) / "searcher" / "history.json"
 
 
 class QueryHistory:

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
-from searcher.tui.app import DEBOUNCE_SECONDS, SearchApp, make_app
+from searcher.tui.app import SearchApp, make_app
+from searcher.tui.session import DEBOUNCE_SECONDS
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "zh-laws" / "corpus.jsonl"
 OUT = Path(__file__).with_name("results-tui.md")
