@@ -278,6 +278,7 @@ def tui(words: options.StartQueryArgument = None, index: options.IndexOption = N
     Example: searcher tui 网格
     """
     with _errors():
+        from searcher.cli.location import history_path
         from searcher.search import Searcher
 
         location = _location(index)
@@ -291,7 +292,9 @@ def tui(words: options.StartQueryArgument = None, index: options.IndexOption = N
         from searcher.tui.app import make_app
 
         with searcher:
-            tui_app = make_app(searcher, " ".join(words or []))
+            tui_app = make_app(
+                searcher, initial_query=" ".join(words or []), history_path=history_path()
+            )
             tui_app.run()
             tui_app.release_searcher()
     # Textual has already printed what went wrong if the app failed.
