@@ -1,7 +1,7 @@
 """Every argument and option of the commands, help text included, as Annotated types.
 
-main.py wires commands from these (`index: IndexOption = None`), so a command reads as what it
-does, and an option several commands take (--index, --limit, --all) is written once. The
+main.py wires commands from these (`index: options.IndexOption = None`), so a command reads as
+what it does, and an option several commands take (--index, --limit, --all) is written once. The
 defaults stay in main.py's signatures, where Typer reads them.
 """
 

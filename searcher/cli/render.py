@@ -1,5 +1,6 @@
-"""Text and JSON Lines output of hits. Text is styled with plain ANSI codes (no Rich: importing
-it cost a fresh `searcher query` 15-35 ms), honouring --color, NO_COLOR, FORCE_COLOR and TERM.
+"""What the search commands print: hits as text or JSON Lines, and the eval and stats reports.
+Text is styled with plain ANSI codes (no Rich: importing it cost a fresh `searcher query`
+15-35 ms), honouring --color, NO_COLOR, FORCE_COLOR and TERM.
 
 JSON Lines wire format, one object per hit:
     {"rank", "score", "id", "path", "title", "paragraph", "line", "text", "highlights"}
