@@ -5,19 +5,24 @@ from __future__ import annotations
 import json
 import os
 import pty
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-SEARCHER = shutil.which("searcher", path=str(Path(sys.executable).parent)) or shutil.which(
-    "searcher"
-)
-pytestmark = pytest.mark.skipif(
-    SEARCHER is None, reason="the searcher console script is not installed"
-)
+# The console script pip installs beside the interpreter running the tests (the README's test
+# command installs the package): never one found elsewhere on PATH, and never a silent skip.
+SEARCHER = Path(sys.executable).parent / "searcher"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _console_script_installed() -> None:
+    assert SEARCHER.is_file(), (
+        f"no searcher console script at {SEARCHER}; install the package into this environment"
+        f" first: {sys.executable} -m pip install -e '.[test]'"
+    )
+
 
 ANSI = b"\x1b["
 

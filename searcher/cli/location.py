@@ -1,4 +1,5 @@
-"""Where the index lives: --index DIR > SEARCHER_INDEX > ./index/ > the per-user data directory.
+"""Where the index lives: --index DIR > SEARCHER_INDEX > ./index/ > the per-user data directory;
+and where the TUI keeps its query history: SEARCHER_HISTORY > the per-user data directory.
 
 A default location that holds no index is filled from the bundled sample collection on first use,
 so `searcher query 网格` works straight after installing. A location the user named explicitly is
@@ -14,7 +15,8 @@ from pathlib import Path
 
 from searcher.store.layout import latest_generation
 
-ENV_VAR = "SEARCHER_INDEX"
+INDEX_ENV_VAR = "SEARCHER_INDEX"
+HISTORY_ENV_VAR = "SEARCHER_HISTORY"  # a file path; tests and scripts point it elsewhere
 
 
 @dataclass(frozen=True)
@@ -26,13 +28,24 @@ class IndexLocation:
 def resolve_index_dir(explicit: Path | None) -> IndexLocation:
     if explicit is not None:
         return IndexLocation(explicit, True)
-    if os.environ.get(ENV_VAR):
-        return IndexLocation(Path(os.environ[ENV_VAR]), True)
+    if os.environ.get(INDEX_ENV_VAR):
+        return IndexLocation(Path(os.environ[INDEX_ENV_VAR]), True)
     local = Path("index")
     if local.is_dir():
         return IndexLocation(local, False)
-    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
-    return IndexLocation(Path(data_home) / "searcher" / "index", False)
+    return IndexLocation(data_home() / "searcher" / "index", False)
+
+
+def data_home() -> Path:
+    """$XDG_DATA_HOME, else ~/.local/share (the XDG Base Directory default)."""
+    return Path(os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share"))
+
+
+def history_path() -> Path:
+    """The TUI's query history: $SEARCHER_HISTORY, else data_home()/searcher/history.json."""
+    if os.environ.get(HISTORY_ENV_VAR):
+        return Path(os.environ[HISTORY_ENV_VAR])
+    return data_home() / "searcher" / "history.json"
 
 
 def samples_dir() -> Path:

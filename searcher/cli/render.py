@@ -1,5 +1,6 @@
-"""Text and JSON Lines output of hits. Text is styled with plain ANSI codes (no Rich: importing
-it cost a fresh `searcher query` 15-35 ms), honouring --color, NO_COLOR, FORCE_COLOR and TERM.
+"""What the search commands print: hits as text or JSON Lines, and the eval and stats reports.
+Text is styled with plain ANSI codes (no Rich: importing it cost a fresh `searcher query`
+15-35 ms), honouring --color, NO_COLOR, FORCE_COLOR and TERM.
 
 JSON Lines wire format, one object per hit:
     {"rank", "score", "id", "path", "title", "paragraph", "line", "text", "highlights"}
@@ -8,17 +9,19 @@ JSON Lines wire format, one object per hit:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from searcher.oneline import escaped, shown_path
+from searcher.cli.messages import say
+from searcher.oneline import escaped, json_line, shown_path
 from searcher.search import Hit, IndexStats, SearchResult, best_window
 
 if TYPE_CHECKING:
-    from searcher.indexing.writer import IndexReport
+    from searcher.search.evaluation import Evaluation
 
 FRAGMENT_CHARS = 100  # a passage longer than this is shown as the window with the most matches
 
@@ -98,6 +101,18 @@ def _body(text: str) -> str:
     return escaped(text, keep="\n\t")
 
 
+def print_result(result: SearchResult, full: bool, color: str, as_json: bool) -> None:
+    """What `searcher query` prints: JSON Lines, or the styled hits, then the summary on stderr."""
+    if as_json:
+        for hit in result.hits:
+            print(json_line(hit_record(hit)))
+    else:
+        print_hits(result, full, Styler(color, sys.stdout))
+        sys.stdout.flush()  # the hits before the summary, when both go to one pipe
+        say(summary(result))
+    sys.stdout.flush()
+
+
 def print_hits(result: SearchResult, full: bool, style: Styler) -> None:
     for hit in result.hits:
         header = (
@@ -116,18 +131,24 @@ def summary(result: SearchResult) -> str:
     return f"{shown} of {result.total} matching passages in {result.took_ms:.1f} ms{partial}"
 
 
-def index_summary(report: IndexReport, directory: Path) -> str:
-    """The one line `searcher index` ends with: what changed, what the index holds, how long."""
-    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
-    return (
-        f"{report.files_new} new, {report.files_changed} changed, {report.files_removed} removed,"
-        f" {report.files_unchanged} unchanged{skipped} files;"
-        f" {report.passages} passages ({report.passages_added} added);"
-        f" index {report.index_bytes / 1e6:.1f} MB in {directory}; {report.seconds:.1f} s"
-    )
+def print_evaluation(evaluation: Evaluation, as_json: bool) -> None:
+    """What `searcher eval` prints: one JSON object, or a `name value` line per metric."""
+    if as_json:
+        print(json.dumps(evaluation.record(), ensure_ascii=False))
+    else:
+        print("\n".join(evaluation.summary_lines()))
+    sys.stdout.flush()
 
 
-def stats_lines(stats: IndexStats) -> list[str]:
+def print_stats(stats: IndexStats, as_json: bool) -> None:
+    """What `searcher stats` prints: one JSON object, or a line per property."""
+    if as_json:
+        print(json.dumps(dataclasses.asdict(stats), ensure_ascii=False))
+    else:
+        print("\n".join(_stats_lines(stats)))
+
+
+def _stats_lines(stats: IndexStats) -> list[str]:
     import time
 
     return [

@@ -1,0 +1,110 @@
+"""Every argument and option of the commands, help text included, as Annotated types.
+
+main.py wires commands from these (`index: options.IndexOption = None`), so a command reads as
+what it does, and an option several commands take (--index, --limit, --all) is written once. The
+defaults stay in main.py's signatures, where Typer reads them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from searcher import __version__
+
+
+class Color(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class ExportFormat(StrEnum):
+    opensearch_bulk = "opensearch-bulk"
+
+
+# Shared by several commands.
+IndexOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--index",
+        "-i",
+        help="Index directory (default: $SEARCHER_INDEX, ./index/, or the user data dir).",
+    ),
+]
+LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="Number of hits to show.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="JSON Lines on stdout, one object per hit.")
+]
+AllWordsOption = Annotated[bool, typer.Option("--all", help="Only passages holding every word.")]
+
+
+# searcher (no command)
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"searcher {__version__}")
+        raise typer.Exit()
+
+
+VersionOption = Annotated[
+    bool,
+    typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of unexpected errors.")]
+
+# searcher index
+PathsArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Files and folders to index (default: those indexed before)."),
+]
+RebuildOption = Annotated[bool, typer.Option("--rebuild", help="Start over instead of updating.")]
+WaitOption = Annotated[
+    float,
+    typer.Option("--wait", min=0, help="Seconds to wait for another indexing run to finish."),
+]
+UserdictOption = Annotated[
+    Path | None,
+    typer.Option("--userdict", help="A jieba user dictionary, kept with the index."),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or warnings.")]
+
+# searcher query
+WordsArgument = Annotated[
+    list[str], typer.Argument(help="What to search for (see the syntax below).")
+]
+FullOption = Annotated[bool, typer.Option("--full", help="Show whole passages, not fragments.")]
+ColorOption = Annotated[
+    Color, typer.Option("--color", help="Colour: auto (on a terminal), always, never.")
+]
+
+# searcher batch
+SourceArgument = Annotated[
+    str, typer.Argument(help="File of queries, one per line or JSON Lines; - for stdin.")
+]
+
+# searcher eval
+QrelsArgument = Annotated[
+    Path,
+    typer.Argument(help='Judged queries, JSON Lines: {"qid", "query", "relevant": [ids]}.'),
+]
+CutoffOption = Annotated[int, typer.Option("-k", min=1, help="Cutoff of MRR@k and nDCG@k.")]
+EvalJsonOption = Annotated[
+    bool, typer.Option("--json", help="One JSON object: the metrics and every query's.")
+]
+
+# searcher export
+ExportFormatOption = Annotated[ExportFormat, typer.Option("--format", "-f", help="What to write.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+]
+ExportNameOption = Annotated[
+    str, typer.Option("--name", help="The OpenSearch index the actions go to.")
+]
+
+# searcher tui
+StartQueryArgument = Annotated[
+    list[str] | None, typer.Argument(help="A query to start with (optional).")
+]
