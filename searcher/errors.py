@@ -43,6 +43,11 @@ class DocumentReadError(SearcherError):
     """A source file could not be read or holds no text."""
 
 
+class FileAccessError(DocumentReadError):
+    """Reading failed for a reason of the moment (permission, I/O, a change while it was read):
+    the file is tried again on the next run, where one that is not text is not."""
+
+
 class QuerySyntaxError(SearcherError):
     """The query cannot be run as typed (for example it is empty)."""
 

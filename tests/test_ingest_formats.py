@@ -600,14 +600,26 @@ def test_single_line_larger_than_a_part_is_cut_as_it_is_read(tmp_path: Path) -> 
     assert [p.paragraph for p in passages] == list(range(1, len(passages) + 1))
 
 
-def test_file_changed_while_read_raises_after_its_passages(tmp_path: Path) -> None:
+def test_issue_18_file_growing_while_read_is_indexed_as_read(tmp_path: Path) -> None:
+    # A log being written: refusing it added dead rows on every run and never indexed it.
     path = _write(tmp_path / "growing.txt", "\n\n".join(f"第{n}段。" for n in range(5000)))
     with _small_reads(1024, 1024):
         passages = read_passages(path)
         assert next(passages).text == "第0段。"
         with path.open("a", encoding="utf-8") as handle:
             handle.write("\n\n新加的一段。")
-        with pytest.raises(DocumentReadError, match="growing.txt: changed while it was read"):
+        rest = [p.text for p in passages]
+    assert rest[:2] == ["第1段。", "第2段。"] and len(rest) >= 4999
+
+
+def test_file_cut_short_while_read_raises_after_its_passages(tmp_path: Path) -> None:
+    path = _write(tmp_path / "shrinking.txt", "\n\n".join(f"第{n}段。" for n in range(5000)))
+    with _small_reads(1024, 1024):
+        passages = read_passages(path)
+        assert next(passages).text == "第0段。"
+        with path.open("r+b") as handle:
+            handle.truncate(path.stat().st_size // 2)
+        with pytest.raises(DocumentReadError, match="shrinking.txt: changed while it was read"):
             list(passages)
 
 

@@ -78,6 +78,11 @@ def _errors(json_errors: bool = False) -> Iterator[None]:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except (typer.Exit, typer.BadParameter):  # Typer prints a usage error itself, exit 2
         raise
+    except MemoryError:
+        report_error(
+            "out of memory; close other programs, or index fewer files at once", json_errors
+        )
+        raise typer.Exit(EXIT_ERROR) from None
     except Exception as err:  # noqa: BLE001 - the one place a bug becomes a message
         if _debug:
             raise
@@ -122,22 +127,50 @@ def index(
     wait: options.WaitOption = 0.0,
     userdict: options.UserdictOption = None,
     quiet: options.QuietOption = False,
+    forget: options.ForgetOption = None,
+    follow: options.FollowOption = False,
 ) -> None:
     """Index files and folders (.txt .md .jsonl .html); run again to pick up changes.
+
+    The index remembers every file and folder it was given: `searcher index` alone updates
+    them all. A remembered folder that is missing is skipped (exit 2), its passages kept.
 
     Example: searcher index ~/documents --index ~/documents-index
     """
     with _errors():
         from searcher.cli.indexing import index_paths
 
-        index_paths(
-            paths or [], index, rebuild=rebuild, wait_seconds=wait, userdict=userdict, quiet=quiet
+        report = index_paths(
+            paths or [],
+            index,
+            rebuild=rebuild,
+            wait_seconds=wait,
+            userdict=userdict,
+            quiet=quiet,
+            forget=forget or [],
+            follow=follow,
         )
+    if report.missing_roots:
+        raise typer.Exit(EXIT_ERROR)
+
+
+@app.command()
+def check(index: options.IndexOption = None) -> None:
+    """Read every file of the index and say whether anything is damaged (exit 2 if so).
+
+    Example: searcher check --index ~/documents-index
+    """
+    with _errors():
+        from searcher.cli.indexing import check_index_dir
+
+        damaged = check_index_dir(index)
+    raise typer.Exit(EXIT_ERROR if damaged else EXIT_HITS)
 
 
 # -word is the query syntax for "exclude word": unknown options are words, not usage errors.
 @app.command(context_settings={"ignore_unknown_options": True})
 def query(
+    ctx: typer.Context,
     words: options.WordsArgument,
     index: options.IndexOption = None,
     limit: options.LimitOption = 10,
@@ -157,6 +190,7 @@ def query(
         from searcher.cli.render import print_result
         from searcher.search import Searcher
 
+        _refuse_unknown_options(words, ctx)
         location = _location(index)
         with Searcher.open(location.directory) as searcher:
             result = searcher.search(" ".join(words), limit=limit, require_all=all_words)
@@ -299,6 +333,19 @@ def tui(words: options.StartQueryArgument = None, index: options.IndexOption = N
             tui_app.release_searcher()
     # Textual has already printed what went wrong if the app failed.
     raise typer.Exit(EXIT_ERROR if tui_app.return_code else 0)
+
+
+class _UnknownOption(typer.BadParameter):
+    def format_message(self) -> str:
+        return self.message
+
+
+def _refuse_unknown_options(words: list[str], ctx: typer.Context) -> None:
+    """`-word` excludes a word, but `--word` is no query syntax: a mistyped option (`--limt 2`)
+    must not be searched for silently."""
+    for word in words:
+        if word.startswith("--") and len(word) > 2:
+            raise _UnknownOption(f"No such option: {word.split('=', 1)[0]}", ctx=ctx)
 
 
 def _interactive() -> bool:

@@ -70,6 +70,13 @@ UserdictOption = Annotated[
     typer.Option("--userdict", help="A jieba user dictionary, kept with the index."),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or warnings.")]
+ForgetOption = Annotated[
+    list[Path] | None,
+    typer.Option("--forget", help="Drop this root (a file or folder) and its passages."),
+]
+FollowOption = Annotated[
+    bool, typer.Option("--follow", "-L", help="Follow symbolic links inside folders.")
+]
 
 # searcher query
 WordsArgument = Annotated[

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from searcher.errors import DocumentReadError, describe_os_error
+from searcher.errors import DocumentReadError, FileAccessError, describe_os_error
 from searcher.indexing.analysis_pool import Batch
 from searcher.indexing.report import IndexReport
 from searcher.indexing.rows import FileJob, RowsBuilder, passage_fields
@@ -49,24 +49,30 @@ def files_to_read(
     roots: list[Path],
     report: IndexReport,
 ) -> list[tuple[SourceFile, dict | None]]:
-    """Which files to read; removes the rows of indexed files that are gone from under `roots`."""
+    """Which files to read; removes the rows of indexed files that are gone from under `roots`,
+    and forgets skipped files that are gone or changed."""
     to_read = []
     seen = set()
     for source in sources:
         path = str(source.path)
         seen.add(path)
-        if builder.unchanged(path, source):
+        skipped = builder.skipped.get(path)
+        if skipped is not None and skipped[:2] == [source.size, source.mtime_ns]:
+            report.skipped_again += 1
+        elif builder.unchanged(path, source):
             report.files_unchanged += 1
         else:
+            builder.skipped.pop(path, None)
             to_read.append((source, builder.files.get(path)))
     root_names = [str(root) for root in roots]
-    for path in list(builder.files):
+    for path in list(builder.files) + list(builder.skipped):
         under = any(
             path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in root_names
         )
         if under and path not in seen:
-            builder.remove_file(path)
-            report.files_removed += 1
+            if builder.skipped.pop(path, None) is None:
+                builder.remove_file(path)
+                report.files_removed += 1
     return to_read
 
 
@@ -156,7 +162,10 @@ def _file_passages(
     except DocumentReadError as err:
         # Mostly before the first passage (binary, no text); after some, only if the file
         # changed or failed while it was read: then what it added is retracted (writer.py).
-        skip(path, str(err).removeprefix(f"{path}: "))
+        reason = str(err).removeprefix(f"{path}: ")
+        skip(path, reason)
+        if not isinstance(err, FileAccessError):  # not text: not read again until it changes
+            job.failed = reason
         failed.append(job)
         return
     if job.old is None:

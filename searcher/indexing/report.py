@@ -18,5 +18,6 @@ class IndexReport:
     seconds: float = 0.0
     committed: bool = False
     files_to_read: int = 0  # new or changed by size or mtime: what the run set out to read
+    skipped_again: int = 0  # skipped in an earlier run and unchanged since: not read again
     missing_roots: list[str] = field(default_factory=list)  # skipped, their passages kept
     roots: list[str] = field(default_factory=list)  # every root the index holds after the run

@@ -39,6 +39,7 @@ class FileJob:
     old: dict | None = None
     number: int = -1  # file number, assigned when its first passage is added
     added: int = 0
+    failed: str = ""  # why reading it failed, if it did
 
 
 @dataclass
@@ -67,6 +68,9 @@ class RowsBuilder:
     ) -> None:
         self.rows = rows
         self.files = files  # path → manifest entry
+        # Files skipped before, path → [size, mtime_ns, reason]: not read (nor hashed: a 2 GB
+        # sparse file took 7.6 s) again until they change.
+        self.skipped: dict[str, list] = dict(meta.get("skipped", {}))
         self.docs = docs  # documents, in the order of their first passage
         self.next_file = int(meta.get("next_file", 0))
         self.changed = False

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import stat
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +42,7 @@ from searcher.store.segments import Rows, write_generation
 __all__ = ["IndexReport", "build_index"]
 
 Warn = Callable[[str], None]
+_WARNINGS_PER_REASON = 20
 
 
 @dataclass
@@ -52,10 +56,22 @@ class _Run:
     warn: Warn
     progress: Progress | None
     follow: bool = False
+    warned: Counter[str] = field(default_factory=Counter)  # skips by reason, digits as N
 
     def skip(self, path: Path, reason: str) -> None:
+        """A file (or a JSONL line) not indexed: said on stderr, the first few of each reason;
+        100,000 empty files are one line each for 20 of them, then one line for the rest."""
         self.report.skipped.append(f"{path}: {reason}")
-        self.warn(f"skipped {escaped(str(path))}: {reason}")
+        kind = re.sub(r"\d+", "N", reason)
+        self.warned[kind] += 1
+        if self.warned[kind] <= _WARNINGS_PER_REASON:
+            self.warn(f"skipped {escaped(str(path))}: {reason}")
+
+    def summarise_skips(self) -> None:
+        for kind, count in self.warned.items():
+            if count > _WARNINGS_PER_REASON:
+                more = count - _WARNINGS_PER_REASON
+                self.warn(f"skipped {more:,} more files for the same reason: {kind}")
 
 
 def build_index(
@@ -95,6 +111,7 @@ def build_index(
             try:
                 store.clean_up(pending)
                 _update(run, roots, rebuild, forgotten, userdict_text)
+                run.summarise_skips()
             except BaseException:
                 store.discard_uncommitted(pending)  # under the lock: a half-written generation
                 raise
@@ -135,6 +152,7 @@ def _update(
         run.report.files_removed += 1
     scan = roots if rebuild or not (given or forget) else _merged(given)
     failed = _add_files(run, builder, _present(run, builder, scan))
+    _remember_skipped(builder, failed)
     run.report.roots = [str(root) for root in roots]
     if not builder.changed and current is not None:
         run.report.passages = builder.live_rows
@@ -146,6 +164,7 @@ def _update(
         "roots": run.report.roots,
         "userdict": userdict_text,
         "next_file": builder.next_file,
+        "skipped": builder.skipped,
         "updated": time.time(),
     }
     _commit(run, builder, failed, meta)
@@ -176,6 +195,14 @@ def _commit(run: _Run, builder: RowsBuilder, failed: list[FileJob], meta: dict) 
     run.store.remove_stale_generations(keep=run.pending.generation)
     # Beside the generation, where a rebuild finds them even if everything else is damaged.
     write_marker(run.store.directory, {"roots": meta["roots"]})
+
+
+def _remember_skipped(builder: RowsBuilder, failed: list[FileJob]) -> None:
+    for job in failed:
+        if job.failed and job.added == 0:
+            source = job.source
+            builder.skipped[str(source.path)] = [source.size, source.mtime_ns, job.failed]
+            builder.changed = True
 
 
 def _retract(rows: Rows, files: list[dict], failed: list[FileJob]) -> list[dict]:
@@ -265,13 +292,31 @@ def _sha1(data: bytes) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
+# jieba's own dictionary is 5 MB; a user dictionary ten times that is not one (/dev/zero is).
+_MAX_USERDICT_BYTES = 50 * 1024 * 1024
+
+
 def _read_userdict(path: Path | None) -> str | None:
+    """The user dictionary's text: a regular file (a FIFO would block forever) under a cap."""
     if path is None:
         return None
+    shown = escaped(str(path))
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise DocumentReadError(f"cannot read the user dictionary {path}: {err}") from err
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise DocumentReadError(f"the user dictionary {shown} is not a regular file")
+            data = handle.read(_MAX_USERDICT_BYTES + 1)
+    except OSError as err:
+        raise DocumentReadError(
+            f"cannot read the user dictionary {shown}: {describe_os_error(err)}"
+        ) from err
+    if len(data) > _MAX_USERDICT_BYTES:
+        raise DocumentReadError(f"the user dictionary {shown} is over 50 MB: not a dictionary")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DocumentReadError(f"the user dictionary {shown} is not UTF-8 text") from err
 
 
 def _userdict_words(text: str | None, store: IndexStore) -> list[UserWord]:

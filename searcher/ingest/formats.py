@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from searcher.errors import DocumentReadError, describe_os_error
+from searcher.errors import DocumentReadError, FileAccessError, describe_os_error
 from searcher.ingest.decoding import Encoding, decoded_chunks, detect_encoding
 from searcher.ingest.html import html_parts
 from searcher.ingest.jsonl import jsonl_passages
@@ -43,7 +43,7 @@ def read_passages(
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below, also when the caller stops early
     except OSError as err:
-        raise DocumentReadError(f"{path}: cannot read: {describe_os_error(err)}") from None
+        raise FileAccessError(f"{path}: cannot read: {describe_os_error(err)}") from None
     with handle:
         try:
             before = os.fstat(handle.fileno())
@@ -54,14 +54,17 @@ def read_passages(
             if not found:
                 raise DocumentReadError("holds no text")
             after = os.fstat(handle.fileno())
-            if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
-                raise DocumentReadError(_CHANGED)
+            # A file that grew while it was read (a log being written) is indexed as read; the
+            # next run sees its new size and reads it again. Rewritten or cut short: refused.
+            same = (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+            if not same and after.st_size <= before.st_size:
+                raise FileAccessError(_CHANGED)
         except OSError as err:
-            raise DocumentReadError(f"{path}: cannot read: {describe_os_error(err)}") from None
+            raise FileAccessError(f"{path}: cannot read: {describe_os_error(err)}") from None
         except UnicodeDecodeError:  # it decoded on the first reading: the bytes changed since
-            raise DocumentReadError(f"{path}: {_CHANGED}") from None
+            raise FileAccessError(f"{path}: {_CHANGED}") from None
         except DocumentReadError as err:
-            raise DocumentReadError(f"{path}: {err}") from None
+            raise type(err)(f"{path}: {err}") from None
 
 
 def _passages(

@@ -35,18 +35,7 @@ def _record_passages(
 ) -> Iterator[Passage]:
     if not line.strip():
         return
-    problem = ""
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as err:
-        problem = f"not valid JSON ({err.msg})"
-    except (ValueError, RecursionError):
-        problem = "not valid JSON"
-    else:
-        if not isinstance(record, dict):
-            problem = "not a JSON object"
-        elif not isinstance(record.get("text"), str):
-            problem = 'no "text" string'
+    record, problem = _record(line)
     if problem:
         if on_error is not None:
             on_error(path, f"line {number}: {problem}")
@@ -66,6 +55,21 @@ def _record_passages(
             yield Passage(doc_id, title, paragraph, number, piece, extra or None)
     if paragraph == 0 and on_error is not None:
         on_error(path, f'line {number}: "text" is empty')
+
+
+def _record(line: str) -> tuple[dict, str]:
+    """The record of a line, or why it is none."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        return {}, f"not valid JSON ({err.msg})"
+    except (ValueError, RecursionError):
+        return {}, "not valid JSON"
+    if not isinstance(record, dict):
+        return {}, "not a JSON object"
+    if not isinstance(record.get("text"), str):
+        return {}, 'no "text" string'
+    return record, ""
 
 
 # A newline followed by one or more whitespace-only lines: what separates two paragraphs.

@@ -55,16 +55,15 @@ class ParsedQuery:
 _TOKEN = re.compile(r'(-?)(?:(title|path):)?(?:"([^"]*)(?:"|$)|(\S+))', re.IGNORECASE)
 
 
+# A query is something a person types or pastes: a paragraph at most. One 50 MB line took 3.1 GB.
+MAX_QUERY_CHARS = 10_000
+
+
 def parse_query(text: str, is_known: Callable[[str], bool], segmenter: Segmenter) -> ParsedQuery:
     """Parse user syntax. `is_known(word)` says whether the index holds a word (see query_words);
     `segmenter` cuts as the index was cut (built from its user dictionary)."""
     text = _clean(text)
-    items = []  # (negated, field, body, quoted)
-    for match in _TOKEN.finditer(text.replace("“", '"').replace("”", '"')):
-        negated, field, quoted, plain = match.groups()
-        body = quoted if quoted is not None else plain
-        items.append((bool(negated), (field or "").lower(), body, quoted is not None))
-
+    items = _items(text)
     clauses: list[Clause] = []
     excluded: list[Unit] = []
     paths: list[str] = []
@@ -102,7 +101,21 @@ def parse_query(text: str, is_known: Callable[[str], bool], segmenter: Segmenter
     return ParsedQuery(text, tuple(clauses), tuple(excluded), tuple(paths), tuple(chunks))
 
 
+def _items(text: str) -> list[tuple[bool, str, str, bool]]:
+    """(negated, field, body, quoted) of each item typed."""
+    items = []
+    for match in _TOKEN.finditer(text.replace("“", '"').replace("”", '"')):
+        negated, field, quoted, plain = match.groups()
+        body = quoted if quoted is not None else plain
+        items.append((bool(negated), (field or "").lower(), body, quoted is not None))
+    return items
+
+
 def _clean(text: str) -> str:
+    if len(text) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(
+            f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}"
+        )
     # Control characters cannot be typed into text we index; they would only make a query miss.
     text = "".join(" " if ord(c) < 32 or 0x7F <= ord(c) < 0xA0 else c for c in text).strip()
     # A lone surrogate (an undecodable byte of argv) is U+FFFD, as in text decoded with errors.
