@@ -11,8 +11,9 @@ from typer.testing import CliRunner, Result
 from searcher.cli.location import samples_dir
 from searcher.cli.main import app
 from searcher.errors import QrelsError
+from searcher.indexing.writer import build_index
 from searcher.search import Searcher
-from searcher.search.evaluation import evaluate, rank_metrics, read_qrels
+from searcher.search.evaluation import evaluate, metric_names, rank_metrics, read_qrels
 
 RECIPE = str(samples_dir() / "家常食谱-番茄炖牛腩.txt")
 GARBAGE = str(samples_dir() / "垃圾分类宣传稿.txt")
@@ -79,6 +80,13 @@ def test_rank_metrics_cut_mrr_and_ndcg_at_k_but_recall_at_100() -> None:
     assert metrics["R@10"] == 0.0
     assert metrics["R@100"] == 1.0
     assert rank_metrics(ranked, {"d12"}, k=20)["MRR@20"] == pytest.approx(1 / 13)
+
+
+def test_rank_metrics_count_a_document_ranked_twice_once_at_its_best_rank() -> None:
+    metrics = rank_metrics(["b", "a", "b", "a", "c"], {"a"}, k=10)
+    assert metrics["MRR@10"] == 0.5
+    assert metrics["R@5"] == 1.0
+    assert metrics["nDCG@10"] == pytest.approx(0.63093, abs=1e-5)  # a at rank 2 only
 
 
 # ---------------------------------------------------------------------------- qrels file
@@ -174,3 +182,21 @@ def test_eval_of_a_file_without_judged_queries_exits_2(sample_index: Path, tmp_p
     result = _run("eval", str(path), "--index", str(sample_index))
     assert result.exit_code == 2
     assert "holds no judged query" in result.stderr
+
+
+def test_issue_18_a_repeated_id_counts_once_in_eval(tmp_path: Path) -> None:
+    """Two files with a record "DOC_0" each: eval said R@5 2.0000 and nDCG@10 1.6309."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    first = {"id": "DOC_0", "title": "网格管理", "text": "网格员每天巡查本网格。"}
+    second = {"id": "DOC_0", "title": "议事会", "text": "第三网格党支部每月召开议事会，居民参加。"}
+    for name, record in (("a.jsonl", first), ("b.jsonl", second)):
+        (docs / name).write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    build_index([docs], tmp_path / "index")
+    qrels = tmp_path / "queries.jsonl"
+    qrels.write_text('{"qid": "q1", "query": "网格", "relevant": ["DOC_0"]}\n', encoding="utf-8")
+    result = _run("eval", str(qrels), "--index", str(tmp_path / "index"), "--json")
+    assert result.exit_code == 0
+    record = json.loads(result.stdout)
+    assert record["metrics"] == {name: 1.0 for name in metric_names(10)}
+    assert record["per_query"][0]["ranked"] == ["DOC_0", "DOC_0#2"]

@@ -106,6 +106,34 @@ def test_export_leaves_out_passages_of_removed_files(tmp_path: Path) -> None:
     assert [source["text"] for _, source in _export(tmp_path / "index")] == ["保留的段落。"]
 
 
+def test_issue_18_passages_of_repeated_ids_export_under_unique_ids(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    records = {
+        "a.jsonl": [
+            ("DOC_0", "第一条。"),
+            ("DOC_0", "第二条。\n\n第二条之二。"),
+            ("DOC_1", "第三条。"),
+        ],
+        "b.jsonl": [("DOC_1", "第四条。"), ("DOC_0", "第五条。")],
+    }
+    for name, pairs in records.items():
+        lines = [json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in pairs]
+        (docs / name).write_text("".join(lines), encoding="utf-8")
+    build_index([docs], tmp_path / "index")
+    pairs = _export(tmp_path / "index")
+    ids = [action["index"]["_id"] for action, _ in pairs]
+    assert len(ids) == 6 and len(set(ids)) == 6  # OpenSearch overwrites a repeated _id
+    assert {source["text"]: source["id"] for _, source in pairs} == {
+        "第一条。": "DOC_0",
+        "第二条。": "DOC_0#2",
+        "第二条之二。": "DOC_0#2",
+        "第三条。": "DOC_1",
+        "第四条。": "DOC_1#2",
+        "第五条。": "DOC_0#3",
+    }
+
+
 def test_export_command_writes_the_file_and_counts_on_stderr(
     index_dir: Path, tmp_path: Path
 ) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -18,15 +18,20 @@ import numpy as np
 
 from searcher.analysis.normalize import fold_text
 from searcher.indexing.analysis_pool import AnalyzedBatch
+from searcher.indexing.doc_ids import DocIds
 from searcher.ingest.formats import Passage
 from searcher.ingest.sources import SourceFile
+from searcher.oneline import escaped, json_line
 from searcher.store import schema
 from searcher.store.doc_table import DocTable
 from searcher.store.generation import Generation
 from searcher.store.layout import work_dir
 from searcher.store.segments import Rows
+from searcher.store.stored import decode_stored, encode_stored
 
 _COMPACT_DEAD_FRACTION = 0.3
+
+Warn = Callable[[str], None]
 
 
 @dataclass
@@ -65,6 +70,7 @@ class RowsBuilder:
         docs: DocTable,
         meta: dict,
         work: Path | None = None,
+        warn: Warn | None = None,
     ) -> None:
         self.rows = rows
         self.files = files  # path → manifest entry
@@ -78,22 +84,29 @@ class RowsBuilder:
         self._new_terms: list[str] = []
         self._new = _Chunk()
         self._new_rows = 0
-        self._last_doc: tuple[int, str] | None = None
+        self._ids: DocIds | None = None  # read from the rows when the first document is added
+        self._doc_file = -1  # the file number and indexed id of the document being added
+        self._doc_id = ""
+        self._paths: dict[int, str] = {}  # file number → path, for naming a repeated id's holder
+        self._warn = warn or (lambda message: None)
         self._work = work  # the next generation's work directory: the new rows' files go there
         self._appending: dict[str, BinaryIO] = {}  # file kind → the file, open for appending
         self._batch: AnalyzedBatch | None = None
 
     @classmethod
-    def start(cls, current: Generation | None, out_dir: Path, rebuild: bool) -> RowsBuilder:
+    def start(
+        cls, current: Generation | None, out_dir: Path, rebuild: bool, warn: Warn | None = None
+    ) -> RowsBuilder:
+        """The builder of the generation after `current`; `warn` hears of each repeated id."""
         work = work_dir(out_dir)
         shutil.rmtree(work, ignore_errors=True)  # made again on first use: a no-op run leaves none
         if current is None:
-            builder = cls(Rows.empty(), {}, DocTable(), {}, work)
+            builder = cls(Rows.empty(), {}, DocTable(), {}, work, warn)
             builder.changed = rebuild
             return builder
         rows = current.load_rows()
         files = {f["path"]: f for f in current.files()}
-        builder = cls(rows, files, DocTable.read(current.directory), current.meta, work)
+        builder = cls(rows, files, DocTable.read(current.directory), current.meta, work, warn)
         if rows.count and 1 - rows.row_live.mean() > _COMPACT_DEAD_FRACTION:
             builder._compact()
         return builder
@@ -118,6 +131,8 @@ class RowsBuilder:
     def remove_file(self, path: str) -> None:
         entry = self.files.pop(path)
         self.rows.row_live[self.rows.row_file == entry["number"]] = False
+        if self._ids is not None:
+            self._ids.retire(entry["number"])
         self.changed = True
 
     def add(
@@ -145,25 +160,54 @@ class RowsBuilder:
                 "sha1": job.sha1,
             }
             self.changed = True
-        batch, _ = result
+        batch, position = result
         if batch is not self._batch:
             self._take(batch)
-        doc_key = (job.number, passage.id)
-        if doc_key != self._last_doc:
-            self._last_doc = doc_key
-            self.docs.add(passage.id, passage.title, fold_text)
+        # A record's passages are numbered from 1 (a file's, when the file is the document):
+        # two records in a row with one id are two documents, the second qualified.
+        if passage.paragraph == 1 or job.number != self._doc_file:
+            self._start_document(job, passage)
+        if self._doc_id != passage.id:  # qualified: the stored fields must say so too
+            fields = decode_stored(batch.stored[position])
+            fields[schema.DOC_ID] = self._doc_id
+            batch.stored[position] = encode_stored(fields)
         new = self._new
         new.docs.append(len(self.docs) - 1)
         new.files.append(job.number)
         self._new_rows += 1
         job.added += 1
 
+    def _start_document(self, job: FileJob, passage: Passage) -> None:
+        """Add the document `passage` begins, under an id no other live document holds."""
+        if self._ids is None:
+            self._ids = DocIds.of_rows(self.rows, self.docs)
+        self._doc_file = job.number
+        self._doc_id = self._ids.claim(passage.id, job.number)
+        self.docs.add(self._doc_id, passage.title, fold_text)
+        if self._doc_id != passage.id:
+            self._warn(self._repeat_warning(job, passage, self._ids.owner(passage.id)))
+
+    def _repeat_warning(self, job: FileJob, passage: Passage, holder: int | None) -> str:
+        """Where a repeated id was found, which file holds it, and what the repeat became."""
+        if holder == job.number:
+            where = "this file"
+        else:
+            if holder not in self._paths:  # a file added since the map was made
+                self._paths = {entry["number"]: path for path, entry in self.files.items()}
+            where = escaped(self._paths[holder])
+        return (
+            f"{escaped(str(job.source.path))} line {passage.line}: id {json_line(passage.id)}"
+            f" is already used in {where}; indexed as {json_line(self._doc_id)}"
+        )
+
     def _take(self, batch: AnalyzedBatch) -> None:
-        """Append a batch's rows: term ids for its words; folded text and stored fields to disk.
+        """Append a batch's rows: term ids for its words; folded text to disk. Its stored fields
+        follow when the next batch comes (or at finish()): add() may qualify an id in them.
 
         Mapping a batch's words with map(dict.get) costs about 0.05 µs a word, where a
         generator per passage cost 2 µs: that loop held a third of the parent's time.
         """
+        self._flush_stored()
         self._batch = batch
         if self._term_ids is None:
             self._term_ids = {term: i for i, term in enumerate(self.rows.vocabulary)}
@@ -182,8 +226,15 @@ class RowsBuilder:
         encoded = [text.encode() for text in batch.folded]
         new.text_bytes.append(np.fromiter(map(len, encoded), np.int64, len(encoded)))
         self._append("text_file", encoded)
-        new.stored_bytes.append(np.fromiter(map(len, batch.stored), np.int64, len(batch.stored)))
-        self._append("stored_file", batch.stored)
+
+    def _flush_stored(self) -> None:
+        """Append the stored fields of the batch last taken, once add() has seen all of it."""
+        batch, self._batch = self._batch, None
+        if batch is None:
+            return
+        stored = batch.stored
+        self._new.stored_bytes.append(np.fromiter(map(len, stored), np.int64, len(stored)))
+        self._append("stored_file", stored)
 
     def _append(self, kind: str, pieces: list[bytes]) -> None:
         """Append to a file of the new rows: a Rows field (text_file, stored_file), or the
@@ -219,6 +270,7 @@ class RowsBuilder:
 
     def finish(self) -> tuple[Rows, list[dict], DocTable]:
         """The rows of the next generation, its file manifest and its document table."""
+        self._flush_stored()
         old, new = self.rows, self._new
         self._new = _Chunk()
         for handle in self._appending.values():

@@ -146,7 +146,7 @@ def _update(
     roots = [r for r in _merged(recorded + given) if not any(_within(r, f) for f in forget)]
     if not roots and not forget:
         raise DocumentReadError("name at least one file or folder to index")
-    builder = RowsBuilder.start(current, run.pending.directory, rebuild)
+    builder = RowsBuilder.start(current, run.pending.directory, rebuild, run.warn)
     for path in [p for p in builder.files if any(_within(Path(p), f) for f in forget)]:
         builder.remove_file(path)
         run.report.files_removed += 1

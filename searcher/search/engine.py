@@ -108,12 +108,19 @@ class Searcher:
 
     def ranked_document_ids(self, text: str, limit: int) -> list[str]:
         """Ids of the `limit` best documents for `text` (default options), each at the rank of
-        its best passage: what search() would show, without building hits (for evaluation)."""
+        its best passage: what search() would show, without building hits (for evaluation).
+        Ids are unique in an index written now; one written before may hold an id twice, which
+        counts once here too."""
         query = self.parse(text)
         top, _, _, _ = self._rank(query, self._rows, False)
         docs = np.asarray(self._gen.array("row_doc"))[top]
         _, first = np.unique(docs, return_index=True)
-        return [self._gen.document_id(doc) for doc in docs[np.sort(first)][:limit].tolist()]
+        ids: dict[str, None] = {}
+        for doc in docs[np.sort(first)].tolist():
+            if len(ids) >= limit:
+                break
+            ids.setdefault(self._gen.document_id(doc))
+        return list(ids)
 
     def _rank(
         self, query: ParsedQuery, limit: int, require_all: bool

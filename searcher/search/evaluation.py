@@ -1,7 +1,9 @@
 """Relevance evaluation: judged queries (qrels) → ranked documents → MRR, recall and nDCG.
 
 Each query is searched exactly as a user would type it (default options). Passages are ranked,
-then collapsed into documents by their id, each document taking the rank of its best passage.
+then collapsed into documents by their id, each document taking the rank of its best passage: a
+document counts once, however many passages or records carry its id (an index written before ids
+were made unique can hold one id twice), so recall and nDCG never pass 1.
 `searcher eval` and tests/benchmarks/eval_quality.py are the callers.
 """
 
@@ -123,8 +125,10 @@ def _parse_line(line: str, number: int, path: Path) -> JudgedQuery:
 
 
 def rank_metrics(ranked: Sequence[str], relevant: Iterable[str], k: int) -> dict[str, float]:
-    """MRR@k, recall at RECALL_CUTOFFS and nDCG@k (binary relevance) of one ranking."""
+    """MRR@k, recall at RECALL_CUTOFFS and nDCG@k (binary relevance) of one ranking; a
+    document ranked twice counts at its first rank only."""
     relevant = set(relevant)
+    ranked = _first_of_each(ranked)
     gains = [1.0 if doc in relevant else 0.0 for doc in ranked]
     metrics: dict[str, float] = {}
     first = next((rank for rank, gain in enumerate(gains, 1) if gain), None)
@@ -154,3 +158,8 @@ def evaluate(searcher: Searcher, judged: Iterable[JudgedQuery], k: int = 10) -> 
     count = max(len(results), 1)
     means = {name: sum(r.metrics[name] for r in results) / count for name in names}
     return Evaluation(k, means, results)
+
+
+def _first_of_each(ranked: Sequence[str]) -> list[str]:
+    """The ids in order, each at its first (best) rank only."""
+    return list(dict.fromkeys(ranked))

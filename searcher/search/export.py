@@ -94,6 +94,9 @@ def bulk_lines(
     source["bigrams"] = " ".join(_bigrams(folded.text))
     if fields.get(schema.META):
         source["meta"] = fields[schema.META]
+    # OpenSearch keeps one document per _id. Unique: an index gives each document its own id
+    # (indexing/doc_ids.py qualifies a repeated one) and each passage of it its own paragraph.
+    # An index written before that can repeat an id in one file: searcher index --rebuild.
     passage_id = f"{doc_id}/{paragraph}" if doc_id == path else f"{path}#{doc_id}/{paragraph}"
     action = {"index": {"_index": index_name, "_id": passage_id}}
     return json_line(action), json_line(source)

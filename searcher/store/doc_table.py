@@ -48,6 +48,11 @@ class DocTable:
         self._doc_title.append(number)
         return len(self._doc_title) - 1
 
+    def ids(self, numbers: np.ndarray) -> list[str]:
+        """The ids of the documents `numbers`."""
+        ptr, ids = self._id_ptr, bytes(self._ids)
+        return [ids[ptr[n] : ptr[n + 1]].decode("utf-8", _ERRORS) for n in numbers.tolist()]
+
     def kept(self, numbers: np.ndarray) -> DocTable:
         """A table of only the documents `numbers` (ascending), renumbered from 0."""
         table = DocTable()
