@@ -348,3 +348,38 @@ def test_progress_counts_bytes_read_up_to_the_total_within_large_files(
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
     assert calls[-1] == (total, total)
     assert len(calls) > 10
+
+
+def test_issue_18_many_files_skipped_for_one_reason_are_summarised(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for number in range(100):
+        (docs / f"{number:03}.txt").write_text("", encoding="utf-8")
+    _write(docs / "grid.txt", GRID)
+    warnings: list[str] = []
+    report = build_index([docs], tmp_path / "index", warn=warnings.append)
+    assert len(report.skipped) == 100
+    assert len(warnings) == 21
+    assert warnings[0] == f"skipped {docs / '000.txt'}: holds no text"
+    assert warnings[-1] == "80 more skipped for the same reason: holds no text"
+
+
+def test_issue_18_a_skipped_file_is_not_read_again_until_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    binary = docs / "sparse.txt"
+    binary.write_bytes(b"\0" * 4096)
+    _write(docs / "grid.txt", GRID)
+    index = tmp_path / "index"
+    assert len(build_index([docs], index).skipped) == 1
+    hashed: list[Path] = []
+    real_sha1 = batches.file_sha1
+    monkeypatch.setattr(batches, "file_sha1", lambda path: hashed.append(path) or real_sha1(path))
+    report = build_index([docs], index)
+    assert (report.skipped, report.skipped_again, hashed) == ([], 1, [])
+    binary.write_text("现在是文本了。", encoding="utf-8")
+    report = build_index([docs], index)
+    assert report.files_new == 1 and hashed == [binary]
+    assert _texts(index, "文本") == {("sparse.txt", "现在是文本了。")}

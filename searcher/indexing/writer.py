@@ -42,7 +42,7 @@ from searcher.store.segments import Rows, write_generation
 __all__ = ["IndexReport", "build_index"]
 
 Warn = Callable[[str], None]
-_WARNINGS_PER_REASON = 20
+_WARNINGS_PER_KIND = 20
 
 
 @dataclass
@@ -56,22 +56,30 @@ class _Run:
     warn: Warn
     progress: Progress | None
     follow: bool = False
-    warned: Counter[str] = field(default_factory=Counter)  # skips by reason, digits as N
+    warned: Counter[str] = field(default_factory=Counter)  # warnings by kind
 
     def skip(self, path: Path, reason: str) -> None:
         """A file (or a JSONL line) not indexed: said on stderr, the first few of each reason;
         100,000 empty files are one line each for 20 of them, then one line for the rest."""
         self.report.skipped.append(f"{path}: {reason}")
-        kind = re.sub(r"\d+", "N", reason)
-        self.warned[kind] += 1
-        if self.warned[kind] <= _WARNINGS_PER_REASON:
-            self.warn(f"skipped {escaped(str(path))}: {reason}")
+        self.warn_some(
+            f"skipped for the same reason: {re.sub(r'[0-9]+', 'N', reason)}",
+            f"skipped {escaped(str(path))}: {reason}",
+        )
 
-    def summarise_skips(self) -> None:
+    def repeated_id(self, message: str) -> None:
+        self.warn_some("ids already used, indexed under a qualified id", message)
+
+    def warn_some(self, kind: str, message: str) -> None:
+        """The first few warnings of a kind, one line each; summarise_warnings() counts the rest."""
+        self.warned[kind] += 1
+        if self.warned[kind] <= _WARNINGS_PER_KIND:
+            self.warn(message)
+
+    def summarise_warnings(self) -> None:
         for kind, count in self.warned.items():
-            if count > _WARNINGS_PER_REASON:
-                more = count - _WARNINGS_PER_REASON
-                self.warn(f"skipped {more:,} more files for the same reason: {kind}")
+            if count > _WARNINGS_PER_KIND:
+                self.warn(f"{count - _WARNINGS_PER_KIND:,} more {kind}")
 
 
 def build_index(
@@ -111,7 +119,7 @@ def build_index(
             try:
                 store.clean_up(pending)
                 _update(run, roots, rebuild, forgotten, userdict_text)
-                run.summarise_skips()
+                run.summarise_warnings()
             except BaseException:
                 store.discard_uncommitted(pending)  # under the lock: a half-written generation
                 raise
@@ -146,7 +154,7 @@ def _update(
     roots = [r for r in _merged(recorded + given) if not any(_within(r, f) for f in forget)]
     if not roots and not forget:
         raise DocumentReadError("name at least one file or folder to index")
-    builder = RowsBuilder.start(current, run.pending.directory, rebuild, run.warn)
+    builder = RowsBuilder.start(current, run.pending.directory, rebuild, run.repeated_id)
     for path in [p for p in builder.files if any(_within(Path(p), f) for f in forget)]:
         builder.remove_file(path)
         run.report.files_removed += 1
