@@ -273,13 +273,15 @@ def test_ctrl_c_while_indexing_exits_130_commits_nothing_and_says_what_was_done(
 
 
 def test_keyboard_interrupt_inside_a_run_closes_the_pool_and_keeps_the_index(
-    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
+    small: tuple[list[Path], Path],
 ) -> None:
     roots, index_dir = small
     before = index_state(index_dir)
     mutate(roots[1], random.Random(3))
-    raise_on_call(monkeypatch, "searcher.indexing.rows:RowsBuilder.add", KeyboardInterrupt(), 5)
-    result = _cli("index", "--index", str(index_dir))
+    add = "searcher.indexing.rows:RowsBuilder.add"
+    with raise_on_call(add, KeyboardInterrupt(), at=5) as fault:
+        result = _cli("index", "--index", str(index_dir))
+    assert (fault.calls, fault.fired) == (5, 1)  # interrupted at the 5th passage, and it stopped
     assert result.exit_code == 130
     assert result.stderr.splitlines()[-1].startswith("searcher: interrupted; stopped after reading")
     assert children(os.getpid()) == []  # the analysis workers were ended, not left behind
@@ -359,13 +361,14 @@ def test_opening_while_a_commit_removes_the_generation_retries_on_the_new_one(
 
 
 def test_writer_opening_while_a_commit_removes_the_table_of_contents_retries(
-    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
+    small: tuple[list[Path], Path],
 ) -> None:
     roots, index_dir = small
     # Every commit deletes the previous TOC: a writer that listed it just before finds it gone.
     gone = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), "_MAIN_1.toc")
-    raise_on_call(monkeypatch, "whoosh.index:TOC.read", gone, times=2)
-    build_index(roots, index_dir)
+    with raise_on_call("whoosh.index:TOC.read", gone, times=2) as fault:
+        build_index(roots, index_dir)
+    assert fault.fired == 2
 
 
 def test_two_first_runs_started_together_both_succeed_with_one_index(tmp_path: Path) -> None:
@@ -511,12 +514,13 @@ def test_file_vanishing_mid_run_is_skipped_and_the_rest_indexed(
 
 
 def test_file_losing_read_permission_mid_run_is_skipped_and_the_rest_indexed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     docs = write_corpus(tmp_path / "docs", 6, 3, seed=9)
     victim = docs / "part-2" / "doc-0002.txt"
-    with refused(monkeypatch, victim, errno.EACCES, writes_only=False):
+    with refused(victim, errno.EACCES, writes_only=False) as fault:
         result = _cli("index", str(docs), "--index", str(tmp_path / "index"))
+    assert fault.fired == 1  # its one open, to hash it
     assert result.exit_code == 0
     assert f"searcher: skipped {victim}: permission denied" in result.stderr.splitlines()
     assert result.stdout.startswith("5 new, 0 changed, 0 removed, 0 unchanged, 2 skipped files")
@@ -592,23 +596,21 @@ def _fails_in_one_line(result: object, *fragments: str) -> None:
 
 
 def test_read_only_index_directory_fails_in_one_line_and_stays_searchable(
-    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
+    small: tuple[list[Path], Path],
 ) -> None:
     roots, index_dir = small
     before = index_state(index_dir)
     mutate(roots[1], random.Random(10))
-    with refused(monkeypatch, index_dir, errno.EROFS, writes_only=True):
+    with refused(index_dir, errno.EROFS, writes_only=True):
         result = _cli("index", "--index", str(index_dir))
         _fails_in_one_line(result, f"cannot write to {index_dir}: read-only file system")
         assert index_state(index_dir) == before  # still searchable while read-only
     assert leftovers(index_dir) == []
 
 
-def test_unreadable_index_fails_in_one_line(
-    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unreadable_index_fails_in_one_line(small: tuple[list[Path], Path]) -> None:
     _, index_dir = small
-    with refused(monkeypatch, index_dir, errno.EACCES, writes_only=False):
+    with refused(index_dir, errno.EACCES, writes_only=False):
         result = _cli("query", "网格", "--index", str(index_dir))
     _fails_in_one_line(result, f"cannot read the index in {index_dir}: permission denied")
 
@@ -626,19 +628,22 @@ DISK_FULL = {
 
 @pytest.mark.parametrize("point", list(DISK_FULL))
 def test_disk_full_during_an_update_keeps_the_previous_index(
-    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch, point: str
+    small: tuple[list[Path], Path], point: str
 ) -> None:
     roots, index_dir = small
     before = index_state(index_dir)
     mutate(roots[1], random.Random(point))
     target, at = DISK_FULL[point]
     if target == "open":
-        with refused(monkeypatch, index_dir, errno.ENOSPC, writes_only=True, after=at - 1):
-            result = _cli("index", "--index", str(index_dir))
+        full = refused(index_dir, errno.ENOSPC, writes_only=True, after=at - 1)
     else:
-        raise_on_call(monkeypatch, target, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), at)
+        full = raise_on_call(target, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), at)
+    with full as fault:
         result = _cli("index", "--index", str(index_dir))
-        monkeypatch.undo()
+    if target == "open":
+        assert fault.fired >= 1  # the at-th file created, and the clean-up's calls after it
+    else:
+        assert (fault.calls, fault.fired) == (at, 1)  # the run stopped at the failed call
     _fails_in_one_line(result, str(index_dir), "no space left on device")
     assert index_state(index_dir) == before
     assert lock_is_free(index_dir)
@@ -647,16 +652,16 @@ def test_disk_full_during_an_update_keeps_the_previous_index(
     assert leftovers(index_dir) == []
 
 
-def test_failure_after_the_commit_point_keeps_the_new_state(
-    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failure_after_the_commit_point_keeps_the_new_state(small: tuple[list[Path], Path]) -> None:
     roots, index_dir = small
     mutate(roots[1], random.Random(11))
     # Whoosh removes its temporary folder after renaming the TOC into place.
-    full = OSError(errno.EIO, os.strerror(errno.EIO))
-    raise_on_call(monkeypatch, "whoosh.filedb.filestore:FileStorage.destroy", full)
-    result = _cli("index", "--index", str(index_dir))
-    monkeypatch.undo()
+    failing = OSError(errno.EIO, os.strerror(errno.EIO))
+    destroy = "whoosh.filedb.filestore:FileStorage.destroy"
+    with raise_on_call(destroy, failing) as fault:
+        result = _cli("index", "--index", str(index_dir))
+    # Once when the commit tidies up, again when the lock's exit cancels the failed writer.
+    assert fault.fired == 2
     assert result.exit_code == 0, result.stderr
     assert "2 new, 3 changed, 2 removed" in result.stdout
     committed = index_state(index_dir)
