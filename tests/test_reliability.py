@@ -364,11 +364,18 @@ def test_writer_opening_while_a_commit_removes_the_table_of_contents_retries(
     small: tuple[list[Path], Path],
 ) -> None:
     roots, index_dir = small
+    before = index_state(index_dir)
+    mutate(roots[1], random.Random(13))
     # Every commit deletes the previous TOC: a writer that listed it just before finds it gone.
     gone = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), "_MAIN_1.toc")
     with raise_on_call("whoosh.index:TOC.read", gone, times=2) as fault:
-        build_index(roots, index_dir)
-    assert fault.fired == 2
+        report = build_index(roots, index_dir)
+    assert fault.fired == 2 and fault.calls > 2  # found gone twice, then read
+    assert report.committed
+    assert (report.files_new, report.files_changed, report.files_removed) == (2, 3, 2)
+    build_index(roots, index_dir.parent / "fresh")
+    assert before != index_state(index_dir) == index_state(index_dir.parent / "fresh")
+    assert leftovers(index_dir) == []
 
 
 def test_two_first_runs_started_together_both_succeed_with_one_index(tmp_path: Path) -> None:
