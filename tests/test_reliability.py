@@ -37,7 +37,7 @@ from stress.checks import (
     long_query,
     queries,
 )
-from stress.faults import crash_during, raise_on_call, refused
+from stress.faults import PAUSED, crash_during, raise_on_call, refused
 from typer.testing import CliRunner
 
 from searcher.cli.location import samples_dir
@@ -112,6 +112,34 @@ def _wait_for_lock_held(proc: subprocess.Popen) -> list[int]:
     line = proc.stderr.readline()
     assert "skipped" in line, line
     return children(proc.pid)
+
+
+# A run held at its 3rd passage (stress/paused.py): it holds the lock, its workers are analysing,
+# nothing is committed, and it stays there until signalled, however loaded the machine is.
+_PAUSED_RUN = [
+    str(Path(__file__).parent / "stress" / "paused.py"),
+    "searcher.indexing.rows:RowsBuilder.add",
+    "3",
+]
+
+
+def _paused_searcher(*args: str, **kwargs: object) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, *_PAUSED_RUN, *args],
+        stdin=subprocess.PIPE,  # closed by the test's end: the run goes on, never hangs
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        **kwargs,
+    )
+
+
+def _wait_until_paused(proc: subprocess.Popen) -> list[int]:
+    """Wait until the run says it is paused inside its work; return its analysis workers."""
+    for line in proc.stderr:
+        if line.startswith(PAUSED):
+            return children(proc.pid)
+    raise AssertionError(f"the run ended (exit {proc.wait()}) before its pause")
 
 
 # ---------------------------------------------------------------------------- crash safety
@@ -231,10 +259,8 @@ def test_killed_rebuild_leaves_the_old_index_searchable(
     corpus, base_index = big
     index_dir = shutil.copytree(base_index, tmp_path / "index")
     before = index_state(index_dir)
-    proc = _searcher("index", "--rebuild", "--index", str(index_dir), stderr=subprocess.PIPE)
-    _wait_for_lock_held(proc)
-    time.sleep(0.3)
-    assert proc.poll() is None, "the rebuild finished before it could be killed"
+    proc = _paused_searcher("index", "--rebuild", "--index", str(index_dir))
+    _wait_until_paused(proc)
     proc.kill()
     proc.wait()
     assert index_state(index_dir) == before
@@ -250,16 +276,8 @@ def test_ctrl_c_while_indexing_exits_130_commits_nothing_and_says_what_was_done(
     corpus, base_index = big
     index_dir = shutil.copytree(base_index, tmp_path / "index")
     before = index_state(index_dir)
-    proc = _searcher(
-        "index",
-        "--rebuild",
-        "--index",
-        str(index_dir),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    workers = _wait_for_lock_held(proc)
-    time.sleep(0.2)
+    proc = _paused_searcher("index", "--rebuild", "--index", str(index_dir), stdout=subprocess.PIPE)
+    workers = _wait_until_paused(proc)
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130

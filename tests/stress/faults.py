@@ -2,6 +2,8 @@
 and file systems that refuse (read-only, full, no permission), all usable as root, where chmod
 changes nothing. Targets are written "module:attribute" or "module:Class.attribute".
 
+pause_at() is not a fault: it holds a child process inside its work until the test signals it.
+
 Every fault proves it happened: crash_during() returns 137 only when the child died at the call,
 and raise_on_call() and refused() are context managers that fail on exit if their fault never
 fired, and count how often it did (Fault.fired) for the test to assert the exact number.
@@ -14,6 +16,7 @@ import errno
 import importlib
 import io
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -73,6 +76,22 @@ def crash_during(run: Callable[[], object], target: str, at: int = 1) -> int:
             os._exit(0)
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status)
+
+
+PAUSED = "paused in "  # what pause_at() writes to stderr, followed by the target
+
+
+def pause_at(target: str, at: int = 1) -> None:
+    """For good, in this process: the at-th call of `target` writes "paused in TARGET" to stderr
+    and waits until a signal ends the wait (SIGINT raises KeyboardInterrupt there), or until
+    stdin closes. For the child processes of signal tests (paused.py), never for the test's own."""
+
+    def wait() -> None:
+        print(f"{PAUSED}{target}", file=sys.stderr, flush=True)
+        os.read(0, 1)
+
+    owner, attribute, replacement, _ = _on_call(target, at, wait, times=1)
+    setattr(owner, attribute, replacement)
 
 
 @contextmanager
