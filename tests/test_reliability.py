@@ -2,9 +2,11 @@
 environment never lose the index, never mix two states, never show a traceback.
 
 Short versions of tests/stress/ (kill_index.py, concurrent_queries.py, fuzz_queries.py,
-bad_files.py; results in tests/stress/results-reliability.md). Everything runs
-as root: permission loss, read-only directories and full disks are simulated by patching the
-calls that would fail, never with chmod (which root ignores).
+bad_files.py; results in tests/stress/results-reliability.md). The random kills and the fuzzed
+queries also come in bigger versions marked `slow`, left out of the default run: run them with
+`pytest -m slow tests/test_reliability.py`, or everything with `pytest -m "slow or not slow"`.
+Everything runs as root: permission loss, read-only directories and full disks are simulated by
+patching the calls that would fail, never with chmod (which root ignores).
 """
 
 from __future__ import annotations
@@ -195,15 +197,16 @@ def test_first_build_killed_before_its_first_commit_can_simply_be_run_again(
     assert leftovers(index_dir) == []
 
 
-def test_sigkill_at_random_moments_never_breaks_the_index(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kills", [3, pytest.param(5, marks=pytest.mark.slow)])
+def test_sigkill_at_random_moments_never_breaks_the_index(tmp_path: Path, kills: int) -> None:
     rng = random.Random(6)
     corpus = write_corpus(tmp_path / "docs", 60, 8, seed=6)
     roots = [str(samples_dir()), str(corpus)]
     index_dir = tmp_path / "index"
-    for kill in range(5):
+    for kill in range(kills):  # a first build, then updates and rebuilds in turn
         before = index_state(index_dir) if index_dir.exists() else None
-        rebuild = kill in (2, 4)
-        if kill in (1, 3):
+        rebuild = kill > 0 and kill % 2 == 0
+        if kill % 2 == 1:
             mutate(corpus, rng)
         args = ["index", *roots, "--index", str(index_dir)] + ["--rebuild"] * rebuild
         proc = _searcher(*args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -554,7 +557,7 @@ def test_file_losing_read_permission_mid_run_is_skipped_and_the_rest_indexed(
 # ---------------------------------------------------------------------------- bad queries
 
 _FUZZ = settings(
-    max_examples=300,
+    max_examples=60,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -567,8 +570,12 @@ def sample_searcher(sample_index: Path) -> Iterator[Searcher]:
         yield searcher
 
 
+_API_QUERIES = given(text=queries(longest=2000, short_per_long=19), require_all=st.booleans())
+_CLI_QUERIES = given(text=queries(longest=1000, short_per_long=19))
+
+
 @_FUZZ
-@given(text=queries(longest=2000, short_per_long=19), require_all=st.booleans())
+@_API_QUERIES
 @example(text=long_query(6, 10_000), require_all=False)
 def test_random_queries_through_the_api_answer_or_refuse_in_one_line(
     sample_searcher: Searcher, text: str, require_all: bool
@@ -576,9 +583,28 @@ def test_random_queries_through_the_api_answer_or_refuse_in_one_line(
     check_search(sample_searcher, text, require_all)
 
 
-@settings(_FUZZ, max_examples=100)
-@given(text=queries(longest=1000, short_per_long=19))
+@pytest.mark.slow
+@settings(_FUZZ, max_examples=300)
+@_API_QUERIES
+def test_300_random_queries_through_the_api_answer_or_refuse_in_one_line(
+    sample_searcher: Searcher, text: str, require_all: bool
+) -> None:
+    check_search(sample_searcher, text, require_all)
+
+
+@settings(_FUZZ, max_examples=30)
+@_CLI_QUERIES
 def test_random_queries_through_cli_json_exit_0_1_or_2_with_valid_json(
+    sample_index: Path, text: str
+) -> None:
+    result = _cli("query", "--index", str(sample_index), "--json", "--", text)
+    check_cli_json(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.mark.slow
+@settings(_FUZZ, max_examples=100)
+@_CLI_QUERIES
+def test_100_random_queries_through_cli_json_exit_0_1_or_2_with_valid_json(
     sample_index: Path, text: str
 ) -> None:
     result = _cli("query", "--index", str(sample_index), "--json", "--", text)
