@@ -14,6 +14,19 @@ from searcher.search import Searcher
 DATA_DIR = Path(__file__).parent / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_user_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The user's own index and history stay out of the tests, and the tests out of them: the
+    per-user data directory ($XDG_DATA_HOME, else ~/.local/share) is a fresh one, and
+    SEARCHER_INDEX and SEARCHER_HISTORY are unset. Subprocesses inherit this. A test of the
+    default location sets its own XDG_DATA_HOME (tmp_path), so no test sees another's index."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
+        patch.delenv("SEARCHER_INDEX", raising=False)
+        patch.delenv("SEARCHER_HISTORY", raising=False)
+        yield
+
+
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled sample collection, indexed. Read-only: tests must not write to it."""

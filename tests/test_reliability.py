@@ -2,9 +2,11 @@
 environment never lose the index, never mix two states, never show a traceback.
 
 Short versions of tests/stress/ (kill_index.py, concurrent_queries.py, fuzz_queries.py,
-bad_files.py; results in tests/stress/results-reliability.md). Everything runs
-as root: permission loss, read-only directories and full disks are simulated by patching the
-calls that would fail, never with chmod (which root ignores).
+bad_files.py; results in tests/stress/results-reliability.md). The random kills and the fuzzed
+queries also come in bigger versions marked `slow`, left out of the default run: run them with
+`pytest -m slow tests/test_reliability.py`, or everything with `pytest -m "slow or not slow"`.
+Everything runs as root: permission loss, read-only directories and full disks are simulated by
+patching the calls that would fail, never with chmod (which root ignores).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from stress.checks import (
     long_query,
     queries,
 )
-from stress.faults import crash_during, raise_on_call, refused
+from stress.faults import PAUSED, crash_during, raise_on_call, refused
 from typer.testing import CliRunner
 
 from searcher.cli.location import samples_dir
@@ -114,6 +116,34 @@ def _wait_for_lock_held(proc: subprocess.Popen) -> list[int]:
     return children(proc.pid)
 
 
+# A run held at its 3rd passage (stress/paused.py): it holds the lock, its workers are analysing,
+# nothing is committed, and it stays there until signalled, however loaded the machine is.
+_PAUSED_RUN = [
+    str(Path(__file__).parent / "stress" / "paused.py"),
+    "searcher.indexing.rows:RowsBuilder.add",
+    "3",
+]
+
+
+def _paused_searcher(*args: str, **kwargs: object) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, *_PAUSED_RUN, *args],
+        stdin=subprocess.PIPE,  # closed by the test's end: the run goes on, never hangs
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        **kwargs,
+    )
+
+
+def _wait_until_paused(proc: subprocess.Popen) -> list[int]:
+    """Wait until the run says it is paused inside its work; return its analysis workers."""
+    for line in proc.stderr:
+        if line.startswith(PAUSED):
+            return children(proc.pid)
+    raise AssertionError(f"the run ended (exit {proc.wait()}) before its pause")
+
+
 # ---------------------------------------------------------------------------- crash safety
 
 # Where a crash can land: (call, at its n-th call, whether the new state is committed by then).
@@ -167,15 +197,16 @@ def test_first_build_killed_before_its_first_commit_can_simply_be_run_again(
     assert leftovers(index_dir) == []
 
 
-def test_sigkill_at_random_moments_never_breaks_the_index(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kills", [3, pytest.param(5, marks=pytest.mark.slow)])
+def test_sigkill_at_random_moments_never_breaks_the_index(tmp_path: Path, kills: int) -> None:
     rng = random.Random(6)
     corpus = write_corpus(tmp_path / "docs", 60, 8, seed=6)
     roots = [str(samples_dir()), str(corpus)]
     index_dir = tmp_path / "index"
-    for kill in range(5):
+    for kill in range(kills):  # a first build, then updates and rebuilds in turn
         before = index_state(index_dir) if index_dir.exists() else None
-        rebuild = kill in (2, 4)
-        if kill in (1, 3):
+        rebuild = kill > 0 and kill % 2 == 0
+        if kill % 2 == 1:
             mutate(corpus, rng)
         args = ["index", *roots, "--index", str(index_dir)] + ["--rebuild"] * rebuild
         proc = _searcher(*args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -231,10 +262,8 @@ def test_killed_rebuild_leaves_the_old_index_searchable(
     corpus, base_index = big
     index_dir = shutil.copytree(base_index, tmp_path / "index")
     before = index_state(index_dir)
-    proc = _searcher("index", "--rebuild", "--index", str(index_dir), stderr=subprocess.PIPE)
-    _wait_for_lock_held(proc)
-    time.sleep(0.3)
-    assert proc.poll() is None, "the rebuild finished before it could be killed"
+    proc = _paused_searcher("index", "--rebuild", "--index", str(index_dir))
+    _wait_until_paused(proc)
     proc.kill()
     proc.wait()
     assert index_state(index_dir) == before
@@ -250,16 +279,8 @@ def test_ctrl_c_while_indexing_exits_130_commits_nothing_and_says_what_was_done(
     corpus, base_index = big
     index_dir = shutil.copytree(base_index, tmp_path / "index")
     before = index_state(index_dir)
-    proc = _searcher(
-        "index",
-        "--rebuild",
-        "--index",
-        str(index_dir),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    workers = _wait_for_lock_held(proc)
-    time.sleep(0.2)
+    proc = _paused_searcher("index", "--rebuild", "--index", str(index_dir), stdout=subprocess.PIPE)
+    workers = _wait_until_paused(proc)
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130
@@ -273,13 +294,15 @@ def test_ctrl_c_while_indexing_exits_130_commits_nothing_and_says_what_was_done(
 
 
 def test_keyboard_interrupt_inside_a_run_closes_the_pool_and_keeps_the_index(
-    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
+    small: tuple[list[Path], Path],
 ) -> None:
     roots, index_dir = small
     before = index_state(index_dir)
     mutate(roots[1], random.Random(3))
-    raise_on_call(monkeypatch, "searcher.indexing.rows:RowsBuilder.add", KeyboardInterrupt(), 5)
-    result = _cli("index", "--index", str(index_dir))
+    add = "searcher.indexing.rows:RowsBuilder.add"
+    with raise_on_call(add, KeyboardInterrupt(), at=5) as fault:
+        result = _cli("index", "--index", str(index_dir))
+    assert (fault.calls, fault.fired) == (5, 1)  # interrupted at the 5th passage, and it stopped
     assert result.exit_code == 130
     assert result.stderr.splitlines()[-1].startswith("searcher: interrupted; stopped after reading")
     assert children(os.getpid()) == []  # the analysis workers were ended, not left behind
@@ -359,13 +382,21 @@ def test_opening_while_a_commit_removes_the_generation_retries_on_the_new_one(
 
 
 def test_writer_opening_while_a_commit_removes_the_table_of_contents_retries(
-    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
+    small: tuple[list[Path], Path],
 ) -> None:
     roots, index_dir = small
+    before = index_state(index_dir)
+    mutate(roots[1], random.Random(13))
     # Every commit deletes the previous TOC: a writer that listed it just before finds it gone.
     gone = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), "_MAIN_1.toc")
-    raise_on_call(monkeypatch, "whoosh.index:TOC.read", gone, times=2)
-    build_index(roots, index_dir)
+    with raise_on_call("whoosh.index:TOC.read", gone, times=2) as fault:
+        report = build_index(roots, index_dir)
+    assert fault.fired == 2 and fault.calls > 2  # found gone twice, then read
+    assert report.committed
+    assert (report.files_new, report.files_changed, report.files_removed) == (2, 3, 2)
+    build_index(roots, index_dir.parent / "fresh")
+    assert before != index_state(index_dir) == index_state(index_dir.parent / "fresh")
+    assert leftovers(index_dir) == []
 
 
 def test_two_first_runs_started_together_both_succeed_with_one_index(tmp_path: Path) -> None:
@@ -511,12 +542,13 @@ def test_file_vanishing_mid_run_is_skipped_and_the_rest_indexed(
 
 
 def test_file_losing_read_permission_mid_run_is_skipped_and_the_rest_indexed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     docs = write_corpus(tmp_path / "docs", 6, 3, seed=9)
     victim = docs / "part-2" / "doc-0002.txt"
-    with refused(monkeypatch, victim, errno.EACCES, writes_only=False):
+    with refused(victim, errno.EACCES, writes_only=False) as fault:
         result = _cli("index", str(docs), "--index", str(tmp_path / "index"))
+    assert fault.fired == 1  # its one open, to hash it
     assert result.exit_code == 0
     assert f"searcher: skipped {victim}: permission denied" in result.stderr.splitlines()
     assert result.stdout.startswith("5 new, 0 changed, 0 removed, 0 unchanged, 2 skipped files")
@@ -525,7 +557,7 @@ def test_file_losing_read_permission_mid_run_is_skipped_and_the_rest_indexed(
 # ---------------------------------------------------------------------------- bad queries
 
 _FUZZ = settings(
-    max_examples=300,
+    max_examples=60,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -538,8 +570,12 @@ def sample_searcher(sample_index: Path) -> Iterator[Searcher]:
         yield searcher
 
 
+_API_QUERIES = given(text=queries(longest=2000, short_per_long=19), require_all=st.booleans())
+_CLI_QUERIES = given(text=queries(longest=1000, short_per_long=19))
+
+
 @_FUZZ
-@given(text=queries(longest=2000, short_per_long=19), require_all=st.booleans())
+@_API_QUERIES
 @example(text=long_query(6, 10_000), require_all=False)
 def test_random_queries_through_the_api_answer_or_refuse_in_one_line(
     sample_searcher: Searcher, text: str, require_all: bool
@@ -547,9 +583,28 @@ def test_random_queries_through_the_api_answer_or_refuse_in_one_line(
     check_search(sample_searcher, text, require_all)
 
 
-@settings(_FUZZ, max_examples=100)
-@given(text=queries(longest=1000, short_per_long=19))
+@pytest.mark.slow
+@settings(_FUZZ, max_examples=300)
+@_API_QUERIES
+def test_300_random_queries_through_the_api_answer_or_refuse_in_one_line(
+    sample_searcher: Searcher, text: str, require_all: bool
+) -> None:
+    check_search(sample_searcher, text, require_all)
+
+
+@settings(_FUZZ, max_examples=30)
+@_CLI_QUERIES
 def test_random_queries_through_cli_json_exit_0_1_or_2_with_valid_json(
+    sample_index: Path, text: str
+) -> None:
+    result = _cli("query", "--index", str(sample_index), "--json", "--", text)
+    check_cli_json(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.mark.slow
+@settings(_FUZZ, max_examples=100)
+@_CLI_QUERIES
+def test_100_random_queries_through_cli_json_exit_0_1_or_2_with_valid_json(
     sample_index: Path, text: str
 ) -> None:
     result = _cli("query", "--index", str(sample_index), "--json", "--", text)
@@ -592,23 +647,21 @@ def _fails_in_one_line(result: object, *fragments: str) -> None:
 
 
 def test_read_only_index_directory_fails_in_one_line_and_stays_searchable(
-    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
+    small: tuple[list[Path], Path],
 ) -> None:
     roots, index_dir = small
     before = index_state(index_dir)
     mutate(roots[1], random.Random(10))
-    with refused(monkeypatch, index_dir, errno.EROFS, writes_only=True):
+    with refused(index_dir, errno.EROFS, writes_only=True):
         result = _cli("index", "--index", str(index_dir))
         _fails_in_one_line(result, f"cannot write to {index_dir}: read-only file system")
         assert index_state(index_dir) == before  # still searchable while read-only
     assert leftovers(index_dir) == []
 
 
-def test_unreadable_index_fails_in_one_line(
-    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unreadable_index_fails_in_one_line(small: tuple[list[Path], Path]) -> None:
     _, index_dir = small
-    with refused(monkeypatch, index_dir, errno.EACCES, writes_only=False):
+    with refused(index_dir, errno.EACCES, writes_only=False):
         result = _cli("query", "网格", "--index", str(index_dir))
     _fails_in_one_line(result, f"cannot read the index in {index_dir}: permission denied")
 
@@ -626,19 +679,22 @@ DISK_FULL = {
 
 @pytest.mark.parametrize("point", list(DISK_FULL))
 def test_disk_full_during_an_update_keeps_the_previous_index(
-    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch, point: str
+    small: tuple[list[Path], Path], point: str
 ) -> None:
     roots, index_dir = small
     before = index_state(index_dir)
     mutate(roots[1], random.Random(point))
     target, at = DISK_FULL[point]
     if target == "open":
-        with refused(monkeypatch, index_dir, errno.ENOSPC, writes_only=True, after=at - 1):
-            result = _cli("index", "--index", str(index_dir))
+        full = refused(index_dir, errno.ENOSPC, writes_only=True, after=at - 1)
     else:
-        raise_on_call(monkeypatch, target, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), at)
+        full = raise_on_call(target, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), at)
+    with full as fault:
         result = _cli("index", "--index", str(index_dir))
-        monkeypatch.undo()
+    if target == "open":
+        assert fault.fired >= 1  # the at-th file created, and the clean-up's calls after it
+    else:
+        assert (fault.calls, fault.fired) == (at, 1)  # the run stopped at the failed call
     _fails_in_one_line(result, str(index_dir), "no space left on device")
     assert index_state(index_dir) == before
     assert lock_is_free(index_dir)
@@ -647,16 +703,16 @@ def test_disk_full_during_an_update_keeps_the_previous_index(
     assert leftovers(index_dir) == []
 
 
-def test_failure_after_the_commit_point_keeps_the_new_state(
-    small: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failure_after_the_commit_point_keeps_the_new_state(small: tuple[list[Path], Path]) -> None:
     roots, index_dir = small
     mutate(roots[1], random.Random(11))
     # Whoosh removes its temporary folder after renaming the TOC into place.
-    full = OSError(errno.EIO, os.strerror(errno.EIO))
-    raise_on_call(monkeypatch, "whoosh.filedb.filestore:FileStorage.destroy", full)
-    result = _cli("index", "--index", str(index_dir))
-    monkeypatch.undo()
+    failing = OSError(errno.EIO, os.strerror(errno.EIO))
+    destroy = "whoosh.filedb.filestore:FileStorage.destroy"
+    with raise_on_call(destroy, failing) as fault:
+        result = _cli("index", "--index", str(index_dir))
+    # Once when the commit tidies up, again when the lock's exit cancels the failed writer.
+    assert fault.fired == 2
     assert result.exit_code == 0, result.stderr
     assert "2 new, 3 changed, 2 removed" in result.stdout
     committed = index_state(index_dir)

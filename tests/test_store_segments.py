@@ -1,4 +1,7 @@
-"""Segments: an update writes its new rows and links the rest, and answers as a rebuild would."""
+"""Segments: an update writes its new rows and links the rest, and answers as a rebuild would.
+
+The 14-round run of small updates is marked `slow` (8 rounds run by default): `pytest -m slow`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ import math
 import os
 import random
 from pathlib import Path
+
+import pytest
 
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
@@ -60,14 +65,18 @@ def test_an_update_links_the_old_segment_and_writes_a_new_one(tmp_path: Path) ->
     assert _answers(index) == _answers_of_rebuild(docs, tmp_path / "rebuilt")
 
 
-def test_many_small_updates_keep_few_segments_and_answer_as_a_rebuild(tmp_path: Path) -> None:
+# 8 rounds merge segments 4 times, once three into one; 14 rounds, 5 times.
+@pytest.mark.parametrize("rounds", [8, pytest.param(14, marks=pytest.mark.slow)])
+def test_many_small_updates_keep_few_segments_and_answer_as_a_rebuild(
+    tmp_path: Path, rounds: int
+) -> None:
     docs, index = tmp_path / "docs", tmp_path / "index"
     docs.mkdir()
     rng = random.Random(7)
     for number in range(40):
         _write_file(docs / f"{number:02d}.txt", rng, rng.randint(2, 10))
     build_index([docs], index)
-    for round_number in range(14):
+    for round_number in range(rounds):
         names = sorted(p.name for p in docs.iterdir())
         action = round_number % 3
         if action == 0:

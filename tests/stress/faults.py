@@ -1,6 +1,12 @@
 """Fault injection for the reliability tests: a crash at a named call, an OSError from a named call,
 and file systems that refuse (read-only, full, no permission), all usable as root, where chmod
 changes nothing. Targets are written "module:attribute" or "module:Class.attribute".
+
+pause_at() is not a fault: it holds a child process inside its work until the test signals it.
+
+Every fault proves it happened: crash_during() returns 137 only when the child died at the call,
+and raise_on_call() and refused() are context managers that fail on exit if their fault never
+fired, and count how often it did (Fault.fired) for the test to assert the exact number.
 """
 
 from __future__ import annotations
@@ -10,8 +16,10 @@ import errno
 import importlib
 import io
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,23 +34,32 @@ def _owner(target: str) -> tuple[object, str]:
     return owner, attribute
 
 
+@dataclass
+class Fault:
+    """What an injected fault did so far: `calls` of its target seen, `fired` of them failed."""
+
+    target: str
+    calls: int = 0
+    fired: int = 0
+
+
 def _on_call(
     target: str, at: int, act: Callable[[], object], times: int | None = None
-) -> tuple[object, str, Callable]:
-    """(owner, attribute, replacement): the replacement calls act() at the at-th call and
-    `times` - 1 more (None: every call from then on)."""
+) -> tuple[object, str, Callable, Fault]:
+    """(owner, attribute, replacement, fault): the replacement calls act() at the at-th call
+    and `times` - 1 more (None: every call from then on), counting them in `fault`."""
     owner, attribute = _owner(target)
     original = getattr(owner, attribute)
-    calls = 0
+    fault = Fault(target)
 
     def replacement(*args: object, **kwargs: object) -> object:
-        nonlocal calls
-        calls += 1
-        if calls >= at and (times is None or calls < at + times):
+        fault.calls += 1
+        if fault.calls >= at and (times is None or fault.calls < at + times):
+            fault.fired += 1
             act()
         return original(*args, **kwargs)
 
-    return owner, attribute, replacement
+    return owner, attribute, replacement, fault
 
 
 def crash_during(run: Callable[[], object], target: str, at: int = 1) -> int:
@@ -52,7 +69,7 @@ def crash_during(run: Callable[[], object], target: str, at: int = 1) -> int:
     pid = os.fork()
     if pid == 0:
         try:
-            owner, attribute, replacement = _on_call(target, at, lambda: os._exit(137))
+            owner, attribute, replacement, _ = _on_call(target, at, lambda: os._exit(137))
             setattr(owner, attribute, replacement)
             run()
         finally:
@@ -61,44 +78,61 @@ def crash_during(run: Callable[[], object], target: str, at: int = 1) -> int:
     return os.waitstatus_to_exitcode(status)
 
 
+PAUSED = "paused in "  # what pause_at() writes to stderr, followed by the target
+
+
+def pause_at(target: str, at: int = 1) -> None:
+    """For good, in this process: the at-th call of `target` writes "paused in TARGET" to stderr
+    and waits until a signal ends the wait (SIGINT raises KeyboardInterrupt there), or until
+    stdin closes. For the child processes of signal tests (paused.py), never for the test's own."""
+
+    def wait() -> None:
+        print(f"{PAUSED}{target}", file=sys.stderr, flush=True)
+        os.read(0, 1)
+
+    owner, attribute, replacement, _ = _on_call(target, at, wait, times=1)
+    setattr(owner, attribute, replacement)
+
+
+@contextmanager
 def raise_on_call(
-    monkeypatch: pytest.MonkeyPatch,
-    target: str,
-    error: BaseException,
-    at: int = 1,
-    times: int | None = None,
-) -> None:
-    """`target` raises `error` at its at-th call and `times` - 1 more (None: from then on)."""
+    target: str, error: BaseException, at: int = 1, times: int | None = None
+) -> Iterator[Fault]:
+    """Within the block, `target` raises `error` at its at-th call and `times` - 1 more (None:
+    from then on). Fails on leaving the block if it never raised: the test tested nothing."""
 
     def fail() -> None:
         raise error
 
-    owner, attribute, replacement = _on_call(target, at, fail, times)
-    monkeypatch.setattr(owner, attribute, replacement)
+    owner, attribute, replacement, fault = _on_call(target, at, fail, times)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(owner, attribute, replacement)
+        yield fault
+    assert fault.fired, f"{target} was called {fault.calls} times and never raised {error!r}"
 
 
 @contextmanager
-def refused(
-    monkeypatch: pytest.MonkeyPatch, under: Path, code: int, writes_only: bool, after: int = 0
-) -> Iterator[None]:
-    """Opening, creating, renaming or removing files at or under `under` fails with errno `code`
-    (writes only, or reads too) from the (after+1)-th such call on: what a read-only mount
-    (EROFS), a full disk (ENOSPC) or lost permissions (EACCES) do. A full disk still lets the
-    existing lock file open, and mkdir of an existing directory says EEXIST, as the kernel does.
+def refused(under: Path, code: int, writes_only: bool, after: int = 0) -> Iterator[Fault]:
+    """Within the block, opening, creating, renaming or removing files at or under `under` fails
+    with errno `code` (writes only, or reads too) from the (after+1)-th such call on: what a
+    read-only mount (EROFS), a full disk (ENOSPC) or lost permissions (EACCES) do. A full disk
+    still lets the existing lock file open, and mkdir of an existing directory says EEXIST, as the
+    kernel does. Fails on leaving the block if no call was refused.
     """
     prefix = str(under)
-    calls = 0
+    fault = Fault(f"file calls under {under}")
 
     def hit(path: object, writing: bool) -> bool:
-        nonlocal calls
         if not isinstance(path, str | bytes | os.PathLike):
             return False  # a file descriptor
         name = os.fsdecode(os.path.abspath(path))
         if code == errno.ENOSPC and name.endswith("MAIN_WRITELOCK"):
             return False
         if name.startswith(prefix) and (writing or not writes_only):
-            calls += 1
-            return calls > after
+            fault.calls += 1
+            if fault.calls > after:
+                fault.fired += 1
+                return True
         return False
 
     def error(path: object) -> OSError:
@@ -116,23 +150,26 @@ def refused(
             raise error(path)
         return real_os_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "open", fake_open)
-    monkeypatch.setattr(io, "open", fake_open)  # pathlib opens through io.open
-    monkeypatch.setattr(os, "open", fake_os_open)
-    for name in ("mkdir", "rename", "replace", "unlink", "rmdir"):
-        real = getattr(os, name)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(builtins, "open", fake_open)
+        patch.setattr(io, "open", fake_open)  # pathlib opens through io.open
+        patch.setattr(os, "open", fake_os_open)
+        for name in ("mkdir", "rename", "replace", "unlink", "rmdir"):
+            real = getattr(os, name)
 
-        def fake(
-            path: object, *args: object, _real: Callable = real, _name: str = name, **kwargs: object
-        ) -> object:
-            if hit(path, True):
-                if _name == "mkdir" and os.path.exists(path):
-                    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), path)
-                raise error(path)
-            return _real(path, *args, **kwargs)
+            def fake(
+                path: object,
+                *args: object,
+                _real: Callable = real,
+                _name: str = name,
+                **kwargs: object,
+            ) -> object:
+                if hit(path, True):
+                    if _name == "mkdir" and os.path.exists(path):
+                        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), path)
+                    raise error(path)
+                return _real(path, *args, **kwargs)
 
-        monkeypatch.setattr(os, name, fake)
-    try:
-        yield
-    finally:
-        monkeypatch.undo()
+            patch.setattr(os, name, fake)
+        yield fault
+    assert fault.fired, f"{fault.calls} file calls under {under}, none refused (after={after})"
