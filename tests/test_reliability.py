@@ -89,6 +89,9 @@ def mutate(directory: Path, rng: random.Random) -> None:
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     for path in picked[3:]:
         path.unlink()
+    # Touched: it is read (and skipped, with a warning) again, the sign that a run holds the lock.
+    empty = directory / "000-empty.txt"
+    os.utime(empty, ns=(empty.stat().st_atime_ns, empty.stat().st_mtime_ns + 1_000_000_000))
     for _ in range(2):
         name = f"new-{rng.randrange(10**9)}.txt"
         (directory / name).write_text("\n\n".join(rng.choice(pool) for _ in range(8)) + "\n")
@@ -151,9 +154,9 @@ CRASH_POINTS = {
     "analysing": ("searcher.indexing.rows:RowsBuilder.add", 3, False),
     "writing the generation": ("os:fsync", 2, False),
     "renaming the generation": ("os:replace", 1, False),
-    "writing Whoosh's TOC": ("whoosh.index:TOC.write", 1, False),
-    "renaming Whoosh's TOC": ("whoosh.filedb.filestore:FileStorage.rename_file", 1, False),
-    "Whoosh's clean-up": ("whoosh.index:clean_files", 1, True),
+    "writing the TOC": ("searcher.store.commit:write_toc", 1, False),
+    "renaming the TOC": ("os:replace", 2, False),
+    "writing the marker": ("searcher.indexing.writer:write_marker", 1, True),
     "removing stale generations": (
         "searcher.store.commit:IndexStore.remove_stale_generations",
         1,
@@ -165,7 +168,7 @@ CRASH_POINTS = {
 @pytest.mark.parametrize(
     ("point", "rebuild"),
     [(point, False) for point in CRASH_POINTS]
-    + [("analysing", True), ("renaming Whoosh's TOC", True)],
+    + [("analysing", True), ("renaming the TOC", True)],
 )
 def test_crash_at_any_step_leaves_the_previous_or_the_new_state(
     small: tuple[list[Path], Path], point: str, rebuild: bool
@@ -188,8 +191,8 @@ def test_first_build_killed_before_its_first_commit_can_simply_be_run_again(
     tmp_path: Path,
 ) -> None:
     index_dir = tmp_path / "index"
-    rename = "whoosh.filedb.filestore:FileStorage.rename_file"  # the empty index's first TOC
-    assert crash_during(lambda: build_index([samples_dir()], index_dir), rename) == 137
+    toc = "searcher.store.commit:write_toc"  # the first commit
+    assert crash_during(lambda: build_index([samples_dir()], index_dir), toc) == 137
     assert index_state(index_dir) is None
     assert cli_query(index_dir, "网格") == []  # "no index": exit 2, one line
     build_index([samples_dir()], index_dir)
@@ -387,9 +390,10 @@ def test_writer_opening_while_a_commit_removes_the_table_of_contents_retries(
     roots, index_dir = small
     before = index_state(index_dir)
     mutate(roots[1], random.Random(13))
-    # Every commit deletes the previous TOC: a writer that listed it just before finds it gone.
-    gone = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), "_MAIN_1.toc")
-    with raise_on_call("whoosh.index:TOC.read", gone, times=2) as fault:
+    # Before it takes the lock, a writer reads the user dictionary of the newest generation; a
+    # commit meanwhile deletes that generation, so the writer finds it gone and reads again.
+    gone = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), "gen-1/meta.json")
+    with raise_on_call("searcher.store.commit:_read_meta", gone, times=2) as fault:
         report = build_index(roots, index_dir)
     assert fault.fired == 2 and fault.calls > 2  # found gone twice, then read
     assert report.committed
@@ -473,12 +477,16 @@ def test_bad_files_are_indexed_sensibly_or_skipped_with_one_line_each(tmp_path: 
     result = _cli("index", str(docs), "--index", str(index_dir))
 
     assert result.exit_code == 0, result.stderr
+    # Links inside a folder are not followed (the loop and the dangling one): no warning either.
     assert sorted(result.stderr.splitlines()) == [
         f"searcher: skipped {docs}/binary.txt: binary data (NUL bytes), not text",
-        f"searcher: skipped {docs}/dangling.txt: no such file or directory",
         f"searcher: skipped {docs}/empty.txt: holds no text",
     ]
-    assert result.stdout.startswith("5 new, 0 changed, 0 removed, 0 unchanged, 3 skipped files")
+    assert result.stdout.startswith("5 new, 0 changed, 0 removed, 0 unchanged, 2 skipped files")
+    # Not text: not read again, nor warned about, until they change.
+    again = _cli("index", "--index", str(index_dir))
+    assert again.stderr == ""
+    assert again.stdout.startswith("0 new, 0 changed, 0 removed, 5 unchanged, 2 skipped as before")
     with Searcher.open(index_dir) as searcher:
         [mixed] = searcher.search("网格员 居民").hits
         assert (
@@ -673,7 +681,7 @@ DISK_FULL = {
     "a later postings file": ("open", 12),
     "fsync of the generation": ("os:fsync", 1),
     "the generation rename": ("os:replace", 1),
-    "Whoosh's TOC": ("whoosh.index:TOC.write", 1),
+    "the TOC": ("searcher.store.commit:write_toc", 1),
 }
 
 
@@ -706,14 +714,13 @@ def test_disk_full_during_an_update_keeps_the_previous_index(
 def test_failure_after_the_commit_point_keeps_the_new_state(small: tuple[list[Path], Path]) -> None:
     roots, index_dir = small
     mutate(roots[1], random.Random(11))
-    # Whoosh removes its temporary folder after renaming the TOC into place.
+    # After the TOC is renamed into place, the marker is rewritten with the roots.
     failing = OSError(errno.EIO, os.strerror(errno.EIO))
-    destroy = "whoosh.filedb.filestore:FileStorage.destroy"
-    with raise_on_call(destroy, failing) as fault:
+    with raise_on_call("searcher.indexing.writer:write_marker", failing) as fault:
         result = _cli("index", "--index", str(index_dir))
-    # Once when the commit tidies up, again when the lock's exit cancels the failed writer.
-    assert fault.fired == 2
+    assert fault.fired == 1
     assert result.exit_code == 0, result.stderr
+    assert "the update was committed, but tidying up failed (input/output error)" in result.stderr
     assert "2 new, 3 changed, 2 removed" in result.stdout
     committed = index_state(index_dir)
     build_index(roots, index_dir)
@@ -765,18 +772,21 @@ def test_damaged_table_of_contents_stops_updates_in_one_line_but_not_queries(
 ) -> None:
     _, index_dir = small
     [toc] = index_dir.glob("_MAIN_*.toc")
-    toc.write_bytes(toc.read_bytes()[:100])  # a disk error: a crash cannot do this (see store.py)
+    toc.write_bytes(toc.read_bytes()[:100])  # a disk error: a crash cannot do this (toc.py)
     # Queries read only the committed generation, which is intact: they keep answering.
     assert _cli("query", "网格", "--index", str(index_dir)).exit_code == 0
     assert _cli("stats", "--index", str(index_dir)).exit_code == 0
-    _fails_in_one_line(_cli("index", "--index", str(index_dir)), "is damaged", "index again")
+    _fails_in_one_line(_cli("index", "--index", str(index_dir)), "not trustworthy", "--rebuild")
+    assert _cli("index", "--rebuild", "--index", str(index_dir)).exit_code == 0
+    assert leftovers(index_dir) == []
 
 
 def test_directory_that_is_not_an_index_fails_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("我的笔记")
     _fails_in_one_line(_cli("query", "网格", "--index", str(tmp_path)), f"no index in {tmp_path}")
     _fails_in_one_line(
-        _cli("index", str(samples_dir()), "--index", str(tmp_path)), "holds no index"
+        _cli("index", str(samples_dir()), "--index", str(tmp_path)),
+        f"{tmp_path} holds other files; choose an empty or new directory",
     )
     assert (tmp_path / "notes.txt").read_text() == "我的笔记"
     _fails_in_one_line(

@@ -200,9 +200,15 @@ def _commit(run: _Run, builder: RowsBuilder, failed: list[FileJob], meta: dict) 
     run.pending.commit()
     run.report.committed = True
     run.report.passages = int(rows.row_live.sum())
-    run.store.remove_stale_generations(keep=run.pending.generation)
-    # Beside the generation, where a rebuild finds them even if everything else is damaged.
-    write_marker(run.store.directory, {"roots": meta["roots"]})
+    try:  # after the commit point: a failure here leaves the new state standing
+        run.store.remove_stale_generations(keep=run.pending.generation)
+        # Beside the generation, where a rebuild finds them even if everything else is damaged.
+        write_marker(run.store.directory, {"roots": meta["roots"]})
+    except OSError as err:
+        run.warn(
+            f"the update was committed, but tidying up failed ({describe_os_error(err)});"
+            " the next run finishes it"
+        )
 
 
 def _remember_skipped(builder: RowsBuilder, failed: list[FileJob]) -> None:

@@ -39,6 +39,7 @@ from searcher.store.layout import (
     generation_dir,
     index_size,
     latest_generation,
+    retry_while_committing,
     work_dir,
 )
 from searcher.store.toc import INDEX_NAME, read_toc, toc_name, write_toc
@@ -48,8 +49,9 @@ _LOCK = f"{INDEX_NAME}_WRITELOCK"
 # MAIN.tmp held their parts): clean-up removes nothing else.
 _OURS = re.compile(
     rf"{TOC_NAME.pattern}(\.tmp|\.[\d.]+)?|{GENERATION_PREFIX}\d+(\.tmp)?"
-    rf"|{INDEX_NAME}_[0-9a-z]{{16}}\.\w+(\.col)?|{INDEX_NAME}\.tmp|{_LOCK}|{MARKER_FILE}(\.tmp)?"
+    rf"|{INDEX_NAME}_[0-9a-z]{{16}}\.\w+(\.col)?|{INDEX_NAME}\.tmp|{_LOCK}|{MARKER_FILE}(\.\d+\.tmp)?"
 )
+_MARKER_TEMP = re.compile(rf"{re.escape(MARKER_FILE)}\.\d+\.tmp")
 # What a directory may hold before it becomes an index: this repository's index/ tracks these.
 _BESIDE = frozenset({"README.md", ".gitignore"})
 
@@ -93,7 +95,10 @@ class IndexStore:
     def _claim(directory: Path) -> None:
         names = {path.name for path in directory.iterdir()}
         legacy = any(TOC_NAME.fullmatch(name) for name in names)  # written before the marker
-        if names - _BESIDE and not legacy:
+        marking = {name for name in names if _MARKER_TEMP.fullmatch(name)}
+        if (directory / MARKER_FILE).exists():
+            return  # another first run claimed it meanwhile: the marker is written first
+        if names - _BESIDE - marking and not legacy:
             raise NotAnIndexError(
                 f"{directory} holds other files; choose an empty or new directory with --index DIR"
             )
@@ -201,11 +206,12 @@ class IndexStore:
         return dict(meta, roots=sorted(roots))
 
     def stored_userdict(self) -> str | None:
-        """The user dictionary the last commit was analysed with (read without the lock)."""
-        number = latest_generation(self.directory) if self.directory.is_dir() else None
-        if number is None:
+        """The user dictionary the last commit was analysed with (read without the lock: a
+        commit meanwhile removes the generation read, and the next attempt reads the new one)."""
+        try:
+            userdict = retry_while_committing(lambda: _read_meta(self.directory)).get("userdict")
+        except (OSError, ValueError):
             return None
-        userdict = _json_object(generation_dir(self.directory, number) / META_FILE).get("userdict")
         return userdict if isinstance(userdict, str) else None
 
     def remove_stale_generations(self, keep: int) -> None:
@@ -240,7 +246,7 @@ class IndexStore:
 
 def write_marker(directory: Path, content: dict) -> None:
     """MARKER_FILE, atomically: says the directory is an index, and which roots it holds."""
-    temp = directory / f"{MARKER_FILE}.tmp"
+    temp = directory / f"{MARKER_FILE}.{os.getpid()}.tmp"  # two first runs may race here
     data = json.dumps({"searcher_index": 1, **content}, ensure_ascii=False, indent=1)
     temp.write_bytes(data.encode("utf-8", "surrogatepass"))
     os.replace(temp, directory / MARKER_FILE)
@@ -248,6 +254,16 @@ def write_marker(directory: Path, content: dict) -> None:
 
 def read_marker(directory: Path) -> dict:
     return _json_object(directory / MARKER_FILE)
+
+
+def _read_meta(directory: Path) -> dict:
+    """The newest committed generation's meta.json ({} if there is none); FileNotFoundError if a
+    commit removed it while it was read."""
+    number = latest_generation(directory) if directory.is_dir() else None
+    if number is None:
+        return {}
+    meta = json.loads((generation_dir(directory, number) / META_FILE).read_bytes())
+    return meta if isinstance(meta, dict) else {}
 
 
 def _json_object(path: Path) -> dict:

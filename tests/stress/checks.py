@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hypothesis import strategies as st
-from whoosh import index as whoosh_index
 
 from searcher.analysis.normalize import fold_text
 from searcher.errors import IndexNotFoundError, QuerySyntaxError
@@ -82,21 +81,14 @@ def cli_query(index_dir: Path, word: str, timeout: float = 60) -> list[dict]:
 
 def leftovers(index_dir: Path) -> list[str]:
     """Names in the index directory that the committed state does not use: half-written
-    generations or tables of contents, stale generations, orphan segment files."""
+    generations or tables of contents, stale generations, anything else."""
     names = sorted(os.listdir(index_dir))
     tocs = [n for n in names if re.fullmatch(r"_MAIN_\d+\.toc", n)]
     if len(tocs) != 1:
         return [f"tables of contents: {tocs}"]
     generation = int(tocs[0][len("_MAIN_") : -len(".toc")])
-    segments = {s.segment_id() for s in whoosh_index.open_dir(str(index_dir))._segments()}
-    extra = []
-    for name in names:
-        segment = re.fullmatch(r"(MAIN_[0-9a-z]+)\..+", name)
-        if name in (tocs[0], "MAIN_WRITELOCK", f"gen-{generation}"):
-            continue
-        if segment and segment.group(1) in segments:
-            continue
-        extra.append(name)
+    kept = (tocs[0], "MAIN_WRITELOCK", f"gen-{generation}", "searcher-index.json")
+    extra = [name for name in names if name not in kept]
     if generation > 0 and f"gen-{generation}" not in names:
         extra.append(f"missing gen-{generation}")
     return extra

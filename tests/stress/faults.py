@@ -111,6 +111,54 @@ def raise_on_call(
     assert fault.fired, f"{target} was called {fault.calls} times and never raised {error!r}"
 
 
+class _Refusal:
+    """Which file calls fail, and the failing stand-ins for open, os.open and friends."""
+
+    def __init__(self, under: Path, code: int, writes_only: bool, after: int) -> None:
+        self.prefix, self.code, self.writes_only, self.after = str(under), code, writes_only, after
+        self.fault = Fault(f"file calls under {under}")
+        self.real_open, self.real_os_open = builtins.open, os.open
+
+    def hit(self, path: object, writing: bool) -> bool:
+        if not isinstance(path, str | bytes | os.PathLike):
+            return False  # a file descriptor
+        name = os.fsdecode(os.path.abspath(path))
+        if self.code == errno.ENOSPC and name.endswith("MAIN_WRITELOCK"):
+            return False
+        if not name.startswith(self.prefix) or not (writing or not self.writes_only):
+            return False
+        self.fault.calls += 1
+        if self.fault.calls <= self.after:
+            return False
+        self.fault.fired += 1
+        return True
+
+    def error(self, path: object) -> OSError:
+        return OSError(self.code, os.strerror(self.code), os.fsdecode(path))
+
+    def open(self, file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if self.hit(file, any(c in mode for c in "wax+")):
+            raise self.error(file)
+        return self.real_open(file, mode, *args, **kwargs)
+
+    def os_open(self, path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if self.hit(path, bool(flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))):
+            raise self.error(path)
+        return self.real_os_open(path, flags, *args, **kwargs)
+
+    def writer(self, name: str) -> Callable:
+        real = getattr(os, name)
+
+        def fake(path: object, *args: object, **kwargs: object) -> object:
+            if self.hit(path, True):
+                if name == "mkdir" and os.path.exists(path):
+                    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), path)
+                raise self.error(path)
+            return real(path, *args, **kwargs)
+
+        return fake
+
+
 @contextmanager
 def refused(under: Path, code: int, writes_only: bool, after: int = 0) -> Iterator[Fault]:
     """Within the block, opening, creating, renaming or removing files at or under `under` fails
@@ -119,57 +167,13 @@ def refused(under: Path, code: int, writes_only: bool, after: int = 0) -> Iterat
     still lets the existing lock file open, and mkdir of an existing directory says EEXIST, as the
     kernel does. Fails on leaving the block if no call was refused.
     """
-    prefix = str(under)
-    fault = Fault(f"file calls under {under}")
-
-    def hit(path: object, writing: bool) -> bool:
-        if not isinstance(path, str | bytes | os.PathLike):
-            return False  # a file descriptor
-        name = os.fsdecode(os.path.abspath(path))
-        if code == errno.ENOSPC and name.endswith("MAIN_WRITELOCK"):
-            return False
-        if name.startswith(prefix) and (writing or not writes_only):
-            fault.calls += 1
-            if fault.calls > after:
-                fault.fired += 1
-                return True
-        return False
-
-    def error(path: object) -> OSError:
-        return OSError(code, os.strerror(code), os.fsdecode(path))
-
-    real_open, real_os_open = builtins.open, os.open
-
-    def fake_open(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
-        if hit(file, any(c in mode for c in "wax+")):
-            raise error(file)
-        return real_open(file, mode, *args, **kwargs)
-
-    def fake_os_open(path: object, flags: int, *args: object, **kwargs: object) -> int:
-        if hit(path, bool(flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))):
-            raise error(path)
-        return real_os_open(path, flags, *args, **kwargs)
-
+    refusal = _Refusal(under, code, writes_only, after)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(builtins, "open", fake_open)
-        patch.setattr(io, "open", fake_open)  # pathlib opens through io.open
-        patch.setattr(os, "open", fake_os_open)
+        patch.setattr(builtins, "open", refusal.open)
+        patch.setattr(io, "open", refusal.open)  # pathlib opens through io.open
+        patch.setattr(os, "open", refusal.os_open)
         for name in ("mkdir", "rename", "replace", "unlink", "rmdir"):
-            real = getattr(os, name)
-
-            def fake(
-                path: object,
-                *args: object,
-                _real: Callable = real,
-                _name: str = name,
-                **kwargs: object,
-            ) -> object:
-                if hit(path, True):
-                    if _name == "mkdir" and os.path.exists(path):
-                        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), path)
-                    raise error(path)
-                return _real(path, *args, **kwargs)
-
-            patch.setattr(os, name, fake)
-        yield fault
+            patch.setattr(os, name, refusal.writer(name))
+        yield refusal.fault
+    fault = refusal.fault
     assert fault.fired, f"{fault.calls} file calls under {under}, none refused (after={after})"
