@@ -184,6 +184,17 @@ def test_title_filter_keeps_every_passage_of_documents_so_titled(
     assert _found(samples, "title:居住证明") == {("community-faq.jsonl", "faq-002", 1)}
 
 
+def test_title_filter_matches_a_section_title_not_only_the_document_title(
+    samples: Searcher,
+) -> None:
+    found = samples.search("title:网格党建", limit=100, require_all=True).hits
+    assert {(Path(hit.path).name, hit.paragraph) for hit in found} == {
+        (GRID_HANDBOOK, 6),
+        (GRID_HANDBOOK, 7),
+    }
+    assert {hit.title for hit in found} == {"网格化管理工作手册 › 三、网格党建"}
+
+
 def test_title_filter_combines_with_words(
     samples: Searcher, sample_passages: dict[Key, str]
 ) -> None:
