@@ -286,7 +286,7 @@ class RowsBuilder:
 
 def passage_fields(path: str, passage: Passage) -> dict[str, object]:
     """The stored fields of a passage, as the index keeps them."""
-    return {
+    fields: dict[str, object] = {
         schema.DOC_ID: passage.id,
         schema.PATH: path,
         schema.TITLE: passage.title,
@@ -295,6 +295,11 @@ def passage_fields(path: str, passage: Passage) -> dict[str, object]:
         schema.TEXT: passage.text,
         schema.META: passage.meta,
     }
+    if passage.kind != "text":
+        fields[schema.KIND] = passage.kind
+        if passage.language:
+            fields[schema.LANGUAGE] = passage.language
+    return fields
 
 
 def _extend_ptr(ptr: np.ndarray, lengths: np.ndarray) -> np.ndarray:

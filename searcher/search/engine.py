@@ -283,6 +283,8 @@ class Searcher:
             spans=match_spans(text, literals),
             row=row,
             meta=fields.get(schema.META),
+            kind=fields.get(schema.KIND, "text"),
+            language=fields.get(schema.LANGUAGE, ""),
         )
 
     def document(self, hit: Hit, query: str | None = None) -> list[Hit]:

@@ -94,6 +94,9 @@ def bulk_lines(
     source["bigrams"] = " ".join(_bigrams(folded.text))
     if fields.get(schema.META):
         source["meta"] = fields[schema.META]
+    for key in (schema.KIND, schema.LANGUAGE):  # a code passage's
+        if key in fields:
+            source[key] = fields[key]
     passage_id = f"{doc_id}/{paragraph}" if doc_id == path else f"{path}#{doc_id}/{paragraph}"
     action = {"index": {"_index": index_name, "_id": passage_id}}
     return json_line(action), json_line(source)
