@@ -311,7 +311,7 @@ def test_stats_describes_the_sample_index(sample_index: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == f"index       {sample_index}"
     assert "documents   20" in lines
-    assert "passages    102" in lines
+    assert "passages    101" in lines
     assert "files       15" in lines
     assert any(line.startswith("segmenter   ") for line in lines)
 
@@ -319,7 +319,7 @@ def test_stats_describes_the_sample_index(sample_index: Path) -> None:
 def test_stats_json(sample_index: Path) -> None:
     result = _run("stats", "--json", "--index", str(sample_index))
     (record,) = _lines(result.stdout)
-    assert (record["documents"], record["passages"], record["files"]) == (20, 102, 15)
+    assert (record["documents"], record["passages"], record["files"]) == (20, 101, 15)
     assert record["directory"] == str(sample_index)
     assert record["analysis"]["folding"] == "nfkc+lower+opencc-t2s"
 

@@ -308,20 +308,43 @@ def test_html_drops_script_and_style_and_keeps_source_lines(tmp_path: Path) -> N
         "</body></html>\n"
     )
     passages = _read(_write(tmp_path / "page.html", text))
+    # Changed by issue 11: the <h1> is in the title path, no longer a passage of its own.
     assert [(p.line, p.text) for p in passages] == [
-        (5, "大标题"),
         (7, "第一段 <引用> 加粗续写"),
         (11, "上"),
         (11, "下"),
         (12, "项一"),
         (12, "项二"),
     ]
-    assert {p.title for p in passages} == {"页面 & 标题"}
+    assert {p.title for p in passages} == {"页面 & 标题 › 大标题"}
 
 
 def test_html_without_title_uses_first_h1(tmp_path: Path) -> None:
     passages = _read(_write(tmp_path / "a.htm", "<h1>主题</h1><p>内容</p>", "gb18030"))
-    assert [(p.title, p.text) for p in passages] == [("主题", "主题"), ("主题", "内容")]
+    assert [(p.title, p.text) for p in passages] == [("主题", "内容")]
+
+
+def test_html_nested_headings_make_the_title_path(tmp_path: Path) -> None:
+    text = (
+        "<html><head><title>社区手册</title></head><body>\n"
+        "<h1>社区手册</h1>\n"  # the same as <title>: not repeated
+        "<p>前言。</p>\n"
+        "<h2>一、<em>网格</em></h2>\n"
+        "<h3>1. 划分</h3>\n"
+        "<p>按楼栋划分。</p>\n"
+        "<h4>空的小节</h4>\n"
+        "<h3>2. 巡查</h3><div>每天一次。</div>\n"
+        "<h2>二、议事</h2>\n"
+        "<p>每月一次。</p>\n"
+        "</body></html>\n"
+    )
+    passages = _read(_write(tmp_path / "handbook.html", text))
+    assert [(p.title, p.line, p.text) for p in passages] == [
+        ("社区手册", 3, "前言。"),
+        ("社区手册 › 一、网格 › 1. 划分", 6, "按楼栋划分。"),
+        ("社区手册 › 一、网格 › 2. 巡查", 8, "每天一次。"),
+        ("社区手册 › 二、议事", 10, "每月一次。"),
+    ]
 
 
 # ---------------------------------------------------------------------------- discovery

@@ -83,8 +83,16 @@ def _passages(
     else:
         by_line = not has_blocks(split_lines(_text(handle, encoding)))
         parts = text_parts(split_lines(_text(handle, encoding, on_read)), path.stem, by_line)
-    for number, (title, line, piece) in enumerate(parts, 1):
-        yield Passage(id=str(path), title=title, paragraph=number, line=line, text=piece)
+    for number, part in enumerate(parts, 1):
+        yield Passage(
+            id=str(path),
+            title=part.title,
+            paragraph=number,
+            line=part.line,
+            text=part.text,
+            kind=part.kind,
+            language=part.language,
+        )
 
 
 def _text(handle: BinaryIO, encoding: Encoding, on_read: _OnRead | None = None) -> Iterator[str]:
