@@ -113,6 +113,40 @@ def test_json_output_is_json_lines_with_exact_keys_and_highlight_offsets(
     assert records[0]["score"] >= records[-1]["score"]
 
 
+def test_json_of_markdown_is_the_text_shown_and_code_says_its_kind(tmp_path: Path) -> None:
+    source = tmp_path / "docs"
+    source.mkdir()
+    (source / "a.md").write_text(
+        "# 手册\n\n## 上报\n\n请**网格员**阅读[规程](https://x.org/网格)。\n\n"
+        "```python\nreport('网格')\n```\n",
+        encoding="utf-8",
+    )
+    index = str(tmp_path / "index")
+    assert _run("index", str(source), "--index", index, "-q").exit_code == 0
+    records = _lines(_run("query", "网格", "--json", "--index", index).stdout)
+    records.sort(key=lambda record: record["line"])
+    assert [
+        {k: v for k, v in r.items() if k not in ("rank", "score", "path", "id")} for r in records
+    ] == [
+        {
+            "title": "手册 › 上报",
+            "paragraph": 1,
+            "line": 5,
+            "text": "请网格员阅读规程。",
+            "highlights": [[1, 3]],
+        },
+        {
+            "title": "手册 › 上报",
+            "paragraph": 2,
+            "line": 8,
+            "text": "report('网格')",
+            "highlights": [[8, 10]],
+            "kind": "code",
+            "language": "python",
+        },
+    ]
+
+
 def test_json_highlights_slice_the_text_as_written_for_a_traditional_query(
     data_index: Path,
 ) -> None:

@@ -217,42 +217,7 @@ def test_split_piece_line_numbers_follow_the_text(tmp_path: Path) -> None:
         assert file_lines[passage.line - 1].startswith(passage.text.split("\n")[0])
 
 
-# ---------------------------------------------------------------------------- Markdown
-
-
-def test_markdown_title_sections_and_front_matter(tmp_path: Path) -> None:
-    text = (
-        "---\ntitle: 不是正文\n---\n"
-        "引言在标题之前。\n\n"
-        "# 调研报告\n\n"
-        "总述。\n\n"
-        "## 背景\n"
-        "背景第一行\n背景第二行\n\n"
-        "```sh\n# 不是标题\n\necho 保留代码\n```\n\n"
-        "### 方法 ###\n\n方法说明。\n"
-    )
-    passages = _read(_write(tmp_path / "report.md", text))
-    assert [(p.title, p.line, p.text) for p in passages] == [
-        ("调研报告", 4, "引言在标题之前。"),
-        ("调研报告", 8, "总述。"),
-        ("调研报告 › 背景", 11, "背景第一行\n背景第二行"),
-        ("调研报告 › 背景", 14, "```sh\n# 不是标题\n\necho 保留代码\n```"),
-        ("调研报告 › 方法", 22, "方法说明。"),
-    ]
-    assert "不是正文" not in "".join(p.text for p in passages)
-
-
-def test_markdown_without_level_one_heading_uses_first_heading(tmp_path: Path) -> None:
-    passages = _read(_write(tmp_path / "a.markdown", "## 概况\n\n正文一。\n\n## 细节\n\n正文二。"))
-    assert [p.title for p in passages] == ["概况", "概况 › 细节"]
-
-
-def test_markdown_without_heading_is_titled_by_file_name(tmp_path: Path) -> None:
-    passages = _read(_write(tmp_path / "笔记.md", "一行。\n二行。"))
-    assert [(p.title, p.line, p.text) for p in passages] == [
-        ("笔记", 1, "一行。"),
-        ("笔记", 2, "二行。"),
-    ]
+# Markdown: test_ingest_markdown.py
 
 
 # ---------------------------------------------------------------------------- JSONL
