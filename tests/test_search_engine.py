@@ -42,18 +42,23 @@ def test_grid_query_ranks_the_grid_handbook_first(samples: Searcher) -> None:
     assert [hit.rank for hit in hits] == [1, 2, 3]
 
 
-def test_grid_query_finds_all_three_documents_about_grids(
+def test_grid_query_finds_all_four_documents_about_grids(
     samples: Searcher, sample_passages: dict[Key, str]
 ) -> None:
     files = {name for name, _, _ in _found(samples, "网格")}
-    assert files == {GRID_HANDBOOK, "社区议事会纪要.txt", "养老服务中心走访记.txt"}
+    assert files == {
+        GRID_HANDBOOK,
+        "社区议事会纪要.txt",
+        "养老服务中心走访记.txt",
+        "充电棚使用说明.md",
+    }
     assert files == {name for name, _, _ in _containing(sample_passages, "网格")}
 
 
 def test_limit_caps_hits_and_total_counts_every_match(samples: Searcher) -> None:
     result = samples.search("网格", limit=2)
     assert len(result.hits) == 2
-    assert result.total == len(_found(samples, "网格")) == 11
+    assert result.total == len(_found(samples, "网格")) == 12
 
 
 @pytest.mark.parametrize(
@@ -153,7 +158,7 @@ def test_excluded_word_removes_every_passage_holding_it(
 ) -> None:
     found = _found(samples, "网格 -党支部")
     assert found == _containing(sample_passages, "网格") - _containing(sample_passages, "党支部")
-    assert len(found) == 9
+    assert len(found) == 10
 
 
 def test_or_matches_passages_holding_either(
@@ -194,6 +199,25 @@ def test_title_filter_matches_a_section_title_not_only_the_document_title(
         (GRID_HANDBOOK, 7),
     }
     assert {hit.title for hit in found} == {"网格化管理工作手册 › 三、网格党建"}
+
+
+def test_sample_headings_are_titles_in_markdown_and_html(samples: Searcher) -> None:
+    def titles(query: str) -> list[tuple[str, int, str]]:
+        hits = samples.search(query, limit=100, require_all=True).hits
+        return sorted((Path(hit.path).name, hit.line, hit.title) for hit in hits)
+
+    charging = "松竹苑小区电动自行车充电棚使用说明"  # a setext heading, under front matter
+    assert titles("title:线上充值") == [
+        ("充电棚使用说明.md", 33, f"{charging} › 办卡方法 › 线上充值"),
+        ("充电棚使用说明.md", 36, f"{charging} › 办卡方法 › 线上充值"),
+    ]
+    materials = "青岚社区卫生服务站就诊指南 › 二、慢性病管理 › 1. 家庭医生签约 › 签约要带的材料"
+    assert titles("title:签约要带的材料") == [
+        ("社区卫生服务站就诊指南.html", 23, materials),
+        ("社区卫生服务站就诊指南.html", 24, materials),
+    ]
+    (code,) = samples.search("SZY", limit=10).hits
+    assert (code.kind, code.language, code.line) == ("code", "python", 36)
 
 
 def test_title_filter_combines_with_words(
