@@ -62,6 +62,17 @@ def test_each_construct_is_the_text_a_reader_sees_from_its_first_line(tmp_path: 
     ]
 
 
+def test_ordered_list_items_keep_the_numbers_a_reader_sees(tmp_path: Path) -> None:
+    text = "3. 第三项\n4) 第四项 **加粗**\n\n5. 松散的一项\n\n   它的第二段\n\n之后。\n"
+    assert _rows(tmp_path / "o.md", text) == [
+        ("o", 1, "3. 第三项", "text"),
+        ("o", 2, "4) 第四项 加粗", "text"),
+        ("o", 4, "5. 松散的一项", "text"),
+        ("o", 6, "它的第二段", "text"),
+        ("o", 8, "之后。", "text"),
+    ]
+
+
 def test_table_rows_are_passages_with_cells_between_bars(tmp_path: Path) -> None:
     text = (
         "| 网格 | 网格员 | 电话 |\n"

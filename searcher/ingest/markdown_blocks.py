@@ -97,9 +97,11 @@ class _Text:
         return Block(self.text, self._offsets, self._lines)
 
 
-def _inline(token: Token, base: int, alt: bool = True) -> _Text:
-    """The text of an inline token; base: the 0-based source line of the window's line 0."""
+def _inline(token: Token, base: int, alt: bool = True, marker: str = "") -> _Text:
+    """The text of an inline token; base: the 0-based source line of the window's line 0;
+    marker: an ordered list item's number ("2. "), which a reader sees before its text."""
     text = _Text(base + token.map[0] + 1 if token.map else base + 1)
+    text.add(marker, own=False)
     text.add_inline(token.children or [], alt=alt)
     return text
 
@@ -112,6 +114,7 @@ class _Walker:
         self.events: list[Event] = []
         self._list_depth = 0
         self._items: _Text | None = None  # a tight list so far
+        self._marker = ""  # the number of the ordered list item whose first paragraph comes next
 
     def walk(self, tokens: list[Token]) -> list[Event]:
         at = 0
@@ -130,10 +133,14 @@ class _Walker:
             self._list_depth -= 1
             if not self._list_depth:
                 self._end_list()
+        elif kind == "list_item_open":
+            self._marker = f"{token.info}{token.markup} " if token.info else ""
         elif kind == "paragraph_open" and token.hidden:  # an item of a tight list
-            self._list_item(_inline(tokens[at + 1], self.base))
+            self._list_item(_inline(tokens[at + 1], self.base, marker=self._take_marker()))
             return at + 3
-        elif not kind.startswith("list_item"):
+        elif kind == "list_item_close":
+            self._marker = ""  # an item that held no paragraph
+        else:
             self._end_list()
             return self._block(tokens, at)
         return at + 1
@@ -147,7 +154,7 @@ class _Walker:
             self.events.append(Heading(int(token.tag[1:]), heading.text))
             return at + 3
         if kind == "paragraph_open":
-            self._add(_inline(tokens[at + 1], self.base))
+            self._add(_inline(tokens[at + 1], self.base, marker=self._take_marker()))
             return at + 3
         if kind == "tr_open":
             return self._row(tokens, at)
@@ -174,6 +181,10 @@ class _Walker:
             at += 1
         self._add(row)
         return at + 1
+
+    def _take_marker(self) -> str:
+        marker, self._marker = self._marker, ""
+        return marker
 
     def _list_item(self, item: _Text) -> None:
         if not item.own:
