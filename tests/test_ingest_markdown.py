@@ -275,7 +275,7 @@ def test_a_block_longer_than_the_cap_is_read_in_parts_and_said_once(
     monkeypatch.setattr(markdown, "WINDOW_CHARS", 256)
     monkeypatch.setattr(markdown, "MAX_BLOCK_CHARS", 1024)
     notes: list[str] = []
-    passages = list(read_passages(path, on_error=lambda _, note: notes.append(note)))
+    passages = list(read_passages(path, on_note=lambda _, note: notes.append(note)))
     assert notes == ["line 3: a Markdown block of over 1,024 characters is read in parts"]
     *pieces, last = passages
     assert {(p.kind, p.language) for p in pieces} == {("code", "text")}
@@ -292,6 +292,6 @@ def test_one_line_longer_than_the_cap_is_read_in_parts(
     path.write_text(line, encoding="utf-8")
     monkeypatch.setattr(markdown, "WINDOW_CHARS", 256)
     monkeypatch.setattr(markdown, "MAX_BLOCK_CHARS", 1024)
-    passages = list(read_passages(path, on_error=lambda *_: None))
+    passages = list(read_passages(path))
     assert "".join(p.text for p in passages) == line
     assert {p.line for p in passages} == {1}

@@ -31,13 +31,17 @@ _CHANGED = "changed while it was read"
 
 
 def read_passages(
-    path: Path, on_error: _OnError | None = None, on_read: _OnRead | None = None
+    path: Path,
+    on_error: _OnError | None = None,
+    on_read: _OnRead | None = None,
+    on_note: _OnError | None = None,
 ) -> Iterator[Passage]:
     """Yield the passages of one file, dispatching on its suffix (anything unknown is plain text).
 
-    on_error hears about skipped JSONL lines, and a Markdown block too long to parse whole, as
-    (path, "line N: reason"); on_read hears, as the passages come, how many bytes of the file
-    they were cut from. The encoding (and the layout of plain text) is checked over the whole
+    on_error hears about skipped JSONL lines as (path, "line N: reason"); on_note, as (path,
+    "line N: what"), about text read otherwise than usual but kept (a Markdown block too long to
+    parse whole); on_read hears, as the passages come, how many bytes of the file they were cut
+    from. The encoding (and the layout of plain text) is checked over the whole
     file before the first passage, but a file can
     still change or fail while it is read: a DocumentReadError after some passages means the
     caller must drop those it took.
@@ -50,7 +54,7 @@ def read_passages(
         try:
             before = os.fstat(handle.fileno())
             found = False
-            for passage in _passages(handle, path, on_error, on_read):
+            for passage in _passages(handle, path, on_error, on_read, on_note):
                 found = True
                 yield passage
             if not found:
@@ -67,7 +71,11 @@ def read_passages(
 
 
 def _passages(
-    handle: BinaryIO, path: Path, on_error: _OnError | None, on_read: _OnRead | None
+    handle: BinaryIO,
+    path: Path,
+    on_error: _OnError | None,
+    on_read: _OnRead | None,
+    on_note: _OnError | None,
 ) -> Iterator[Passage]:
     encoding = detect_encoding(handle)
     suffix = path.suffix.lower()
@@ -79,7 +87,7 @@ def _passages(
         # HTMLParser fed in chunks is not known to give exactly what it gives fed whole.
         parts = html_parts("".join(_text(handle, encoding, on_read)), path.stem)
     elif suffix in (".md", ".markdown"):
-        note = None if on_error is None else functools.partial(on_error, path)
+        note = None if on_note is None else functools.partial(on_note, path)
         parts = markdown_parts(_text(handle, encoding, on_read), path.stem, note)
     else:
         by_line = not has_blocks(split_lines(_text(handle, encoding)))
