@@ -41,10 +41,9 @@ def read_passages(
     on_error hears about skipped JSONL lines as (path, "line N: reason"); on_note, as (path,
     "line N: what"), about text read otherwise than usual but kept (a Markdown block too long to
     parse whole); on_read hears, as the passages come, how many bytes of the file they were cut
-    from. The encoding (and the layout of plain text) is checked over the whole
-    file before the first passage, but a file can
-    still change or fail while it is read: a DocumentReadError after some passages means the
-    caller must drop those it took.
+    from. The encoding (and the layout of plain text) is checked over the whole file before the
+    first passage, but a file can still change or fail while it is read: a DocumentReadError
+    after some passages means the caller must drop those it took.
     """
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below, also when the caller stops early

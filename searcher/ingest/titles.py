@@ -18,6 +18,8 @@ class Heading:
 
 
 class TitlePath:
+    """The title path as the headings met so far leave it: `title`."""
+
     def __init__(self, document: str) -> None:
         self.document = document
         self._headings: list[tuple[int, str]] = []  # (level, text), levels ascending
