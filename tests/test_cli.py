@@ -44,7 +44,7 @@ def test_query_with_hits_exits_0_with_results_on_stdout_and_summary_on_stderr(
     assert "\n2. " in result.stdout
     assert "\n3. " not in result.stdout
     assert "网格化管理工作手册.md:" in result.stdout
-    assert re.fullmatch(r"2 of 11 matching passages in [0-9.]+ ms\n", result.stderr)
+    assert re.fullmatch(r"2 of 12 matching passages in [0-9.]+ ms\n", result.stderr)
 
 
 def test_query_without_hits_exits_1_with_empty_stdout(sample_index: Path) -> None:
@@ -111,6 +111,40 @@ def test_json_output_is_json_lines_with_exact_keys_and_highlight_offsets(
         for start, end in record["highlights"]:
             assert fold_text(record["text"][start:end]) == "网格"
     assert records[0]["score"] >= records[-1]["score"]
+
+
+def test_json_of_markdown_is_the_text_shown_and_code_says_its_kind(tmp_path: Path) -> None:
+    source = tmp_path / "docs"
+    source.mkdir()
+    (source / "a.md").write_text(
+        "# 手册\n\n## 上报\n\n请**网格员**阅读[规程](https://x.org/网格)。\n\n"
+        "```python\nreport('网格')\n```\n",
+        encoding="utf-8",
+    )
+    index = str(tmp_path / "index")
+    assert _run("index", str(source), "--index", index, "-q").exit_code == 0
+    records = _lines(_run("query", "网格", "--json", "--index", index).stdout)
+    records.sort(key=lambda record: record["line"])
+    assert [
+        {k: v for k, v in r.items() if k not in ("rank", "score", "path", "id")} for r in records
+    ] == [
+        {
+            "title": "手册 › 上报",
+            "paragraph": 1,
+            "line": 5,
+            "text": "请网格员阅读规程。",
+            "highlights": [[1, 3]],
+        },
+        {
+            "title": "手册 › 上报",
+            "paragraph": 2,
+            "line": 8,
+            "text": "report('网格')",
+            "highlights": [[8, 10]],
+            "kind": "code",
+            "language": "python",
+        },
+    ]
 
 
 def test_json_highlights_slice_the_text_as_written_for_a_traditional_query(
@@ -181,7 +215,7 @@ def test_batch_answers_plain_lines_from_stdin(sample_index: Path) -> None:
         assert isinstance(record["took_ms"], float)
         assert len(record["hits"]) == 2
         assert all(list(hit) == HIT_KEYS for hit in record["hits"])
-    assert records[0]["total"] == 11
+    assert records[0]["total"] == 12
 
 
 def test_batch_keeps_the_qid_of_json_lines(sample_index: Path) -> None:
@@ -310,16 +344,16 @@ def test_stats_describes_the_sample_index(sample_index: Path) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == f"index       {sample_index}"
-    assert "documents   20" in lines
-    assert "passages    102" in lines
-    assert "files       15" in lines
+    assert "documents   22" in lines
+    assert "passages    122" in lines
+    assert "files       17" in lines
     assert any(line.startswith("segmenter   ") for line in lines)
 
 
 def test_stats_json(sample_index: Path) -> None:
     result = _run("stats", "--json", "--index", str(sample_index))
     (record,) = _lines(result.stdout)
-    assert (record["documents"], record["passages"], record["files"]) == (20, 102, 15)
+    assert (record["documents"], record["passages"], record["files"]) == (22, 122, 17)
     assert record["directory"] == str(sample_index)
     assert record["analysis"]["folding"] == "nfkc+lower+opencc-t2s"
 

@@ -14,6 +14,7 @@ from searcher.analysis.normalize import fold_text
 from searcher.errors import DocumentReadError
 from searcher.indexing import batches
 from searcher.indexing.writer import IndexReport, build_index
+from searcher.ingest import markdown
 from searcher.search import Searcher
 from searcher.store.generation import Generation
 
@@ -202,6 +203,26 @@ def test_binary_file_is_skipped_with_a_one_line_reason(docs: Path, tmp_path: Pat
     assert "\n" not in warnings[0]
     assert str(binary) in warnings[0]
     assert len(_texts(tmp_path / "index", "网格")) == 2
+
+
+def test_markdown_block_too_long_to_parse_whole_is_said_once_and_indexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "docs"
+    source.mkdir()
+    log = source / "log.md"
+    log.write_text("# 日志\n\n```\n" + "网格巡查记录一条\n" * 400 + "```\n", encoding="utf-8")
+    monkeypatch.setattr(markdown, "WINDOW_CHARS", 256)
+    monkeypatch.setattr(markdown, "MAX_BLOCK_CHARS", 1024)
+    warnings: list[str] = []
+    report = build_index([source], tmp_path / "index", warn=warnings.append)
+    said = "line 3: a Markdown block of over 1,024 characters is read in parts"
+    assert warnings == [f"{log}: {said}"]
+    assert report.skipped == []
+    with Searcher.open(tmp_path / "index") as searcher:
+        hits = searcher.search("巡查", limit=100).hits
+    assert {hit.kind for hit in hits} == {"code"}
+    assert sum(hit.text.count("巡查") for hit in hits) == 400
 
 
 def test_missing_path_raises_document_read_error(tmp_path: Path) -> None:

@@ -217,42 +217,7 @@ def test_split_piece_line_numbers_follow_the_text(tmp_path: Path) -> None:
         assert file_lines[passage.line - 1].startswith(passage.text.split("\n")[0])
 
 
-# ---------------------------------------------------------------------------- Markdown
-
-
-def test_markdown_title_sections_and_front_matter(tmp_path: Path) -> None:
-    text = (
-        "---\ntitle: 不是正文\n---\n"
-        "引言在标题之前。\n\n"
-        "# 调研报告\n\n"
-        "总述。\n\n"
-        "## 背景\n"
-        "背景第一行\n背景第二行\n\n"
-        "```sh\n# 不是标题\n\necho 保留代码\n```\n\n"
-        "### 方法 ###\n\n方法说明。\n"
-    )
-    passages = _read(_write(tmp_path / "report.md", text))
-    assert [(p.title, p.line, p.text) for p in passages] == [
-        ("调研报告", 4, "引言在标题之前。"),
-        ("调研报告", 8, "总述。"),
-        ("调研报告 › 背景", 11, "背景第一行\n背景第二行"),
-        ("调研报告 › 背景", 14, "```sh\n# 不是标题\n\necho 保留代码\n```"),
-        ("调研报告 › 方法", 22, "方法说明。"),
-    ]
-    assert "不是正文" not in "".join(p.text for p in passages)
-
-
-def test_markdown_without_level_one_heading_uses_first_heading(tmp_path: Path) -> None:
-    passages = _read(_write(tmp_path / "a.markdown", "## 概况\n\n正文一。\n\n## 细节\n\n正文二。"))
-    assert [p.title for p in passages] == ["概况", "概况 › 细节"]
-
-
-def test_markdown_without_heading_is_titled_by_file_name(tmp_path: Path) -> None:
-    passages = _read(_write(tmp_path / "笔记.md", "一行。\n二行。"))
-    assert [(p.title, p.line, p.text) for p in passages] == [
-        ("笔记", 1, "一行。"),
-        ("笔记", 2, "二行。"),
-    ]
+# Markdown: test_ingest_markdown.py
 
 
 # ---------------------------------------------------------------------------- JSONL
@@ -308,20 +273,43 @@ def test_html_drops_script_and_style_and_keeps_source_lines(tmp_path: Path) -> N
         "</body></html>\n"
     )
     passages = _read(_write(tmp_path / "page.html", text))
+    # Changed by issue 11: the <h1> is in the title path, no longer a passage of its own.
     assert [(p.line, p.text) for p in passages] == [
-        (5, "大标题"),
         (7, "第一段 <引用> 加粗续写"),
         (11, "上"),
         (11, "下"),
         (12, "项一"),
         (12, "项二"),
     ]
-    assert {p.title for p in passages} == {"页面 & 标题"}
+    assert {p.title for p in passages} == {"页面 & 标题 › 大标题"}
 
 
 def test_html_without_title_uses_first_h1(tmp_path: Path) -> None:
     passages = _read(_write(tmp_path / "a.htm", "<h1>主题</h1><p>内容</p>", "gb18030"))
-    assert [(p.title, p.text) for p in passages] == [("主题", "主题"), ("主题", "内容")]
+    assert [(p.title, p.text) for p in passages] == [("主题", "内容")]
+
+
+def test_html_nested_headings_make_the_title_path(tmp_path: Path) -> None:
+    text = (
+        "<html><head><title>社区手册</title></head><body>\n"
+        "<h1>社区手册</h1>\n"  # the same as <title>: not repeated
+        "<p>前言。</p>\n"
+        "<h2>一、<em>网格</em></h2>\n"
+        "<h3>1. 划分</h3>\n"
+        "<p>按楼栋划分。</p>\n"
+        "<h4>空的小节</h4>\n"
+        "<h3>2. 巡查</h3><div>每天一次。</div>\n"
+        "<h2>二、议事</h2>\n"
+        "<p>每月一次。</p>\n"
+        "</body></html>\n"
+    )
+    passages = _read(_write(tmp_path / "handbook.html", text))
+    assert [(p.title, p.line, p.text) for p in passages] == [
+        ("社区手册", 3, "前言。"),
+        ("社区手册 › 一、网格 › 1. 划分", 6, "按楼栋划分。"),
+        ("社区手册 › 一、网格 › 2. 巡查", 8, "每天一次。"),
+        ("社区手册 › 二、议事", 10, "每月一次。"),
+    ]
 
 
 # ---------------------------------------------------------------------------- discovery

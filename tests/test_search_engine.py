@@ -41,18 +41,23 @@ def test_grid_query_ranks_the_grid_handbook_first(samples: Searcher) -> None:
     assert [hit.rank for hit in hits] == [1, 2, 3]
 
 
-def test_grid_query_finds_all_three_documents_about_grids(
+def test_grid_query_finds_all_four_documents_about_grids(
     samples: Searcher, sample_passages: dict[Key, str]
 ) -> None:
     files = {name for name, _, _ in _found(samples, "网格")}
-    assert files == {GRID_HANDBOOK, "社区议事会纪要.txt", "养老服务中心走访记.txt"}
+    assert files == {
+        GRID_HANDBOOK,
+        "社区议事会纪要.txt",
+        "养老服务中心走访记.txt",
+        "充电棚使用说明.md",
+    }
     assert files == {name for name, _, _ in _containing(sample_passages, "网格")}
 
 
 def test_limit_caps_hits_and_total_counts_every_match(samples: Searcher) -> None:
     result = samples.search("网格", limit=2)
     assert len(result.hits) == 2
-    assert result.total == len(_found(samples, "网格")) == 11
+    assert result.total == len(_found(samples, "网格")) == 12
 
 
 @pytest.mark.parametrize(
@@ -152,7 +157,7 @@ def test_excluded_word_removes_every_passage_holding_it(
 ) -> None:
     found = _found(samples, "网格 -党支部")
     assert found == _containing(sample_passages, "网格") - _containing(sample_passages, "党支部")
-    assert len(found) == 9
+    assert len(found) == 10
 
 
 def test_or_matches_passages_holding_either(

@@ -4,7 +4,8 @@ Text is styled with plain ANSI codes (no Rich: importing it cost a fresh `search
 
 JSON Lines wire format, one object per hit:
     {"rank", "score", "id", "path", "title", "paragraph", "line", "text", "highlights"}
-`highlights` is a list of [start, end) offsets into `text`, in code points (not bytes).
+`highlights` is a list of [start, end) offsets into `text`, in code points (not bytes). A code
+block of a Markdown file adds "kind": "code" and, when its fence names one, "language".
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def _is_terminal(stream: TextIO) -> bool:
 
 
 def hit_record(hit: Hit) -> dict[str, object]:
-    return {
+    record: dict[str, object] = {
         "rank": hit.rank,
         "score": hit.score,
         "id": hit.id,
@@ -78,6 +79,11 @@ def hit_record(hit: Hit) -> dict[str, object]:
         "text": hit.text,
         "highlights": [[span.start_char, span.end_char] for span in hit.spans],
     }
+    if hit.kind != "text":
+        record["kind"] = hit.kind
+        if hit.language:
+            record["language"] = hit.language
+    return record
 
 
 def highlighted(hit: Hit, full: bool, style: Styler) -> str:

@@ -83,9 +83,11 @@ def read_jobs(
     report: IndexReport,
     progress: Progress | None,
     failed: list[FileJob],
+    note: Skip | None = None,
 ) -> Iterator[FileJob]:
     """The files to index, each with its passages read as they are batched: no file is ever held
-    whole. A file whose reading fails after passages of it were batched goes to `failed`."""
+    whole. A file whose reading fails after passages of it were batched goes to `failed`; `note`
+    hears what was read otherwise than usual (a Markdown block too long to parse whole)."""
     total = sum(source.size for source, _ in to_read)
     done = 0
     for source, old in to_read:
@@ -104,7 +106,7 @@ def read_jobs(
         if progress is not None:  # bytes read so far, the file's share capped at its listed size
             on_read = functools.partial(_progress_within, progress, done, source.size, total)
         job = FileJob(source, sha1, (), old)
-        job.passages = _file_passages(job, skip, report, failed, on_read)
+        job.passages = _file_passages(job, skip, report, failed, on_read, note)
         yield job  # comes back here once batches() has taken all of its passages
         done += source.size
         if progress is not None:
@@ -151,12 +153,13 @@ def _file_passages(
     report: IndexReport,
     failed: list[FileJob],
     on_read: Callable[[int], None] | None,
+    note: Skip | None = None,
 ) -> Iterator[Passage]:
     """The passages of a job's file; the file is counted once all of them were read."""
     path = job.source.path
     count = 0
     try:
-        for passage in read_passages(path, on_error=skip, on_read=on_read):
+        for passage in read_passages(path, on_error=skip, on_read=on_read, on_note=note):
             count += 1
             yield _valid_passage(passage, str(path))
     except DocumentReadError as err:

@@ -60,6 +60,7 @@ class _Chunk:
     stored_bytes: list[np.ndarray] = field(default_factory=list)
     docs: array = field(default_factory=lambda: array("i"))  # 4 bytes a row, not a list's 36
     files: array = field(default_factory=lambda: array("i"))
+    titles: array = field(default_factory=lambda: array("i"))
 
 
 class RowsBuilder:
@@ -141,7 +142,7 @@ class RowsBuilder:
         passage: Passage,
         result: tuple[AnalyzedBatch, int],
     ) -> None:
-        """Append one analysed passage: a Whoosh document and a row.
+        """Append one analysed passage: a row, and a document when it starts one.
 
         `result` is (batch, position): passages arrive in batch order, and every passage of a
         batch is added, so the row arrays and the text are appended a whole batch at a time.
@@ -174,6 +175,7 @@ class RowsBuilder:
         new = self._new
         new.docs.append(len(self.docs) - 1)
         new.files.append(job.number)
+        new.titles.append(self.docs.title_number(passage.title, fold_text))
         self._new_rows += 1
         job.added += 1
 
@@ -183,7 +185,7 @@ class RowsBuilder:
             self._ids = DocIds.of_rows(self.rows, self.docs)
         self._doc_file = job.number
         self._doc_id = self._ids.claim(passage.id, job.number)
-        self.docs.add(self._doc_id, passage.title, fold_text)
+        self.docs.add(self._doc_id)
         if self._doc_id != passage.id:
             self._warn(self._repeat_warning(job, passage, self._ids.owner(passage.id)))
 
@@ -285,6 +287,7 @@ class RowsBuilder:
             row_doc=_consumed(old.row_doc, [np.frombuffer(new.docs, np.int32)], np.int32),
             row_file=_consumed(old.row_file, [np.frombuffer(new.files, np.int32)], np.int32),
             row_chars=_consumed(old.row_chars, new.chars, np.int32),
+            row_title=_consumed(old.row_title, [np.frombuffer(new.titles, np.int32)], np.int32),
             # Term ids never change: words first seen now get the next ids.
             vocabulary=old.vocabulary + self._new_terms,
             segments=old.segments,
@@ -303,7 +306,8 @@ class RowsBuilder:
         old = self.rows
         live = np.flatnonzero(old.row_live)
         kept_docs, row_doc = np.unique(old.row_doc[live], return_inverse=True)
-        self.docs = self.docs.kept(kept_docs)
+        kept_titles, row_title = np.unique(old.row_title[live], return_inverse=True)
+        self.docs = self.docs.kept(kept_docs, kept_titles)
         entries = np.repeat(old.row_live, np.diff(old.row_ptr))
         # Every live row goes into one new segment: its text and stored fields are copied now.
         files: dict[str, tuple[Path, np.ndarray]] = {}
@@ -326,6 +330,7 @@ class RowsBuilder:
             row_doc=row_doc.astype(np.int32),
             row_file=old.row_file[live],
             row_chars=old.row_chars[live],
+            row_title=row_title.astype(np.int32),
             vocabulary=old.vocabulary,
             text_file=files["text_file"][0],
             text_ptr=files["text_file"][1],
@@ -337,7 +342,7 @@ class RowsBuilder:
 
 def passage_fields(path: str, passage: Passage) -> dict[str, object]:
     """The stored fields of a passage, as the index keeps them."""
-    return {
+    fields: dict[str, object] = {
         schema.DOC_ID: passage.id,
         schema.PATH: path,
         schema.TITLE: passage.title,
@@ -346,6 +351,11 @@ def passage_fields(path: str, passage: Passage) -> dict[str, object]:
         schema.TEXT: passage.text,
         schema.META: passage.meta,
     }
+    if passage.kind != "text":
+        fields[schema.KIND] = passage.kind
+        if passage.language:
+            fields[schema.LANGUAGE] = passage.language
+    return fields
 
 
 def _extend_ptr(ptr: np.ndarray, lengths: np.ndarray) -> np.ndarray:

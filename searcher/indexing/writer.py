@@ -81,6 +81,10 @@ class _Run:
             if count > _WARNINGS_PER_KIND:
                 self.warn(f"{count - _WARNINGS_PER_KIND:,} more {kind}")
 
+    def note(self, path: Path, message: str) -> None:
+        """Something about a file that is indexed all the same: said, not counted as skipped."""
+        self.warn(f"{escaped(str(path))}: {message}")
+
 
 def build_index(
     paths: Sequence[Path | str],
@@ -185,7 +189,7 @@ def _add_files(run: _Run, builder: RowsBuilder, roots: list[Path]) -> list[FileJ
     to_read = files_to_read(builder, sources, roots, run.report)
     run.report.files_to_read = len(to_read)
     failed: list[FileJob] = []
-    jobs = read_jobs(builder, to_read, run.skip, run.report, run.progress, failed)
+    jobs = read_jobs(builder, to_read, run.skip, run.report, run.progress, failed, run.note)
     origins = BatchOrigins()
     for results in run.pool.map(batches(jobs, origins, failed)):
         for (job, passage), result in zip(origins.pop(), results, strict=True):

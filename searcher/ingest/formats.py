@@ -2,12 +2,13 @@
 
 sources.py finds the files and decoding.py turns their bytes into text; plain.py, markdown.py,
 html.py and jsonl.py cut it; indexing/ turns the passages into index rows. A file is cut as it is
-read, a chunk at a time, so memory does not grow with its size; only a JSONL line and an HTML file
-are held whole.
+read, a chunk at a time, so memory does not grow with its size; only a JSONL line, an HTML file
+and a window of Markdown (markdown.py) are held whole.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from searcher.ingest.decoding import Encoding, decoded_chunks, detect_encoding
 from searcher.ingest.html import html_parts
 from searcher.ingest.jsonl import jsonl_passages
 from searcher.ingest.lines import MAX_PASSAGE_CHARS, split_lines
-from searcher.ingest.markdown import markdown_layout, markdown_parts
+from searcher.ingest.markdown import markdown_parts
 from searcher.ingest.passage import Passage
 from searcher.ingest.plain import has_blocks, text_parts
 
@@ -30,15 +31,19 @@ _CHANGED = "changed while it was read"
 
 
 def read_passages(
-    path: Path, on_error: _OnError | None = None, on_read: _OnRead | None = None
+    path: Path,
+    on_error: _OnError | None = None,
+    on_read: _OnRead | None = None,
+    on_note: _OnError | None = None,
 ) -> Iterator[Passage]:
     """Yield the passages of one file, dispatching on its suffix (anything unknown is plain text).
 
-    on_error hears about skipped JSONL lines as (path, "line N: reason"); on_read hears, as the
-    passages come, how many bytes of the file they were cut from. The encoding (and the layout of
-    text and Markdown) is checked over the whole file before the first passage, but a file can
-    still change or fail while it is read: a DocumentReadError after some passages means the
-    caller must drop those it took.
+    on_error hears about skipped JSONL lines as (path, "line N: reason"); on_note, as (path,
+    "line N: what"), about text read otherwise than usual but kept (a Markdown block too long to
+    parse whole); on_read hears, as the passages come, how many bytes of the file they were cut
+    from. The encoding (and the layout of plain text) is checked over the whole file before the
+    first passage, but a file can still change or fail while it is read: a DocumentReadError
+    after some passages means the caller must drop those it took.
     """
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below, also when the caller stops early
@@ -48,7 +53,7 @@ def read_passages(
         try:
             before = os.fstat(handle.fileno())
             found = False
-            for passage in _passages(handle, path, on_error, on_read):
+            for passage in _passages(handle, path, on_error, on_read, on_note):
                 found = True
                 yield passage
             if not found:
@@ -68,7 +73,11 @@ def read_passages(
 
 
 def _passages(
-    handle: BinaryIO, path: Path, on_error: _OnError | None, on_read: _OnRead | None
+    handle: BinaryIO,
+    path: Path,
+    on_error: _OnError | None,
+    on_read: _OnRead | None,
+    on_note: _OnError | None,
 ) -> Iterator[Passage]:
     encoding = detect_encoding(handle)
     suffix = path.suffix.lower()
@@ -80,14 +89,21 @@ def _passages(
         # HTMLParser fed in chunks is not known to give exactly what it gives fed whole.
         parts = html_parts("".join(_text(handle, encoding, on_read)), path.stem)
     elif suffix in (".md", ".markdown"):
-        # A first reading finds the title and the paragraph style; the second cuts.
-        layout = markdown_layout(split_lines(_text(handle, encoding)))
-        parts = markdown_parts(split_lines(_text(handle, encoding, on_read)), path.stem, layout)
+        note = None if on_note is None else functools.partial(on_note, path)
+        parts = markdown_parts(_text(handle, encoding, on_read), path.stem, note)
     else:
         by_line = not has_blocks(split_lines(_text(handle, encoding)))
         parts = text_parts(split_lines(_text(handle, encoding, on_read)), path.stem, by_line)
-    for number, (title, line, piece) in enumerate(parts, 1):
-        yield Passage(id=str(path), title=title, paragraph=number, line=line, text=piece)
+    for number, part in enumerate(parts, 1):
+        yield Passage(
+            id=str(path),
+            title=part.title,
+            paragraph=number,
+            line=part.line,
+            text=part.text,
+            kind=part.kind,
+            language=part.language,
+        )
 
 
 def _text(handle: BinaryIO, encoding: Encoding, on_read: _OnRead | None = None) -> Iterator[str]:

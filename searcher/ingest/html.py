@@ -1,4 +1,8 @@
-"""HTML → passages: block elements are paragraphs; the title is <title>, else the first <h1>."""
+"""HTML → passages: block elements are paragraphs, titled by the document title (<title>, else
+the first <h1>) and every heading <h1>-<h6> enclosing them. Headings are titles, not passages.
+
+markdown.py reads the HTML blocks of a Markdown file with html_events().
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,13 @@ import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
-from searcher.ingest.lines import NONSPACE, Part, pieces
+from searcher.ingest.lines import NONSPACE, Block, Part
+from searcher.ingest.titles import Heading, TitlePath
 
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template"})
-_BLOCK_TAGS = frozenset(
-    "p div li h1 h2 h3 h4 h5 h6 br tr section article blockquote pre ul ol dl dt dd table caption"
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_BLOCK_TAGS = _HEADING_TAGS | frozenset(
+    "p div li br tr section article blockquote pre ul ol dl dt dd table caption"
     " header footer nav aside main figure figcaption hr form address details summary body".split()
 )
 _CELL_TAGS = frozenset({"td", "th"})
@@ -18,12 +24,13 @@ _HTML_SPACE = re.compile(r"[ \t\n\f]+")
 
 
 class _HtmlText(HTMLParser):
-    """Collects (line, text) paragraphs, the <title> and the first <h1>."""
+    """Collects the <title> and, in order, the headings and the paragraphs (Blocks)."""
 
-    def __init__(self) -> None:
+    def __init__(self, first_line: int = 1) -> None:
         super().__init__(convert_charrefs=True)  # entity references arrive decoded
-        self.paragraphs: list[tuple[int, str]] = []
+        self.events: list[Heading | Block] = []
         self.title = self.first_h1 = ""
+        self._lines_before = first_line - 1  # the text fed starts on source line first_line
         self._chunks: list[str] = []
         self._line = self._skip = self._pre = 0
         self._opened = ""  # the block tag the gathered text sits in
@@ -64,20 +71,32 @@ class _HtmlText(HTMLParser):
         if text := text.strip():
             if self._opened == "title":
                 self.title = self.title or text
-            else:
-                self.paragraphs.append((self._line, text))
+            elif self._opened in _HEADING_TAGS:
+                self.events.append(Heading(int(self._opened[1]), text))
                 if self._opened == "h1":
                     self.first_h1 = self.first_h1 or text
+            else:
+                self.events.append(Block.of_lines(self._lines_before + self._line, text))
         self._chunks.clear()
         self._line = 0
         self._opened = ""
+
+
+def html_events(text: str, first_line: int) -> list[Heading | Block]:
+    """The headings and paragraphs of a piece of HTML that starts on source line first_line."""
+    parser = _HtmlText(first_line)
+    parser.feed(text)
+    parser.close()
+    return parser.events
 
 
 def html_parts(text: str, stem: str) -> Iterator[Part]:
     parser = _HtmlText()
     parser.feed(text)
     parser.close()
-    title = parser.title or parser.first_h1 or stem
-    for line, paragraph in parser.paragraphs:
-        for offset, piece in pieces(paragraph, 0, len(paragraph)):
-            yield title, line + paragraph.count("\n", 0, offset), piece
+    path = TitlePath(parser.title or parser.first_h1 or stem)
+    for event in parser.events:
+        if isinstance(event, Heading):
+            path.heading(event.level, event.text)
+        else:
+            yield from event.parts(path.title)

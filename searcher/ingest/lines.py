@@ -1,13 +1,18 @@
-"""The line cutter every text format shares: a decoded text as a stream of lines, and paragraphs
-cut into passages of MAX_PASSAGE_CHARS at most as their lines come, so a file is never held whole.
+"""The cutter every text format shares: a decoded text as a stream of lines, paragraphs cut into
+passages of MAX_PASSAGE_CHARS at most as their lines come (a file is never held whole), and a
+Block of text that knows the source line of each of its parts.
 
-plain.py and markdown.py cut their text with these pieces; html.py and jsonl.py cut paragraphs.
+plain.py cuts its lines with these pieces; markdown.py and html.py make Blocks; jsonl.py cuts
+paragraphs.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_PASSAGE_CHARS = 2000
 # A longer line is handled in parts, and a paragraph holding more is cut into passages as it is
@@ -18,8 +23,16 @@ _PART_CHARS = 1 << 18
 MORE, NEWLINE, EOF = 0, 1, 2
 # (part, how it ends, 1-based line number) of a line of text, without its newline.
 Line = tuple[str, int, int]
-# (title, line, text) of one passage, before numbering.
-Part = tuple[str, int, str]
+
+
+class Part(NamedTuple):
+    """One passage, before numbering."""
+
+    title: str
+    line: int
+    text: str
+    kind: str = "text"  # "code": a code block, kept as written
+    language: str = ""  # of a code block, as its fence names it
 
 
 def split_lines(chunks: Iterable[str]) -> Iterator[Line]:
@@ -90,9 +103,39 @@ class Paragraph:
         return taken
 
 
+@dataclass
+class Block:
+    """A paragraph, table row or code block as a reader sees it. Its text need not keep the
+    source's line breaks (markup is gone), so it says where each source line starts: from
+    text[offsets[k]:] on, the text comes from line lines[k]."""
+
+    text: str
+    offsets: list[int]  # ascending, offsets[0] == 0
+    lines: list[int]  # 1-based
+    kind: str = "text"
+    language: str = ""
+
+    @classmethod
+    def of_lines(cls, line: int, text: str, kind: str = "text", language: str = "") -> Block:
+        """A block whose every newline is a line break of the source, from `line` on."""
+        offsets, lines = [0], [line]
+        at = text.find("\n")
+        while at != -1:
+            offsets.append(at + 1)
+            lines.append(lines[-1] + 1)
+            at = text.find("\n", at + 1)
+        return cls(text, offsets, lines, kind, language)
+
+    def parts(self, title: str) -> Iterator[Part]:
+        """The passages of the block, cut by pieces(), each with the line its text starts on."""
+        for offset, piece in pieces(self.text, 0, len(self.text)):
+            line = self.lines[bisect_right(self.offsets, offset) - 1]
+            yield Part(title, line, piece, self.kind, self.language)
+
+
 def titled(title: str, taken: list[tuple[int, str]]) -> Iterator[Part]:
     """(title, line, text) of each (line, text) a Paragraph gave."""
-    return ((title, line, text) for line, text in taken)
+    return (Part(title, line, text) for line, text in taken)
 
 
 def pieces(text: str, start: int, end: int, more: bool = False) -> Iterator[tuple[int, str]]:

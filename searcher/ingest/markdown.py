@@ -1,195 +1,196 @@
-"""Markdown → passages titled "Title › Section"; headings and YAML front matter are left out.
+"""Markdown → passages of the text a reader sees, each titled by the headings enclosing it.
 
-A first reading (markdown_layout) finds the title and whether blank lines separate paragraphs;
-the second (markdown_parts) cuts. Both take their lines from paragraphs.split_lines().
+CommonMark plus GFM tables and strikethrough, parsed by markdown-it-py; markdown_blocks.py turns
+its tokens into Headings and Blocks. A YAML front matter block at the top is skipped: its
+`title:` names the document, else its first level-1 heading does (when fewer than
+TITLE_LOOKAHEAD_CHARS of text come before it), else the file name.
+
+The text is parsed a window of about WINDOW_CHARS at a time, so memory does not grow with the
+file: markdown-it holds ~30 bytes of tokens per character it parses (a 50 MB file parsed whole
+peaked at 1.4 GB; a window at a time, at 38 MB). A window ends at a line end; all its top-level
+blocks but the last are taken, and the next window starts where that last one does, so every
+block is parsed whole, as a parse of the whole file would. Only a link whose reference
+definition comes windows later stays as typed. A block longer than MAX_BLOCK_CHARS (a pasted
+log, a file of one line) is cut there.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 
-from searcher.ingest.lines import MORE, NEWLINE, NONSPACE, Line, Paragraph, Part, titled
+from markdown_it.token import Token
 
-_TEXT, _BLANK, _HEADING = "text", "blank", "heading"
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_FENCE_PROBE = 6  # how many characters of a line tell whether _FENCE matches it
+from searcher.ingest.lines import Block, Part
+from searcher.ingest.markdown_blocks import Event, markdown_events, markdown_parser
+from searcher.ingest.titles import Heading, TitlePath
+
+WINDOW_CHARS = 1 << 18
+MAX_BLOCK_CHARS = 1 << 22
+TITLE_LOOKAHEAD_CHARS = 1 << 18
+
+_FRONT_OPEN = re.compile(r"---[ \t]*\n")
+_FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\n", re.MULTILINE)
+_FRONT_TITLE = re.compile(r"^title:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+Note = Callable[[str], None]
 
 
-class _MarkdownLines:
-    """The kind of each line as it comes; inside a fenced code block every line is text. A long
-    line is classified on its first part when that settles it, else held until it ends."""
+def markdown_parts(chunks: Iterable[str], stem: str, note: Note | None = None) -> Iterator[Part]:
+    """The passages of a Markdown text that comes in chunks; `note` hears of a block cut."""
+    chunks = iter(chunks)
+    head, front_lines, front_title = _front_matter(chunks)
+    windows = _Windows(front_lines, note)
+    events = chain.from_iterable(map(windows.feed, chain([head], chunks)))
+    yield from _titled(chain(events, windows.close()), front_title, stem)
 
-    def __init__(self) -> None:
-        self._fence = ""
+
+def _front_matter(chunks: Iterator[str]) -> tuple[str, int, str]:
+    """(the text read so far, after a front matter block if one opens the file; that block's
+    lines; its title). A block not closed within WINDOW_CHARS is not one."""
+    held = ""
+    for chunk in chunks:
+        held += chunk
+        if not _could_open(held):
+            return held, 0, ""
+        if "\n" in held and (close := _FRONT_CLOSE.search(held, held.index("\n") + 1)):
+            return _after_front_matter(held, close.end())
+        if len(held) > WINDOW_CHARS:
+            return held, 0, ""
+    if _could_open(held) and "\n" in held:
+        close = _FRONT_CLOSE.search(held + "\n", held.index("\n") + 1)
+        if close and close.end() >= len(held):  # the closing line ends the file
+            return _after_front_matter(held, len(held))
+    return held, 0, ""
+
+
+def _could_open(held: str) -> bool:
+    """Whether the text read so far may begin with a front matter block's opening line."""
+    first = held.split("\n", 1)[0]
+    if "\n" in held:
+        return _FRONT_OPEN.match(first + "\n") is not None
+    return first.startswith("---"[: len(first)]) and not first[3:].strip(" \t")
+
+
+def _after_front_matter(held: str, end: int) -> tuple[str, int, str]:
+    block = held[:end]
+    match = _FRONT_TITLE.search(block)
+    title = match.group(1) if match else ""
+    if len(title) >= 2 and title[0] == title[-1] and title[0] in "'\"":
+        title = title[1:-1]
+    if title in (">", "|", ">-", "|-"):  # a YAML block scalar: not read
+        title = ""
+    return held[end:], block.count("\n"), " ".join(title.split())
+
+
+class _Windows:
+    """Text in, Events out, parsed a window at a time (see the module's docstring)."""
+
+    def __init__(self, lines_before: int, note: Note | None) -> None:
+        self._parser = markdown_parser()
+        self._env: dict = {}  # link reference definitions, from every window so far
         self._held: list[str] = []
-        self._long_text = False  # in the later parts of a long text line
+        self._size = 0
+        self._base = lines_before  # the 0-based source line the held text starts on
+        self._want = WINDOW_CHARS  # parse once this much is held
+        self._note = note
+        self._noted = False
 
-    def push(self, part: str, end: int) -> tuple[str, str] | None:
-        """(kind, text) of a line or a part of one; None while a line is held."""
-        if self._long_text:
-            self._long_text = end == MORE
-            return _TEXT, part
-        if end == MORE and not self._held and self._text_whatever_follows(part):
-            self._long_text = True
-            return _TEXT, part
-        if end == MORE or self._held:
-            self._held.append(part)
-            if end == MORE:
-                return None
-            part, self._held = "".join(self._held), []
-        return self._kind(part), part
+    def feed(self, chunk: str) -> Iterator[Event]:
+        self._held.append(chunk)
+        self._size += len(chunk)
+        while self._size >= self._want:
+            text = "".join(self._held)
+            self._held = [text]
+            cut = text.find("\n", self._want - 1) + 1  # a window is whole lines
+            if not cut and self._size < MAX_BLOCK_CHARS:
+                return  # the line goes on: wait for its end
+            window = text[:cut] if cut else text
+            events, taken = self._take(window)
+            if taken:
+                rest = text[taken:]
+            elif len(window) < MAX_BLOCK_CHARS:  # one block fills the window: a larger one
+                self._want = min(2 * len(window), MAX_BLOCK_CHARS)
+                continue
+            else:
+                events, reopened = self._cut(window)
+                rest = reopened + text[len(window) :]
+            yield from events
+            self._held, self._size, self._want = [rest], len(rest), WINDOW_CHARS
 
-    def _text_whatever_follows(self, head: str) -> bool:
-        if self._fence:
-            return bool(head.strip().strip(self._fence[0]))  # it cannot close the fence
-        return (
-            len(head) >= _FENCE_PROBE
-            and _FENCE.match(head) is None
-            and not head.startswith("#")
-            and NONSPACE.search(head) is not None
-        )
+    def close(self) -> Iterator[Event]:
+        text = "".join(self._held)
+        self._held = []
+        yield from markdown_events(self._parser.parse(text, self._env), self._base)
 
-    def _kind(self, line: str) -> str:
-        if self._fence:
-            closing = line.strip()
-            if closing.startswith(self._fence) and not closing.strip(self._fence[0]):
-                self._fence = ""
-            return _TEXT
-        if match := _FENCE.match(line):
-            self._fence = match.group(1)
-            return _TEXT
-        if line.startswith("#"):
-            return _HEADING
-        return _TEXT if line.strip() else _BLANK
+    def _take(self, window: str) -> tuple[list[Event], int]:
+        """The Events of the window's top-level blocks but its last, and how many characters
+        of it they took (0: it is one block)."""
+        tokens = self._parser.parse(window, self._env)
+        last = _last_block(tokens)
+        if last is None or not tokens[last].map or tokens[last].map[0] == 0:
+            return [], 0
+        lines = tokens[last].map[0]
+        taken = 0
+        for _ in range(lines):
+            taken = window.index("\n", taken) + 1
+        events = markdown_events(tokens[:last], self._base)
+        self._base += lines
+        return events, taken
 
-
-def _heading(line: str) -> tuple[int, str]:
-    """'## 背景 ##' → (2, '背景')."""
-    level = len(line) - len(line.lstrip("#"))
-    name = line[level:].strip()
-    closed = name.rstrip("#")
-    if closed != name and (not closed or closed[-1].isspace()):
-        name = closed.rstrip()
-    return level, name
-
-
-class MarkdownFacts:
-    """What cutting Markdown needs before the first passage: the document title, and whether
-    blank lines separate paragraphs at all (else each line is one)."""
-
-    def __init__(self) -> None:
-        self._kinds = _MarkdownLines()
-        self.first_h1: tuple[int, str] | None = None  # (line, name)
-        self.first_any: tuple[int, str] | None = None
-        self._seen_text = self._blank_after_text = self.separated = False
-
-    def push(self, part: str, end: int, number: int) -> None:
-        item = self._kinds.push(part, end)
-        if item is None:
-            return
-        kind, line = item
-        if kind == _HEADING:
-            level, name = _heading(line)
-            if name and self.first_any is None:
-                self.first_any = (number, name)
-            if name and level == 1 and self.first_h1 is None:
-                self.first_h1 = (number, name)
-        elif kind == _TEXT:
-            self.separated = self.separated or self._blank_after_text
-            self._seen_text = True
-        elif self._seen_text:
-            self._blank_after_text = True
-
-    @property
-    def settled(self) -> bool:
-        """Nothing further in the file can change the facts."""
-        return self.first_h1 is not None and self.separated
+    def _cut(self, window: str) -> tuple[list[Event], str]:
+        """Every Event of a window that is one block too long to hold, cut at the window's end;
+        and a line to start the rest with: a code block goes on as code, its fence opened again."""
+        tokens = self._parser.parse(window, self._env)
+        events = markdown_events(tokens, self._base)
+        if self._note is not None and not self._noted:  # once a file
+            self._noted = True
+            self._note(
+                f"line {self._base + 1}: a Markdown block of over {MAX_BLOCK_CHARS:,} characters"
+                " is read in parts"
+            )
+        self._base += window.count("\n")
+        last = _last_block(tokens)
+        if last is None or tokens[last].type != "fence" or not _open_fence(tokens[last], window):
+            return events, ""
+        self._base -= 1  # the line put back is no line of the source: the rest starts after it
+        return events, tokens[last].markup + tokens[last].info + "\n"
 
 
-class _LineShape:
-    """Whether a line, seen part by part, is one of `marks` then only `tail` characters."""
-
-    def __init__(self, marks: tuple[str, ...], tail: re.Pattern[str]) -> None:
-        self._marks, self._tail = marks, tail
-        self._head = ""
-        self._ok = True
-
-    def push(self, part: str) -> None:
-        need = len(self._marks[0]) - len(self._head)
-        if need > 0:
-            self._head += part[:need]
-            part = part[need:]
-        self._ok = self._ok and self._tail.fullmatch(part) is not None
-
-    @property
-    def matched(self) -> bool:
-        return self._ok and self._head in self._marks
+def _last_block(tokens: list[Token]) -> int | None:
+    """The index of the token that opens the last top-level block."""
+    for at in range(len(tokens) - 1, -1, -1):
+        if tokens[at].level == 0 and tokens[at].nesting >= 0:
+            return at
+    return None
 
 
-_SPACES = re.compile(r"\s*")
-_TABS = re.compile(r"[ \t]*")
+def _open_fence(fence: Token, window: str) -> bool:
+    """Whether a fence that reaches the end of the window is still open there."""
+    last_line = window.rstrip("\n").rsplit("\n", 1)[-1].strip()
+    char = fence.markup[0]
+    return not (len(last_line) >= len(fence.markup) and not last_line.strip(char))
 
 
-def markdown_layout(lines: Iterable[Line]) -> tuple[int, MarkdownFacts]:
-    """(the last line of a YAML front matter block at the very top, else 0; facts of the rest)."""
-    facts = MarkdownFacts()  # of the whole file: it may have no front matter
-    body: MarkdownFacts | None = None  # of the lines after the front matter, once it closed
-    front_end = 0
-    front: bool | None = None  # line 1 opens a front matter block; None: not known yet
-    shape = _LineShape(("---",), _SPACES)
-    for part, end, number in lines:
-        if body is not None:
-            body.push(part, end, number)
-            if body.settled:
+def _titled(events: Iterator[Event], front_title: str, stem: str) -> Iterator[Part]:
+    """Events → passages titled by their path; the document title needs a look ahead."""
+    held: list[Event] = []
+    document = front_title
+    if not document:
+        seen = 0
+        for event in events:
+            held.append(event)
+            if isinstance(event, Heading) and event.level == 1 and event.text.strip():
+                document = " ".join(event.text.split())
                 break
-            continue
-        facts.push(part, end, number)
-        if front is False:
-            if facts.settled:
-                break
-            continue
-        shape.push(part)
-        if end == MORE:
-            continue
-        if number == 1:
-            front = end == NEWLINE and shape.matched
-        elif shape.matched:
-            front_end, body = number, MarkdownFacts()
-        shape = _LineShape(("---", "..."), _TABS)
-    return (front_end, body) if body is not None else (0, facts)
-
-
-def markdown_parts(
-    lines: Iterable[Line], stem: str, layout: tuple[int, MarkdownFacts]
-) -> Iterator[Part]:
-    front_end, facts = layout
-    title_at, doc_title = facts.first_h1 or facts.first_any or (0, stem)
-    kinds = _MarkdownLines()
-    title = doc_title
-    paragraph: Paragraph | None = None
-    newline = False  # the text added last ended its line
-    for part, end, number in lines:
-        if number <= front_end:
-            continue
-        item = kinds.push(part, end)
-        if item is None:
-            continue
-        kind, text = item
-        if kind == _TEXT:
-            if paragraph is None:
-                paragraph, newline = Paragraph(number), False
-            yield from titled(title, paragraph.add("\n" + text if newline else text))
-            newline = end != MORE
-            if newline and not facts.separated:
-                yield from titled(title, paragraph.close())
-                paragraph = None
-            continue
-        if paragraph is not None:
-            yield from titled(title, paragraph.close())
-            paragraph = None
-        if kind == _HEADING:
-            section = "" if number == title_at else _heading(text)[1]
-            title = f"{doc_title} › {section}" if section else doc_title
-    if paragraph is not None:
-        yield from titled(title, paragraph.close())
+            if isinstance(event, Block):
+                seen += len(event.text)
+                if seen > TITLE_LOOKAHEAD_CHARS:
+                    break
+    path = TitlePath(document or stem)
+    for event in chain(held, events):
+        if isinstance(event, Heading):
+            path.heading(event.level, event.text)
+        else:
+            yield from event.parts(path.title)

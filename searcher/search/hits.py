@@ -30,6 +30,8 @@ class Hit:
         default=-1, compare=False
     )  # position in the open index, for Searcher.document()
     meta: dict | None = field(default=None, compare=False)  # extra JSONL fields
+    kind: str = "text"  # "code": a code block of a Markdown file, kept as written
+    language: str = ""  # of a code block, as its fence names it ("python"), else ""
 
     @property
     def is_record(self) -> bool:

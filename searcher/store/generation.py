@@ -168,7 +168,7 @@ class Generation(_Mapped):
         return document_id(self.blob(IDS_FILE), self.array("doc_id_ptr"), number)
 
     def folded_titles(self) -> list[str]:
-        """The distinct titles, folded; the array doc_title gives each document's."""
+        """The distinct titles, folded; the array row_title gives each row's."""
         return folded_titles(bytes(self.blob(TITLES_FILE)))
 
     def term_id(self, word: str) -> int | None:

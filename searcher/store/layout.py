@@ -16,7 +16,8 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-FORMAT_VERSION = 5  # bump when the layout changes; 5: no pickles, checksums, marker file
+# Bump when the layout changes; 5: no pickles, checksums, marker file; 6: a title per row.
+FORMAT_VERSION = 6
 GENERATION_PREFIX = "gen-"
 SEGMENT_PREFIX = "seg-"
 META_FILE = "meta.json"
@@ -27,7 +28,7 @@ STORED_FILE = "stored.bin"  # a segment's stored passages, read, not mapped (sto
 MARKER_FILE = "searcher-index.json"
 
 ROW_ARRAYS = ("row_ptr", "row_terms", "row_tfs", "row_len", "row_live", "row_doc", "row_file")
-ROW_ARRAYS += ("row_chars",)
+ROW_ARRAYS += ("row_chars", "row_title")
 # What a reader maps when it opens (generation.py), every one, so that a commit deleting the
 # generation later cannot take any away; and what only the next build reads. Named, not listed
 # from the directory: a listing taken while a commit removes the directory misses files (seen
@@ -35,8 +36,8 @@ ROW_ARRAYS += ("row_chars",)
 # every file a generation holds.
 READER_FILES = (
     *(f"{name}.npy" for name in ("row_len", "row_live", "row_doc", "row_file", "row_chars")),
-    *("terms.bin", "term_ptr.npy", "term_order.npy", FILES_FILE),
-    *("doc_ids.bin", "doc_id_ptr.npy", "doc_title.npy", "titles.json"),
+    *("row_title.npy", "terms.bin", "term_ptr.npy", "term_order.npy", FILES_FILE),
+    *("doc_ids.bin", "doc_id_ptr.npy", "titles.json"),
 )
 SEGMENT_FILES = ("text.bin", "text_ptr.npy", "stored_ptr.npy")
 SEGMENT_FILES += tuple(f"gram_{name}.npy" for name in ("keys", "ptr", "rows", "tfs"))

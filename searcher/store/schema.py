@@ -23,6 +23,10 @@ PARAGRAPH = "paragraph"
 LINE = "line"
 TEXT = "text"
 META = "meta"
+# Only a code passage stores these (kind "code"; its language, if its fence names one): a text
+# passage, nearly every one, is stored as before.
+KIND = "kind"
+LANGUAGE = "language"
 
 
 def make_schema() -> fields.Schema:
