@@ -194,16 +194,17 @@ class IndexStore:
             ) from err
 
     def known_settings(self, pending: PendingCommit) -> dict:
-        """What the index was built from (roots, user dictionary), read as plain JSON however
-        damaged the rest is: a rebuild starts from it. The newest readable meta.json, with the
-        marker's roots added."""
+        """What the index was built from (roots, user dictionary, ignore rules), read as plain
+        JSON however damaged the rest is: a rebuild starts from it. The newest readable
+        meta.json, with the marker's roots added (and its ignore rules if meta.json has none)."""
         meta: dict = {}
         for number in range(pending.generation - 1, 0, -1):
             meta = _json_object(generation_dir(self.directory, number) / META_FILE)
             if meta:
                 break
-        roots = set(meta.get("roots", [])) | set(read_marker(self.directory).get("roots", []))
-        return dict(meta, roots=sorted(roots))
+        marker = read_marker(self.directory)
+        roots = set(meta.get("roots", [])) | set(marker.get("roots", []))
+        return dict(meta, roots=sorted(roots), ignore=meta.get("ignore", marker.get("ignore")))
 
     def stored_userdict(self) -> str | None:
         """The user dictionary the last commit was analysed with (read without the lock: a
@@ -245,7 +246,8 @@ class IndexStore:
 
 
 def write_marker(directory: Path, content: dict) -> None:
-    """MARKER_FILE, atomically: says the directory is an index, and which roots it holds."""
+    """MARKER_FILE, atomically: says the directory is an index, which roots it holds and the
+    ignore rules it walks them with."""
     temp = directory / f"{MARKER_FILE}.{os.getpid()}.tmp"  # two first runs may race here
     data = json.dumps({"searcher_index": 1, **content}, ensure_ascii=False, indent=1)
     temp.write_bytes(data.encode("utf-8", "surrogatepass"))
