@@ -237,7 +237,7 @@ def test_missing_explicit_index_is_a_one_line_error_exit_2(command: str, tmp_pat
     result = _run(*args, "--index", str(missing), input="网格\n")
     assert result.exit_code == 2
     assert result.stdout == ""
-    message = f"no index in {missing}; run: searcher index PATH --index {missing}"
+    message = f"no index at {missing} yet; start one with: searcher index PATH --index {missing}"
     if command == "batch":  # batch speaks JSON on both streams
         assert _lines(result.stderr) == [{"error": message}]
     else:
@@ -249,10 +249,8 @@ def test_missing_index_named_by_environment_is_an_error_too(tmp_path: Path) -> N
     missing = tmp_path / "nowhere"
     result = _run("query", "网格", SEARCHER_INDEX=str(missing))
     assert result.exit_code == 2
-    assert (
-        result.stderr
-        == f"searcher: no index in {missing}; run: searcher index PATH --index {missing}\n"
-    )
+    start = f"start one with: searcher index PATH --index {missing}"
+    assert result.stderr == f"searcher: no index at {missing} yet; {start}\n"
 
 
 def test_index_of_a_missing_path_exits_2_with_one_line(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from searcher.indexing.report import IndexReport
 from searcher.indexing.rows import FileJob, RowsBuilder
 from searcher.ingest.ignore import IgnoreRules
 from searcher.ingest.sources import discover_files
-from searcher.oneline import escaped
+from searcher.oneline import escaped, shown_dir
 from searcher.store.commit import IndexStore, PendingCommit, write_marker
 from searcher.store.generation import Generation
 from searcher.store.layout import FORMAT_VERSION
@@ -142,7 +142,7 @@ def build_index(
                 raise
     except OSError as err:
         raise IndexWriteError(
-            f"could not update the index in {escaped(str(index_dir))}: {describe_os_error(err)};"
+            f"could not update the index at {shown_dir(index_dir)}: {describe_os_error(err)};"
             " the previous index is unchanged"
         ) from err
     except KeyboardInterrupt as err:
@@ -334,9 +334,9 @@ def _check_settings(current: Generation | None, settings: dict, index_dir: Path)
         return
     if current.meta.get("format") != FORMAT_VERSION or current.meta.get("analysis") != settings:
         raise IndexVersionError(
-            f"the index in {index_dir} was built by another version or with other analysis"
-            " settings (user dictionary, segmenter);"
-            f" run: searcher index --rebuild --index {index_dir}"
+            f"the index at {shown_dir(index_dir)} was built by another version or with other"
+            " analysis settings (user dictionary, segmenter);"
+            f" run: searcher index --rebuild --index {shown_dir(index_dir)}"
         )
 
 

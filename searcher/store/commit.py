@@ -28,6 +28,7 @@ from searcher.errors import (
     NotAnIndexError,
     describe_os_error,
 )
+from searcher.oneline import shown_dir
 from searcher.store import schema
 from searcher.store.checksums import read_sums, verify
 from searcher.store.generation import Generation
@@ -87,7 +88,7 @@ class IndexStore:
                 cls._claim(directory)
         except OSError as err:
             raise IndexWriteError(
-                f"cannot create an index in {directory}: {describe_os_error(err)}"
+                f"cannot create an index at {shown_dir(directory)}: {describe_os_error(err)}"
             ) from err
         return cls(directory)
 
@@ -108,8 +109,9 @@ class IndexStore:
     @classmethod
     def open(cls, directory: Path) -> IndexStore:
         if not (directory / MARKER_FILE).is_file():
+            shown = shown_dir(directory)
             raise IndexNotFoundError(
-                f"no index at {directory}; run: searcher index PATH --index {directory}"
+                f"no index at {shown} yet; start one with: searcher index PATH --index {shown}"
             )
         return cls(directory)
 
@@ -179,18 +181,19 @@ class IndexStore:
             return None
         read_toc(self.directory, number)
         directory = generation_dir(self.directory, number)
+        shown = shown_dir(self.directory)
         if not directory.is_dir():
             raise IndexCorruptError(
-                f"the index in {self.directory} is missing {directory.name};"
-                f" run: searcher index --rebuild --index {self.directory}"
+                f"the index at {shown} is missing {directory.name};"
+                f" run: searcher index --rebuild --index {shown}"
             )
         try:
             return Generation(directory)
         except (ValueError, FileNotFoundError) as err:  # a damaged meta.json, or none
             verify(directory, read_sums(directory))  # names the damaged files, if it can
             raise IndexCorruptError(
-                f"the index in {self.directory} has a damaged {directory.name};"
-                f" run: searcher index --rebuild --index {self.directory}"
+                f"the index at {shown} has a damaged {directory.name};"
+                f" run: searcher index --rebuild --index {shown}"
             ) from err
 
     def known_settings(self, pending: PendingCommit) -> dict:
