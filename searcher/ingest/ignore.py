@@ -11,8 +11,7 @@ import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from pathspec import GitIgnoreSpec
+from typing import TYPE_CHECKING
 
 from searcher.errors import IgnorePatternError, describe_os_error
 
@@ -24,6 +23,9 @@ IGNORE_FILES = (".gitignore", ".ignore", ".searcherignore")
 _MAX_IGNORE_FILE_BYTES = 1024 * 1024
 
 _OnError = Callable[[Path, str], None]
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class IgnoreRules:
     def __post_init__(self) -> None:
         for glob in self.exclude:
             try:
-                GitIgnoreSpec.from_lines([glob])
+                _spec([glob])
             except ValueError as err:
                 raise IgnorePatternError(
                     f"--exclude {glob!r} is not a gitignore-style glob ({err})"
@@ -105,7 +107,7 @@ class IgnoreWalk:
     def __init__(self, rules: IgnoreRules, on_error: _OnError) -> None:
         self.rules = rules
         self.on_error = on_error
-        self._excludes = GitIgnoreSpec.from_lines(rules.exclude) if rules.exclude else None
+        self._excludes = _spec(rules.exclude) if rules.exclude else None
 
     def root(self, directory: Path, ignore_files: Sequence[str]) -> Folder:
         """The root folder `directory`, which holds `ignore_files` (names of IGNORE_FILES)."""
@@ -135,9 +137,9 @@ def _read_patterns(
     if not lines:
         return None
     try:
-        return GitIgnoreSpec.from_lines(lines)
+        return _spec(lines)
     except ValueError:  # a line git would skip ("!", a lone backslash): skip it alone
-        return GitIgnoreSpec.from_lines([line for line in lines if _compiles(line)])
+        return _spec([line for line in lines if _compiles(line)])
 
 
 def _read_lines(path: Path, on_error: _OnError) -> list[str]:
@@ -160,7 +162,15 @@ def _read_lines(path: Path, on_error: _OnError) -> list[str]:
 
 def _compiles(line: str) -> bool:
     try:
-        GitIgnoreSpec.from_lines([line])
+        _spec([line])
     except ValueError:
         return False
     return True
+
+
+def _spec(lines: Sequence[str]) -> GitIgnoreSpec:
+    """Compiled patterns. pathspec is imported on first use: a walk with no ignore file and
+    no --exclude never pays its 10-20 ms import."""
+    from pathspec import GitIgnoreSpec
+
+    return GitIgnoreSpec.from_lines(lines)
