@@ -93,11 +93,15 @@ class Folder:
         path = f"{self.prefix}{name}/" if is_dir else f"{self.prefix}{name}"
         if self.excludes is not None and self.excludes.match_file(path):
             return True
-        for start, spec in self.specs:
+        *deeper, shallowest = self.specs or ((0, None),)
+        for start, spec in deeper:
             include = spec.check_file(path[start:]).include
             if include is not None:
                 return include
-        return False
+        # The last word needs no "undecided": match_file, at 2/3 of check_file's cost, is what
+        # a folder with one ignore file above it (the usual case) pays per entry.
+        start, spec = shallowest
+        return spec is not None and spec.match_file(path[start:])
 
 
 class IgnoreWalk:
