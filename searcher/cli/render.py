@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from searcher.cli.messages import say
-from searcher.oneline import escaped, json_line, shown_path
+from searcher.oneline import escaped, json_line, shown_dir, shown_path
 from searcher.search import Hit, IndexStats, SearchResult, best_window
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ def _stats_lines(stats: IndexStats) -> list[str]:
     import time
 
     return [
-        f"index       {stats.directory}",
+        f"index       {shown_dir(stats.directory)}",
         f"documents   {stats.documents}",
         f"passages    {stats.passages}",
         f"files       {stats.files}",
