@@ -4,6 +4,7 @@ the user's index is never filled with the samples."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,28 @@ def test_a_bad_exclude_glob_is_a_one_line_error_exit_2(tmp_path: Path) -> None:
         "searcher: --exclude '!' is not a gitignore-style glob (Invalid git pattern: '!')\n"
     )
     assert not (tmp_path / "i").exists()
+
+
+def test_the_samples_index_follows_the_samples_when_an_upgrade_changes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    samples = tmp_path / "site-packages" / "searcher" / "samples"
+    samples.mkdir(parents=True)
+    (samples / "a.txt").write_text("网格员巡查。\n", encoding="utf-8")
+    monkeypatch.setattr("searcher.cli.location.samples_dir", lambda: samples)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert _cli("query", "网格").exit_code == 0
+    (samples / "b.md").write_text("# 新样例\n\n网格化管理的新样例。\n", encoding="utf-8")
+    (samples / "a.txt").write_text("社区议事。\n", encoding="utf-8")
+    os.utime(samples / "a.txt", ns=(1, 1))  # a new mtime even on a coarse clock
+    result = _cli("query", "网格", "--json")
+    assert _paths_found(result) == {str(samples / "b.md")}
+    assert _cli("query", "议事").exit_code == 0
+
+
+def test_every_bundled_sample_file_is_indexed(sample_index: Path) -> None:
+    # The samples' index is checked against the folder's files on every query while the user
+    # has no index: a file in it that is never indexed would have it rebuilt every time.
+    with Searcher.open(sample_index) as searcher:
+        assert searcher.stats().files == len(list(samples_dir().iterdir()))

@@ -163,10 +163,11 @@ def index(
             quiet=quiet,
             forget=forget or [],
             follow=follow,
+            # None: as the index remembers. --exclude replaces the remembered globs.
             ignore={
                 "hidden": hidden,
                 "no_ignore": no_ignore,
-                "exclude": exclude or [] if exclude or no_exclude else None,
+                "exclude": (exclude or []) if (exclude or no_exclude) else None,
             },
         )
     if report.missing_roots:
