@@ -90,18 +90,22 @@ class Folder:
     def ignores(self, name: str, is_dir: bool) -> bool:
         """Whether the entry `name` of this folder is left out by an --exclude glob, else by
         the deepest ignore file with a pattern that matches it (a `!pattern` keeps it)."""
+        specs = self.specs
+        if not specs and self.excludes is None:  # no rule here: the walk pays nothing more
+            return False
         path = f"{self.prefix}{name}/" if is_dir else f"{self.prefix}{name}"
         if self.excludes is not None and self.excludes.match_file(path):
             return True
-        *deeper, shallowest = self.specs or ((0, None),)
-        for start, spec in deeper:
+        if not specs:
+            return False
+        for start, spec in specs[:-1]:
             include = spec.check_file(path[start:]).include
             if include is not None:
                 return include
         # The last word needs no "undecided": match_file, at 2/3 of check_file's cost, is what
         # a folder with one ignore file above it (the usual case) pays per entry.
-        start, spec = shallowest
-        return spec is not None and spec.match_file(path[start:])
+        start, spec = specs[-1]
+        return spec.match_file(path[start:])
 
 
 class IgnoreWalk:
