@@ -109,8 +109,8 @@ class Folder:
 
 
 class IgnoreWalk:
-    """The rules of one root's walk: each folder entered gets its own ignore files' patterns
-    on top of those of the folders above it."""
+    """The rules of one walk: each folder entered gets its own ignore files' patterns on top
+    of those of the folders above it, up to the root; --exclude globs apply below every root."""
 
     def __init__(self, rules: IgnoreRules, on_error: _OnError) -> None:
         self.rules = rules
