@@ -48,6 +48,10 @@ class FileAccessError(DocumentReadError):
     the file is tried again on the next run, where one that is not text is not."""
 
 
+class IgnorePatternError(SearcherError):
+    """An --exclude glob is not a gitignore-style pattern."""
+
+
 class QuerySyntaxError(SearcherError):
     """The query cannot be run as typed (for example it is empty)."""
 

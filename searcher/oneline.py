@@ -44,6 +44,15 @@ def shown_path(path: str) -> str:
     return escaped(path)
 
 
+def shown_dir(path: os.PathLike[str] | str) -> str:
+    """A directory as shown_path shows it, with ./ before a relative one: "no index at ./index"
+    reads as a place, where "no index at index" does not."""
+    shown = shown_path(os.fspath(path))
+    if os.path.isabs(shown) or shown.startswith(("~", "./", "../")) or shown in (".", ".."):
+        return shown
+    return f"./{shown}"
+
+
 def without_surrogates(text: str) -> str:
     """`text` with each lone surrogate as U+FFFD, as text decoded with errors="replace" shows it."""
     return LONE_SURROGATE.sub("\ufffd", text)

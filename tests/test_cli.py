@@ -271,7 +271,7 @@ def test_missing_explicit_index_is_a_one_line_error_exit_2(command: str, tmp_pat
     result = _run(*args, "--index", str(missing), input="网格\n")
     assert result.exit_code == 2
     assert result.stdout == ""
-    message = f"no index in {missing}; run: searcher index PATH --index {missing}"
+    message = f"no index at {missing} yet; start one with: searcher index PATH --index {missing}"
     if command == "batch":  # batch speaks JSON on both streams
         assert _lines(result.stderr) == [{"error": message}]
     else:
@@ -283,10 +283,8 @@ def test_missing_index_named_by_environment_is_an_error_too(tmp_path: Path) -> N
     missing = tmp_path / "nowhere"
     result = _run("query", "网格", SEARCHER_INDEX=str(missing))
     assert result.exit_code == 2
-    assert (
-        result.stderr
-        == f"searcher: no index in {missing}; run: searcher index PATH --index {missing}\n"
-    )
+    start = f"start one with: searcher index PATH --index {missing}"
+    assert result.stderr == f"searcher: no index at {missing} yet; {start}\n"
 
 
 def test_index_of_a_missing_path_exits_2_with_one_line(tmp_path: Path) -> None:
@@ -297,11 +295,15 @@ def test_index_of_a_missing_path_exits_2_with_one_line(tmp_path: Path) -> None:
     assert result.stderr == f"searcher: {missing}: no such file or directory\n"
 
 
-def test_index_without_paths_on_a_new_index_is_a_usage_error(tmp_path: Path) -> None:
-    result = _run("index", "--index", str(tmp_path / "index"))
+def test_index_without_paths_where_no_index_is_says_how_to_start_one(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    result = _run("index", "--index", str(index))
     assert result.exit_code == 2
-    assert "name at least one file or folder to index" in result.stderr
-    assert "internal error" not in result.stderr
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"searcher: no index at {index} yet; start one with: searcher index PATH --index {index}\n"
+    )
+    assert not index.exists()
 
 
 # ---------------------------------------------------------------------------- index, stats
@@ -316,9 +318,9 @@ def test_index_prints_a_summary_and_a_second_run_finds_nothing_new(tmp_path: Pat
     first = _run("index", str(source), "--index", str(index))
     assert first.exit_code == 0
     assert first.stdout.startswith(
-        "2 new, 0 changed, 0 removed, 0 unchanged files; 3 passages (3 added); index "
+        "2 new, 0 changed, 0 removed, 0 unchanged files; 3 passages (3 added); 0.0 MB index at "
     )
-    assert f" MB in {index}; " in first.stdout
+    assert f" MB index at {index}; " in first.stdout
     second = _run("index", "--index", str(index))
     assert second.exit_code == 0
     assert second.stdout.startswith(

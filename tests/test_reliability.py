@@ -671,7 +671,7 @@ def test_unreadable_index_fails_in_one_line(small: tuple[list[Path], Path]) -> N
     _, index_dir = small
     with refused(index_dir, errno.EACCES, writes_only=False):
         result = _cli("query", "网格", "--index", str(index_dir))
-    _fails_in_one_line(result, f"cannot read the index in {index_dir}: permission denied")
+    _fails_in_one_line(result, f"cannot read the index at {index_dir}: permission denied")
 
 
 # Where the disk fills up: the n-th file created in the index, or one named call.
@@ -783,7 +783,8 @@ def test_damaged_table_of_contents_stops_updates_in_one_line_but_not_queries(
 
 def test_directory_that_is_not_an_index_fails_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("我的笔记")
-    _fails_in_one_line(_cli("query", "网格", "--index", str(tmp_path)), f"no index in {tmp_path}")
+    query = _cli("query", "网格", "--index", str(tmp_path))
+    _fails_in_one_line(query, f"no index at {tmp_path} yet")
     _fails_in_one_line(
         _cli("index", str(samples_dir()), "--index", str(tmp_path)),
         f"{tmp_path} holds other files; choose an empty or new directory",

@@ -5,15 +5,23 @@ Warnings and the progress bar go to stderr; the summary is the command's one lin
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-import typer
-
-from searcher.cli.location import has_index, resolve_index_dir
+from searcher.cli.location import (
+    IndexLocation,
+    has_index,
+    holds_users_index,
+    recorded_roots,
+    require_index,
+    resolve_index_dir,
+    samples_dir,
+)
 from searcher.cli.messages import notice
 from searcher.cli.progress import progress_bar
+from searcher.errors import IndexNotFoundError
 from searcher.indexing.writer import IndexReport, build_index
-from searcher.oneline import escaped
+from searcher.oneline import shown_dir
 
 
 def index_paths(
@@ -26,11 +34,16 @@ def index_paths(
     quiet: bool,
     forget: list[Path],
     follow: bool,
+    ignore: dict,
 ) -> IndexReport:
-    """Index `paths` (none: those indexed before) into the --index directory; print the summary."""
+    """Index `paths` (none: those indexed before) into the --index directory; print the summary.
+
+    `ignore`: build_index's hidden, no_ignore and exclude (None: as the index remembers)."""
     location = resolve_index_dir(index)
-    if not paths and not has_index(location.directory):
-        raise typer.BadParameter("name at least one file or folder to index")
+    if not paths:
+        _require_index_to_update(location)
+    elif not location.explicit and not holds_users_index(location.directory):
+        forget = forget + _start_users_index(location, paths, quiet)
     with progress_bar(quiet) as progress:
         report = build_index(
             paths,
@@ -42,18 +55,44 @@ def index_paths(
             progress=progress,
             forget=forget,
             follow=follow,
+            **ignore,
         )
     print(index_summary(report, location.directory))
     return report
+
+
+def _require_index_to_update(location: IndexLocation) -> None:
+    """`searcher index` alone updates an index: where there is none, say how to start one."""
+    if not location.explicit:
+        require_index(location)
+    elif not has_index(location.directory):
+        shown = shown_dir(location.directory)
+        raise IndexNotFoundError(
+            f"no index at {shown} yet; start one with: searcher index PATH --index {shown}"
+        )
+
+
+def _start_users_index(location: IndexLocation, paths: list[Path], quiet: bool) -> list[Path]:
+    """The first `searcher index PATH` at the default location: says where the user's index
+    is made. Returns what to forget: the samples an earlier version indexed there on its own
+    (unless they are named now)."""
+    if not quiet:
+        notice(f"creating your index at {shown_dir(location.directory)} (elsewhere: --index DIR)")
+    samples = samples_dir()
+    named = {os.path.realpath(path) for path in paths}
+    held = recorded_roots(location.directory) == [str(samples)]
+    return [samples] if held and str(samples) not in named else []
 
 
 def check_index_dir(index: Path | None) -> bool:
     """`searcher check`: what is damaged, one line each, and how to repair it; True if any."""
     from searcher.store.check import check_index
 
-    directory = resolve_index_dir(index).directory
+    location = resolve_index_dir(index)
+    require_index(location)
+    directory = location.directory
     report = check_index(directory)
-    shown = escaped(str(directory))
+    shown = shown_dir(directory)
     if not report.problems:
         print(f"{shown}: {report.files} files, {report.bytes / 1e6:.1f} MB checked; no damage")
         return False
@@ -72,9 +111,11 @@ def index_summary(report: IndexReport, directory: Path) -> str:
         skipped += f", {report.skipped_again} skipped as before"
     if report.missing_roots:
         skipped += f", {len(report.missing_roots)} folders missing (kept)"
+    ignored = f", {report.ignored} ignored" if report.ignored else ""
     return (
         f"{report.files_new} new, {report.files_changed} changed, {report.files_removed} removed,"
-        f" {report.files_unchanged} unchanged{skipped} files;"
+        f" {report.files_unchanged} unchanged{skipped} files{ignored};"
         f" {report.passages} passages ({report.passages_added} added);"
-        f" index {report.index_bytes / 1e6:.1f} MB in {directory}; {report.seconds:.1f} s"
+        f" {report.index_bytes / 1e6:.1f} MB index at {shown_dir(directory)};"
+        f" {report.seconds:.1f} s"
     )

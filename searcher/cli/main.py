@@ -111,12 +111,20 @@ def main(
         print(ctx.get_help())
 
 
-def _location(index: Path | None):  # noqa: ANN202 - IndexLocation, imported lazily
-    from searcher.cli.location import ensure_index, resolve_index_dir
+def _index_to_search(index: Path | None) -> Path:
+    """query, batch, tui: the user's index, or the bundled samples' while they have none."""
+    from searcher.cli.location import index_to_search, resolve_index_dir
+
+    return index_to_search(resolve_index_dir(index), notice)
+
+
+def _users_index(index: Path | None) -> Path:
+    """stats, eval, export: the user's index; none at the default location is an error."""
+    from searcher.cli.location import require_index, resolve_index_dir
 
     location = resolve_index_dir(index)
-    ensure_index(location, notice)
-    return location
+    require_index(location)
+    return location.directory
 
 
 @app.command()
@@ -129,11 +137,17 @@ def index(
     quiet: options.QuietOption = False,
     forget: options.ForgetOption = None,
     follow: options.FollowOption = False,
+    hidden: options.HiddenOption = None,
+    no_ignore: options.NoIgnoreOption = None,
+    exclude: options.ExcludeOption = None,
+    no_exclude: options.NoExcludeOption = False,
 ) -> None:
     """Index files and folders (.txt .md .jsonl .html); run again to pick up changes.
 
     The index remembers every file and folder it was given: `searcher index` alone updates
     them all. A remembered folder that is missing is skipped (exit 2), its passages kept.
+    .gitignore, .ignore and .searcherignore files are honoured and hidden names skipped;
+    these rules and --exclude are remembered too, until a run gives others.
 
     Example: searcher index ~/documents --index ~/documents-index
     """
@@ -149,6 +163,12 @@ def index(
             quiet=quiet,
             forget=forget or [],
             follow=follow,
+            # None: as the index remembers. --exclude replaces the remembered globs.
+            ignore={
+                "hidden": hidden,
+                "no_ignore": no_ignore,
+                "exclude": (exclude or []) if (exclude or no_exclude) else None,
+            },
         )
     if report.missing_roots:
         raise typer.Exit(EXIT_ERROR)
@@ -191,8 +211,7 @@ def query(
         from searcher.search import Searcher
 
         _refuse_unknown_options(words, ctx)
-        location = _location(index)
-        with Searcher.open(location.directory) as searcher:
+        with Searcher.open(_index_to_search(index)) as searcher:
             result = searcher.search(" ".join(words), limit=limit, require_all=all_words)
         print_result(result, full, color, as_json=json_output)
     _read_only_done()
@@ -217,9 +236,9 @@ def batch(
         from searcher.cli.batch import answer_queries, read_queries
         from searcher.search import Searcher
 
-        location = _location(index)
+        directory = _index_to_search(index)
         queries = read_queries(source)
-        with Searcher.open(location.directory) as searcher:
+        with Searcher.open(directory) as searcher:
             tally = answer_queries(searcher, queries, limit, require_all=all_words)
         sys.stdout.flush()
     _read_only_done()
@@ -248,8 +267,7 @@ def eval_(
         from searcher.search.evaluation import evaluate, read_qrels
 
         judged = read_qrels(qrels)
-        location = _location(index)
-        with Searcher.open(location.directory) as searcher:
+        with Searcher.open(_users_index(index)) as searcher:
             evaluation = evaluate(searcher, judged, k)
         print_evaluation(evaluation, as_json=json_output)
     raise typer.Exit(EXIT_HITS)
@@ -265,8 +283,7 @@ def stats(index: options.IndexOption = None, json_output: options.JsonOption = F
         from searcher.cli.render import print_stats
         from searcher.search import Searcher
 
-        location = _location(index)
-        with Searcher.open(location.directory) as searcher:
+        with Searcher.open(_users_index(index)) as searcher:
             info = searcher.stats()
         print_stats(info, as_json=json_output)
 
@@ -289,14 +306,14 @@ def export(
     with _errors():
         from searcher.search.export import export_opensearch_bulk
 
-        location = _location(index)
+        directory = _users_index(index)
         if output is None:
-            count = export_opensearch_bulk(location.directory, sys.stdout, name)
+            count = export_opensearch_bulk(directory, sys.stdout, name)
             sys.stdout.flush()
         else:
             try:
                 with open(output, "w", encoding="utf-8") as handle:
-                    count = export_opensearch_bulk(location.directory, handle, name)
+                    count = export_opensearch_bulk(directory, handle, name)
             except OSError as err:
                 raise SearcherError(f"cannot write {output}: {err.strerror or err}") from err
         notice(f"exported {count} passages as {format.value}")
@@ -315,8 +332,7 @@ def tui(words: options.StartQueryArgument = None, index: options.IndexOption = N
         from searcher.cli.location import history_path
         from searcher.search import Searcher
 
-        location = _location(index)
-        searcher = Searcher.open(location.directory)
+        searcher = Searcher.open(_index_to_search(index))
         if not _interactive():
             searcher.close()
             raise SearcherError(

@@ -77,6 +77,29 @@ ForgetOption = Annotated[
 FollowOption = Annotated[
     bool, typer.Option("--follow", "-L", help="Follow symbolic links inside folders.")
 ]
+# The ignore rules are remembered with the index: None keeps what it remembers.
+HiddenOption = Annotated[
+    bool | None,
+    typer.Option("--hidden/--no-hidden", help="Index hidden files and folders (.name) too."),
+]
+NoIgnoreOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--no-ignore/--ignore", help="Don't honour .gitignore, .ignore and .searcherignore."
+    ),
+]
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        metavar="GLOB",
+        help="Leave out what matches this gitignore-style glob, relative to each root"
+        " (repeatable; replaces the remembered ones).",
+    ),
+]
+NoExcludeOption = Annotated[
+    bool, typer.Option("--no-exclude", help="Forget the remembered --exclude globs.")
+]
 
 # searcher query
 WordsArgument = Annotated[

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from searcher.cli.messages import say
-from searcher.oneline import escaped, json_line, shown_path
+from searcher.oneline import escaped, json_line, shown_dir, shown_path
 from searcher.search import Hit, IndexStats, SearchResult, best_window
 
 if TYPE_CHECKING:
@@ -158,13 +158,26 @@ def _stats_lines(stats: IndexStats) -> list[str]:
     import time
 
     return [
-        f"index       {stats.directory}",
+        f"index       {shown_dir(stats.directory)}",
         f"documents   {stats.documents}",
         f"passages    {stats.passages}",
         f"files       {stats.files}",
         f"size        {stats.size_bytes / 1e6:.1f} MB",
         f"updated     {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(stats.updated))}",
         f"sources     {', '.join(shown_path(r) for r in stats.roots) or '-'}",
+        f"ignore      {_ignore_rules(stats.ignore)}",
         f"analysis    {json.dumps(stats.analysis, ensure_ascii=False, sort_keys=True)}",
         f"segmenter   {stats.segmenter}",
     ]
+
+
+def _ignore_rules(rules: dict) -> str:
+    """The rules the roots are walked with, and the `searcher index` options that set them."""
+    no_ignore, hidden = rules.get("no_ignore"), rules.get("hidden")
+    parts = [
+        "ignore files not read (--no-ignore)" if no_ignore else "ignore files honoured",
+        "hidden names indexed (--hidden)" if hidden else "hidden names skipped",
+    ]
+    if rules.get("exclude"):
+        parts.append("--exclude " + " ".join(escaped(glob) for glob in rules["exclude"]))
+    return ", ".join(parts)

@@ -19,5 +19,6 @@ class IndexReport:
     committed: bool = False
     files_to_read: int = 0  # new or changed by size or mtime: what the run set out to read
     skipped_again: int = 0  # skipped in an earlier run and unchanged since: not read again
+    ignored: int = 0  # files and folders the ignore rules or hidden names left out of the walk
     missing_roots: list[str] = field(default_factory=list)  # skipped, their passages kept
     roots: list[str] = field(default_factory=list)  # every root the index holds after the run

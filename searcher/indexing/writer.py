@@ -32,8 +32,9 @@ from searcher.indexing.analysis_pool import AnalysisPool
 from searcher.indexing.batches import BatchOrigins, Progress, batches, files_to_read, read_jobs
 from searcher.indexing.report import IndexReport
 from searcher.indexing.rows import FileJob, RowsBuilder
+from searcher.ingest.ignore import IgnoreRules
 from searcher.ingest.sources import discover_files
-from searcher.oneline import escaped
+from searcher.oneline import escaped, shown_dir
 from searcher.store.commit import IndexStore, PendingCommit, write_marker
 from searcher.store.generation import Generation
 from searcher.store.layout import FORMAT_VERSION
@@ -56,7 +57,13 @@ class _Run:
     warn: Warn
     progress: Progress | None
     follow: bool = False
+    # What this run said of the ignore rules, applied to those the index recorded.
+    ignore_given: Callable[[IgnoreRules], IgnoreRules] = lambda recorded: recorded
+    rules: IgnoreRules = IgnoreRules()  # the rules of this run, once the recorded ones are read
     warned: Counter[str] = field(default_factory=Counter)  # warnings by kind
+
+    def ignored(self, path: Path) -> None:
+        self.report.ignored += 1
 
     def skip(self, path: Path, reason: str) -> None:
         """A file (or a JSONL line) not indexed: said on stderr, the first few of each reason;
@@ -97,12 +104,20 @@ def build_index(
     progress: Progress | None = None,
     forget: Sequence[Path | str] = (),
     follow: bool = False,
+    hidden: bool | None = None,
+    no_ignore: bool | None = None,
+    exclude: Sequence[str] | None = None,
 ) -> IndexReport:
     """Index `paths` (files and directories) into `index_dir`, and remember them as its roots.
 
     No paths: update every root the index holds (rebuild: rebuild them all). `forget`: drop
     those roots and their passages. A recorded root that is missing, unreadable or suddenly
     empty (an unmounted disk) is skipped with a warning and its passages are kept.
+
+    The ignore rules (ingest/ignore.py) are recorded with the index: `hidden` (walk hidden
+    names), `no_ignore` (read no ignore file) and `exclude` (globs, relative to each root;
+    replaces the recorded list) change them, None keeps what the index recorded. A change
+    walks every root again, so what the new rules leave out leaves the index.
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -113,6 +128,7 @@ def build_index(
         if not root.exists():
             raise DocumentReadError(f"{escaped(str(root))}: no such file or directory")
     forgotten = _resolved(forget)
+    IgnoreRules(exclude=tuple(exclude or ()))  # a bad glob is an error before any work
     userdict_text = _read_userdict(userdict)
     store = IndexStore.open_or_create(index_dir)
     # Workers start before the lock is taken, so none of them can ever hold it (analysis_pool).
@@ -120,6 +136,7 @@ def build_index(
     try:
         with store.write_lock(wait_seconds, warn) as pending:
             run = _Run(store, pending, pool, report, warn, progress, follow)
+            run.ignore_given = lambda recorded: recorded.replaced(hidden, no_ignore, exclude)
             try:
                 store.clean_up(pending)
                 _update(run, roots, rebuild, forgotten, userdict_text)
@@ -129,7 +146,7 @@ def build_index(
                 raise
     except OSError as err:
         raise IndexWriteError(
-            f"could not update the index in {escaped(str(index_dir))}: {describe_os_error(err)};"
+            f"could not update the index at {shown_dir(index_dir)}: {describe_os_error(err)};"
             " the previous index is unchanged"
         ) from err
     except KeyboardInterrupt as err:
@@ -158,11 +175,17 @@ def _update(
     roots = [r for r in _merged(recorded + given) if not any(_within(r, f) for f in forget)]
     if not roots and not forget:
         raise DocumentReadError("name at least one file or folder to index")
+    recorded_rules = IgnoreRules.from_json(known.get("ignore"))
+    run.rules = run.ignore_given(recorded_rules)
     builder = RowsBuilder.start(current, run.pending.directory, rebuild, run.repeated_id)
+    new_rules = run.rules != recorded_rules
+    builder.changed |= new_rules  # new rules are recorded, whatever they change
     for path in [p for p in builder.files if any(_within(Path(p), f) for f in forget)]:
         builder.remove_file(path)
         run.report.files_removed += 1
-    scan = roots if rebuild or not (given or forget) else _merged(given)
+    # Every root is walked again under new rules, so what they leave out leaves the index.
+    everything = rebuild or new_rules or not (given or forget)
+    scan = roots if everything else _merged(given + [r for r in roots if _inside(r, given)])
     failed = _add_files(run, builder, _present(run, builder, scan))
     _remember_skipped(builder, failed)
     run.report.roots = [str(root) for root in roots]
@@ -177,6 +200,7 @@ def _update(
         "userdict": userdict_text,
         "next_file": builder.next_file,
         "skipped": builder.skipped,
+        "ignore": run.rules.as_json(),
         "updated": time.time(),
     }
     _commit(run, builder, failed, meta)
@@ -185,7 +209,9 @@ def _update(
 def _add_files(run: _Run, builder: RowsBuilder, roots: list[Path]) -> list[FileJob]:
     """Read what changed under `roots` and add its analysed passages; the files whose reading
     failed midway are returned."""
-    sources = list(discover_files(roots, run.skip, follow=run.follow))
+    sources = list(
+        discover_files(roots, run.skip, follow=run.follow, rules=run.rules, on_ignored=run.ignored)
+    )
     to_read = files_to_read(builder, sources, roots, run.report)
     run.report.files_to_read = len(to_read)
     failed: list[FileJob] = []
@@ -207,7 +233,7 @@ def _commit(run: _Run, builder: RowsBuilder, failed: list[FileJob], meta: dict) 
     try:  # after the commit point: a failure here leaves the new state standing
         run.store.remove_stale_generations(keep=run.pending.generation)
         # Beside the generation, where a rebuild finds them even if everything else is damaged.
-        write_marker(run.store.directory, {"roots": meta["roots"]})
+        write_marker(run.store.directory, {"roots": meta["roots"], "ignore": meta["ignore"]})
     except OSError as err:
         run.warn(
             f"the update was committed, but tidying up failed ({describe_os_error(err)});"
@@ -241,9 +267,15 @@ def _resolved(paths: Sequence[Path | str]) -> list[Path]:
 
 
 def _merged(roots: list[Path]) -> list[Path]:
-    """Sorted, without repeats or roots inside other roots."""
+    """Sorted, without repeats or folders inside other roots. A file inside a folder root stays
+    a root of its own while it is there: named explicitly, it is indexed even where the
+    folder's ignore rules leave it out (gone, its folder's walk says so, as of any file)."""
     unique = sorted(set(roots))
-    return [root for root in unique if not any(_under(root, other) for other in unique)]
+    return [
+        root
+        for root in unique
+        if not any(_under(root, other) for other in unique) or root.is_file()
+    ]
 
 
 def _under(path: Path, root: Path) -> bool:
@@ -253,6 +285,12 @@ def _under(path: Path, root: Path) -> bool:
 
 def _within(path: Path, root: Path) -> bool:
     return path == root or path.is_relative_to(root)
+
+
+def _inside(path: Path, roots: list[Path]) -> bool:
+    """Whether `path` is inside one of `roots`: a file named explicitly before, inside a folder
+    named now, is walked as a root of its own again."""
+    return any(_under(path, root) for root in roots)
 
 
 def _present(run: _Run, builder: RowsBuilder, roots: list[Path]) -> list[Path]:
@@ -300,9 +338,9 @@ def _check_settings(current: Generation | None, settings: dict, index_dir: Path)
         return
     if current.meta.get("format") != FORMAT_VERSION or current.meta.get("analysis") != settings:
         raise IndexVersionError(
-            f"the index in {index_dir} was built by another version or with other analysis"
-            " settings (user dictionary, segmenter);"
-            f" run: searcher index --rebuild --index {index_dir}"
+            f"the index at {shown_dir(index_dir)} was built by another version or with other"
+            " analysis settings (user dictionary, segmenter);"
+            f" run: searcher index --rebuild --index {shown_dir(index_dir)}"
         )
 
 

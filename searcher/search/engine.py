@@ -321,7 +321,16 @@ class Searcher:
             roots=list(meta.get("roots", [])),
             analysis=dict(meta.get("analysis", {})),
             segmenter=self._segmenter.backend_name,
+            ignore=_ignore_rules(meta.get("ignore")),
         )
+
+
+def _ignore_rules(recorded: object) -> dict:
+    """The ignore rules as recorded (search/ never imports ingest, which reads them)."""
+    rules = {"hidden": False, "no_ignore": False, "exclude": []}
+    if isinstance(recorded, dict):
+        rules.update((key, recorded[key]) for key in rules if key in recorded)
+    return rules
 
 
 def _highlight_literals(query: ParsedQuery) -> list[str]:

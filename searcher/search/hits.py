@@ -64,3 +64,6 @@ class IndexStats:
     roots: list[str]
     analysis: dict
     segmenter: str
+    # The ignore rules the roots are walked with: {"hidden", "no_ignore", "exclude"}; the
+    # defaults for an index written before they were recorded.
+    ignore: dict = field(default_factory=dict)

@@ -13,6 +13,7 @@ import zlib
 from pathlib import Path
 
 from searcher.errors import IndexCorruptError
+from searcher.oneline import shown_dir
 from searcher.store.layout import CHECKSUMS_FILE
 
 _BLOCK = 1 << 22
@@ -95,8 +96,8 @@ def verify(directory: Path, sums: Sums, prefix: str = "") -> Sums:
 
 
 def _damaged(directory: Path, name: str, detail: str) -> IndexCorruptError:
-    index_dir = directory.parent
+    shown = shown_dir(directory.parent)
     return IndexCorruptError(
-        f"the index in {index_dir} is damaged ({directory.name}/{name}: {detail});"
-        f" run: searcher index --rebuild --index {index_dir}"
+        f"the index at {shown} is damaged ({directory.name}/{name}: {detail});"
+        f" run: searcher index --rebuild --index {shown}"
     )

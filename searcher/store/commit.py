@@ -28,6 +28,7 @@ from searcher.errors import (
     NotAnIndexError,
     describe_os_error,
 )
+from searcher.oneline import shown_dir
 from searcher.store import schema
 from searcher.store.checksums import read_sums, verify
 from searcher.store.generation import Generation
@@ -87,7 +88,7 @@ class IndexStore:
                 cls._claim(directory)
         except OSError as err:
             raise IndexWriteError(
-                f"cannot create an index in {directory}: {describe_os_error(err)}"
+                f"cannot create an index at {shown_dir(directory)}: {describe_os_error(err)}"
             ) from err
         return cls(directory)
 
@@ -108,8 +109,9 @@ class IndexStore:
     @classmethod
     def open(cls, directory: Path) -> IndexStore:
         if not (directory / MARKER_FILE).is_file():
+            shown = shown_dir(directory)
             raise IndexNotFoundError(
-                f"no index at {directory}; run: searcher index PATH --index {directory}"
+                f"no index at {shown} yet; start one with: searcher index PATH --index {shown}"
             )
         return cls(directory)
 
@@ -179,31 +181,33 @@ class IndexStore:
             return None
         read_toc(self.directory, number)
         directory = generation_dir(self.directory, number)
+        shown = shown_dir(self.directory)
         if not directory.is_dir():
             raise IndexCorruptError(
-                f"the index in {self.directory} is missing {directory.name};"
-                f" run: searcher index --rebuild --index {self.directory}"
+                f"the index at {shown} is missing {directory.name};"
+                f" run: searcher index --rebuild --index {shown}"
             )
         try:
             return Generation(directory)
         except (ValueError, FileNotFoundError) as err:  # a damaged meta.json, or none
             verify(directory, read_sums(directory))  # names the damaged files, if it can
             raise IndexCorruptError(
-                f"the index in {self.directory} has a damaged {directory.name};"
-                f" run: searcher index --rebuild --index {self.directory}"
+                f"the index at {shown} has a damaged {directory.name};"
+                f" run: searcher index --rebuild --index {shown}"
             ) from err
 
     def known_settings(self, pending: PendingCommit) -> dict:
-        """What the index was built from (roots, user dictionary), read as plain JSON however
-        damaged the rest is: a rebuild starts from it. The newest readable meta.json, with the
-        marker's roots added."""
+        """What the index was built from (roots, user dictionary, ignore rules), read as plain
+        JSON however damaged the rest is: a rebuild starts from it. The newest readable
+        meta.json, with the marker's roots added (and its ignore rules if meta.json has none)."""
         meta: dict = {}
         for number in range(pending.generation - 1, 0, -1):
             meta = _json_object(generation_dir(self.directory, number) / META_FILE)
             if meta:
                 break
-        roots = set(meta.get("roots", [])) | set(read_marker(self.directory).get("roots", []))
-        return dict(meta, roots=sorted(roots))
+        marker = read_marker(self.directory)
+        roots = set(meta.get("roots", [])) | set(marker.get("roots", []))
+        return dict(meta, roots=sorted(roots), ignore=meta.get("ignore", marker.get("ignore")))
 
     def stored_userdict(self) -> str | None:
         """The user dictionary the last commit was analysed with (read without the lock: a
@@ -245,7 +249,8 @@ class IndexStore:
 
 
 def write_marker(directory: Path, content: dict) -> None:
-    """MARKER_FILE, atomically: says the directory is an index, and which roots it holds."""
+    """MARKER_FILE, atomically: says the directory is an index, which roots it holds and the
+    ignore rules it walks them with."""
     temp = directory / f"{MARKER_FILE}.{os.getpid()}.tmp"  # two first runs may race here
     data = json.dumps({"searcher_index": 1, **content}, ensure_ascii=False, indent=1)
     temp.write_bytes(data.encode("utf-8", "surrogatepass"))

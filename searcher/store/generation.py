@@ -28,6 +28,7 @@ from searcher.errors import (
     IndexVersionError,
     describe_os_error,
 )
+from searcher.oneline import shown_dir
 from searcher.store.checksums import check_sizes, read_sums, verify
 from searcher.store.doc_table import IDS_FILE, TITLES_FILE, document_id, folded_titles
 from searcher.store.layout import (
@@ -248,13 +249,14 @@ def open_generation(directory: Path) -> Generation:
     except FileNotFoundError as err:
         raise _missing(directory, err) from err
     except ValueError as err:  # json.JSONDecodeError and numpy's header errors
+        shown = shown_dir(directory)
         raise IndexCorruptError(
-            f"the index in {directory} is damaged ({err});"
-            f" run: searcher index --rebuild --index {directory} PATH..."
+            f"the index at {shown} is damaged ({err});"
+            f" run: searcher index --rebuild --index {shown} PATH..."
         ) from err
     except OSError as err:
         reason = describe_os_error(err)
-        raise IndexReadError(f"cannot read the index in {directory}: {reason}") from err
+        raise IndexReadError(f"cannot read the index at {shown_dir(directory)}: {reason}") from err
     return generation
 
 
@@ -264,12 +266,15 @@ def _open(directory: Path) -> Generation:
 
 def _open_latest(directory: Path) -> Generation:
     number = latest_generation(directory) if directory.is_dir() else None
+    shown = shown_dir(directory)
     if number is None:
         raise IndexNotFoundError(
-            f"no index in {directory}; run: searcher index PATH --index {directory}"
+            f"no index at {shown} yet; start one with: searcher index PATH --index {shown}"
         )
     if number == 0:  # created, never committed
-        raise IndexNotFoundError(f"the index in {directory} is empty; run: searcher index PATH")
+        raise IndexNotFoundError(
+            f"the index at {shown} is empty; run: searcher index PATH --index {shown}"
+        )
     try:
         generation = Generation(generation_dir(directory, number))
     except FileNotFoundError as err:
@@ -283,22 +288,23 @@ def _open_latest(directory: Path) -> Generation:
     ):
         generation.close()
         raise IndexVersionError(
-            f"the index in {directory} was built by another version of searcher;"
-            f" run: searcher index --rebuild --index {directory}"
+            f"the index at {shown} was built by another version of searcher;"
+            f" run: searcher index --rebuild --index {shown}"
         )
     rows = meta.get("rows")
     bounds = [0] + [b for s in generation.segments for b in (s.first, s.end)] + [rows]
     if len(generation.array("row_live")) != rows or bounds[::2] != bounds[1::2]:
         raise IndexCorruptError(
-            f"the index in {directory} is inconsistent;"
-            f" run: searcher index --rebuild --index {directory} PATH..."
+            f"the index at {shown} is inconsistent;"
+            f" run: searcher index --rebuild --index {shown} PATH..."
         )
     return generation
 
 
 def _missing(directory: Path, err: FileNotFoundError) -> IndexCorruptError:
     missing = os.path.relpath(err.filename or "?", directory)
+    shown = shown_dir(directory)
     return IndexCorruptError(
-        f"the index in {directory} is missing {missing};"
-        f" run: searcher index --rebuild --index {directory} PATH..."
+        f"the index at {shown} is missing {missing};"
+        f" run: searcher index --rebuild --index {shown} PATH..."
     )

@@ -20,6 +20,7 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC
 
 from searcher.errors import IndexUntrustedError
+from searcher.oneline import shown_dir
 from searcher.store.files import fsync_directory
 
 INDEX_NAME = "MAIN"  # Whoosh's default index name
@@ -100,6 +101,7 @@ class _SafeUnpickler(pickle.Unpickler):
 def _untrusted(path: Path, detail: str) -> IndexUntrustedError:
     index_dir = path.parent
     return IndexUntrustedError(
-        f"the index in {index_dir} is not trustworthy ({path.name}: {detail}); nothing in it was"
-        f" run. If it is yours, rebuild it: searcher index --rebuild --index {index_dir}"
+        f"the index at {shown_dir(index_dir)} is not trustworthy ({path.name}: {detail});"
+        " nothing in it was run. If it is yours, rebuild it:"
+        f" searcher index --rebuild --index {shown_dir(index_dir)}"
     )
