@@ -404,3 +404,16 @@ def test_issue_18_a_skipped_file_is_not_read_again_until_it_changes(
     report = build_index([docs], index)
     assert report.files_new == 1 and hashed == [binary]
     assert _texts(index, "文本") == {("sparse.txt", "现在是文本了。")}
+
+
+def test_issue_18_a_new_root_is_remembered_even_when_it_adds_no_passage(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    _write(docs / "grid.txt", GRID)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    index = tmp_path / "index"
+    build_index([docs], index)
+    assert build_index([empty], index).committed
+    with Searcher.open(index) as searcher:
+        assert searcher.stats().roots == [str(docs), str(empty)]

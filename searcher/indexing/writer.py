@@ -179,7 +179,8 @@ def _update(
     run.rules = run.ignore_given(recorded_rules)
     builder = RowsBuilder.start(current, run.pending.directory, rebuild, run.repeated_id)
     new_rules = run.rules != recorded_rules
-    builder.changed |= new_rules  # new rules are recorded, whatever they change
+    # New rules and new roots are recorded, whatever files they change.
+    builder.changed |= new_rules or [str(r) for r in roots] != known.get("roots", [])
     for path in [p for p in builder.files if any(_within(Path(p), f) for f in forget)]:
         builder.remove_file(path)
         run.report.files_removed += 1
