@@ -54,6 +54,7 @@ class _Chunk:
     stored_bytes: list[np.ndarray] = field(default_factory=list)
     docs: array = field(default_factory=lambda: array("i"))  # 4 bytes a row, not a list's 36
     files: array = field(default_factory=lambda: array("i"))
+    titles: array = field(default_factory=lambda: array("i"))
 
 
 class RowsBuilder:
@@ -147,10 +148,11 @@ class RowsBuilder:
         doc_key = (job.number, passage.id)
         if doc_key != self._last_doc:
             self._last_doc = doc_key
-            self.docs.add(passage.id, passage.title, fold_text)
+            self.docs.add(passage.id)
         new = self._new
         new.docs.append(len(self.docs) - 1)
         new.files.append(job.number)
+        new.titles.append(self.docs.title_number(passage.title, fold_text))
         self._new_rows += 1
         job.added += 1
 
@@ -229,6 +231,7 @@ class RowsBuilder:
             row_doc=_consumed(old.row_doc, [np.frombuffer(new.docs, np.int32)], np.int32),
             row_file=_consumed(old.row_file, [np.frombuffer(new.files, np.int32)], np.int32),
             row_chars=_consumed(old.row_chars, new.chars, np.int32),
+            row_title=_consumed(old.row_title, [np.frombuffer(new.titles, np.int32)], np.int32),
             # Term ids never change: words first seen now get the next ids.
             vocabulary=old.vocabulary + self._new_terms,
             segments=old.segments,
@@ -270,6 +273,7 @@ class RowsBuilder:
             row_doc=row_doc.astype(np.int32),
             row_file=old.row_file[live],
             row_chars=old.row_chars[live],
+            row_title=old.row_title[live],
             vocabulary=old.vocabulary,
             text_file=files["text_file"][0],
             text_ptr=files["text_file"][1],
