@@ -72,8 +72,11 @@ class Searcher:
         started = time.perf_counter()
         query = self.parse(text)
         top, scores, total, any_all = self._rank(query, limit, require_all)
+        literals = _highlight_literals(query)
+        titled = self._titles.holding_any(literals)
         hits = [
-            self._hit(rank, int(row), float(scores[row]), query) for rank, row in enumerate(top, 1)
+            self._hit(rank, int(row), float(scores[row]), literals, titled)
+            for rank, row in enumerate(top, 1)
         ]
         took_ms = (time.perf_counter() - started) * 1000
         return SearchResult(text, hits, total, took_ms, all_words=any_all or not total)
@@ -116,12 +119,13 @@ class Searcher:
         best = top(candidates, ranked + np.where(whole, _WHOLE_WORD_BONUS, 0.0), limit)
         rows, score = title_only
         kept = filters[rows]
-        rows, score = rows[kept], score[kept] + scores[rows[kept]]
-        if len(best) < limit and len(rows):
+        count = int(np.count_nonzero(kept))
+        if len(best) < limit and count:
+            rows, score = rows[kept], score[kept] + scores[rows[kept]]
             more = top(rows, score, limit - len(best))
             scores[more] = score[np.searchsorted(rows, more)]
             best = np.concatenate([best, more])
-        return best, scores, len(candidates) + len(rows), any_all or bool(len(rows))
+        return best, scores, len(candidates) + count, any_all or bool(count)
 
     def _filters(self, query: ParsedQuery) -> np.ndarray:
         mask = np.asarray(self._gen.array("row_live")).copy()
@@ -139,12 +143,14 @@ class Searcher:
 
     # -- building hits ----------------------------------------------------------------------
 
-    def _hit(self, rank: int, row: int, score: float, query: ParsedQuery | None) -> Hit:
+    def _hit(
+        self, rank: int, row: int, score: float, literals: list[str], titled: np.ndarray | None
+    ) -> Hit:
+        """The hit of `row`, `literals` highlighted; `titled` says which titles hold one."""
         fields = self._gen.stored_fields(row)
         text, title = fields[schema.TEXT], fields[schema.TITLE]
-        literals = _highlight_literals(query) if query else []
         # Folding a title to find its spans costs 7-9 µs; most titles hold no query word.
-        in_title = self._titles.holds_any(row, literals)
+        in_title = titled is not None and bool(titled[self._titles.number(row)])
         return Hit(
             rank=rank,
             score=round(score, 4),
@@ -165,13 +171,14 @@ class Searcher:
         row_doc = np.asarray(self._gen.array("row_doc"))
         live = np.asarray(self._gen.array("row_live"))
         rows = np.flatnonzero((row_doc == row_doc[hit.row]) & live)
-        parsed = None
+        literals: list[str] = []
         if query:
             try:
-                parsed = self.parse(query)
+                literals = _highlight_literals(self.parse(query))
             except QuerySyntaxError:
-                parsed = None
-        return [self._hit(i, int(row), 0.0, parsed) for i, row in enumerate(rows, 1)]
+                literals = []
+        titled = self._titles.holding_any(literals)
+        return [self._hit(i, int(row), 0.0, literals, titled) for i, row in enumerate(rows, 1)]
 
     def stats(self) -> IndexStats:
         meta = self._gen.meta

@@ -1,14 +1,14 @@
-"""Sets of rows as ascending numpy arrays: union, membership, a clause's best alternative, the top.
+"""Sets of rows as numpy arrays: union, membership, a clause's best alternative, the top.
 
-The engine keeps every set of matching rows ascending and unique, as postings are, so these never
-sort what is already in order.
+Rows are kept ascending and unique, as postings are, so these never sort what is already in order.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-# (rows ascending, score on each, whether each holds it in the text) of a unit or clause.
+# (rows, each once, score on each, whether each holds it in the text) of a unit or clause; a
+# unit's rows are ascending, or its text matches ascending, then its title-only ones ascending.
 Matched = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 

@@ -86,10 +86,11 @@ class Scorer:
         # One word or phrase: the rows holding it only in their title are found apart, after
         # the rest, never merged with them (see engine.Searcher._rank).
         apart = _one_literal(query)
+        mark = None if apart else np.zeros(self._rows, bool)
         for clause, asks in zip(query.clauses, asking, strict=True):
             for unit in clause.alternatives:
                 if unit not in units:
-                    units[unit] = self._unit(unit, buffer, titles=not apart)
+                    units[unit] = self._unit(unit, buffer, mark)
             rows, score, in_text = best_of([units[unit] for unit in clause.alternatives])
             if len(query.clauses) == 1 and not apart:
                 title_only = rows[~in_text], score[~in_text]
@@ -140,11 +141,11 @@ class Scorer:
         weights = np.concatenate([score for _, score in parts])
         return np.bincount(rows, weights=weights, minlength=self._rows).astype(np.float32)
 
-    def _unit(self, unit: Unit, buffer: np.ndarray, titles: bool = True) -> Matched:
-        """Rows that hold the unit, ascending, each of its literals in the text or (if `titles`)
+    def _unit(self, unit: Unit, buffer: np.ndarray, mark: np.ndarray | None) -> Matched:
+        """Rows that hold the unit, each once, each of its literals in the text or (given `mark`)
         the title; the unit's score on each; and whether each holds it all in the text. `buffer`
-        holds a zero for every row, and does again on return."""
-        rows, in_text = self._unit_rows(unit, titles)
+        holds a zero for every row and `mark` a False, and do again on return."""
+        rows, in_text = self._unit_rows(unit, mark)
         posted: list[np.ndarray] = []
         for literal in unit.literals:
             lit_rows, lit_tfs = self._literal.rows(literal)
@@ -168,21 +169,22 @@ class Scorer:
             buffer[touched] = 0.0
         return rows, score, in_text
 
-    def _unit_rows(self, unit: Unit, titles: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        """Rows holding each literal of the unit in their text or (if `titles`) their title,
-        ascending; and for each, whether it holds them all in the text (None: every one does)."""
+    def _unit_rows(
+        self, unit: Unit, mark: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Rows holding each literal of the unit in their text or (given `mark`) their title,
+        each once; and for each, whether it holds them all in the text (None: every one does)."""
         if unit.title_only:
             # title: is a filter: every passage whose title holds it, whatever its own text, all
             # of them ranked as text matches are.
             return self._titles.rows(unit.literal), None
+        if mark is not None and len(unit.literals) == 1:
+            return self._text_or_title(unit.literals[0], mark)
         rows = text = in_text = None
         for literal in unit.literals:
             lit_rows, _ = self._literal.rows(literal)
-            # A phrase is one literal: it matches within the text or within the title, never
-            # across the two.
-            either, in_text = union(
-                lit_rows, self._titles.rows(literal) if titles else lit_rows[:0]
-            )
+            by_title = self._titles.rows(literal) if mark is not None else lit_rows[:0]
+            either, in_text = union(lit_rows, by_title)
             if rows is None or text is None:
                 rows, text = either, lit_rows
                 continue
@@ -191,10 +193,31 @@ class Scorer:
             in_text = None if len(rows) == len(text) else holds(text, rows)
         return (np.zeros(0, np.int64) if rows is None else rows), in_text
 
+    def _text_or_title(
+        self, literal: str, mark: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Rows holding `literal` in their text (ascending), then those holding it only in
+        their title (ascending); and for each, whether it is of the first kind (None: all are).
+        A phrase is one literal: it matches within the text or within the title, never across."""
+        text, _ = self._literal.rows(literal)
+        by_title = self._titles.rows(literal)
+        if not len(by_title):
+            return text, None
+        # Marks, not a merge of the two sorted lists: 管理 on 26,687 zh-laws passages, 7,905 by
+        # text and 4,526 by title, took 135 µs to merge.
+        mark[text] = True
+        only = by_title[~mark[by_title]]
+        mark[text] = False
+        if not len(only):
+            return text, None
+        return np.concatenate([text, only]), np.arange(len(text) + len(only)) < len(text)
+
     def _title_only(self, unit: Unit, matched: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows holding the unit's one literal in their title and not in their text (`matched`
         counts text matches), ascending, and its score on each, as _unit gives it."""
         rows = self._titles.rows(unit.literal)
+        if not len(rows):
+            return rows, np.zeros(0, np.float32)
         rows = rows[matched[rows] == 0]
         in_text, _ = self._literal.rows(unit.literal)
         idf = self._idf_of(self._live_count(in_text) + self._live_count(rows))

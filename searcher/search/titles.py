@@ -29,14 +29,16 @@ class TitleMatcher:
         self._run_first = self._run_end = self._run_title = _EMPTY_ROWS
         self._cache: OrderedDict[str, np.ndarray | None] = OrderedDict()
 
-    def holds_any(self, row: int, literals: list[str]) -> bool:
-        """Whether the folded title of `row` contains any of the folded `literals`."""
-        number = int(self._gen.array("row_title")[row])
-        for literal in literals:
-            holds = self._titles_holding(literal)
-            if holds is not None and holds[number]:
-                return True
-        return False
+    def number(self, row: int) -> int:
+        """The number of `row`'s title among the distinct titles."""
+        return int(self._gen.array("row_title")[row])
+
+    def holding_any(self, literals: list[str]) -> np.ndarray | None:
+        """For each distinct title, whether it contains any of `literals` (None: none does)."""
+        found = [holds for holds in map(self._titles_holding, literals) if holds is not None]
+        if len(found) > 1:
+            return np.logical_or.reduce(found)
+        return found[0] if found else None
 
     def rows(self, literal: str) -> np.ndarray:
         """Rows (ascending) whose folded title contains the folded `literal`."""
