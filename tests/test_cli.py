@@ -14,6 +14,7 @@ from searcher.analysis.normalize import fold_text
 from searcher.cli.main import app
 
 HIT_KEYS = ["rank", "score", "id", "path", "title", "paragraph", "line", "text", "highlights"]
+HIT_KEYS += ["title_highlights"]
 BATCH_KEYS = ["qid", "query", "total", "took_ms", "hits"]
 ANSI = re.compile(r"\x1b\[")
 # An SGR sequence that sets a colour (30–37, 38;…, 90–97), as opposed to bold or dim alone.
@@ -134,6 +135,7 @@ def test_json_of_markdown_is_the_text_shown_and_code_says_its_kind(tmp_path: Pat
             "line": 5,
             "text": "请网格员阅读规程。",
             "highlights": [[1, 3]],
+            "title_highlights": [],
         },
         {
             "title": "手册 › 上报",
@@ -141,6 +143,7 @@ def test_json_of_markdown_is_the_text_shown_and_code_says_its_kind(tmp_path: Pat
             "line": 8,
             "text": "report('网格')",
             "highlights": [[8, 10]],
+            "title_highlights": [],
             "kind": "code",
             "language": "python",
         },
@@ -370,3 +373,46 @@ def test_no_command_prints_help() -> None:
     result = _run()
     assert result.exit_code == 0
     assert "query" in result.stdout and "index" in result.stdout and "batch" in result.stdout
+
+
+# ---------------------------------------------------------------------------- titles (issue 17)
+
+
+def test_issue_17_json_hits_carry_title_highlights_in_code_points(titled_index: Path) -> None:
+    result = _run("query", "劳动合同法", "试用期", "--all", "--json", "--index", str(titled_index))
+    assert result.exit_code == 0
+    records = {record["id"]: record for record in _lines(result.stdout)}
+    assert set(records) == {"law-1", "cite-1"}
+    assert list(records["law-1"]) == HIT_KEYS
+    assert records["law-1"]["title"] == "中华人民共和国勞動合同法"
+    assert records["law-1"]["title_highlights"] == [[7, 12]]
+    assert records["law-1"]["highlights"] == [[0, 3]]
+    assert records["cite-1"]["title_highlights"] == []
+
+
+def test_issue_17_text_output_styles_title_matches_like_passage_matches(
+    titled_index: Path,
+) -> None:
+    result = _run(
+        "query", "勞動合同法", "--color", "always", "-n", "4", "--index", str(titled_index)
+    )
+    assert "\x1b[1;36m中华人民共和国\x1b[0m\x1b[1;31m勞動合同法\x1b[0m  " in result.stdout
+    plain = _run("query", "勞動合同法", "-n", "4", "--index", str(titled_index))
+    assert "3. 中华人民共和国勞動合同法  " in plain.stdout
+
+
+def test_issue_17_total_and_all_count_passages_matching_in_the_title(titled_index: Path) -> None:
+    some = _run("query", "劳动合同法", "试用期", "--index", str(titled_index))
+    assert re.fullmatch(r"5 of 5 matching passages in [0-9.]+ ms\n", some.stderr)
+    every = _run("query", "劳动合同法", "试用期", "--all", "--index", str(titled_index))
+    assert re.fullmatch(r"2 of 2 matching passages in [0-9.]+ ms\n", every.stderr)
+    title_only = _run("query", "中华人民共和国", "--index", str(titled_index))
+    assert title_only.exit_code == 0
+    assert re.fullmatch(r"2 of 2 matching passages in [0-9.]+ ms\n", title_only.stderr)
+
+
+def test_issue_17_batch_hits_carry_title_highlights(titled_index: Path) -> None:
+    result = _run("batch", "-n", "1", "--index", str(titled_index), input="中华人民共和国\n")
+    [answer] = _lines(result.stdout)
+    assert answer["total"] == 2
+    assert answer["hits"][0]["title_highlights"] == [[0, 7]]

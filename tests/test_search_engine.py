@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import Segmenter
 from searcher.errors import QuerySyntaxError
 from searcher.indexing.writer import build_index
-from searcher.search import Hit, Searcher
+from searcher.search import Hit, Searcher, SearchResult, Span
 
 Key = tuple[str, str, int]
 GRID_HANDBOOK = "网格化管理工作手册.md"
@@ -26,10 +27,28 @@ def _found(searcher: Searcher, query: str, **options: object) -> set[Key]:
     return {_key(hit) for hit in searcher.search(query, limit=1000, **options).hits}
 
 
-def _containing(passages: dict[Key, str], *literals: str) -> set[Key]:
-    """Passages whose folded text holds every literal (folded): the ground truth by plain scan."""
+Docs = dict[Key, tuple[str, str]]  # (title path, text) of each passage
+
+
+@pytest.fixture(scope="module")
+def sample_docs(sample_passages: dict[Key, str], sample_titles: dict[Key, str]) -> Docs:
+    return {key: (sample_titles[key], text) for key, text in sample_passages.items()}
+
+
+@pytest.fixture(scope="module")
+def data_docs(data_passages: dict[Key, str], data_titles: dict[Key, str]) -> Docs:
+    return {key: (data_titles[key], text) for key, text in data_passages.items()}
+
+
+def _containing(docs: Docs, *literals: str) -> set[Key]:
+    """Passages whose folded title or folded text holds each literal (folded), the one or the
+    other: the ground truth by plain scan."""
     folded = [fold_text(literal) for literal in literals]
-    return {key for key, text in passages.items() if all(f in fold_text(text) for f in folded)}
+    return {
+        key
+        for key, (title, text) in docs.items()
+        if all(f in fold_text(title) or f in fold_text(text) for f in folded)
+    }
 
 
 # ---------------------------------------------------------------------------- ranking
@@ -42,7 +61,7 @@ def test_grid_query_ranks_the_grid_handbook_first(samples: Searcher) -> None:
 
 
 def test_grid_query_finds_all_four_documents_about_grids(
-    samples: Searcher, sample_passages: dict[Key, str]
+    samples: Searcher, sample_docs: Docs
 ) -> None:
     files = {name for name, _, _ in _found(samples, "网格")}
     assert files == {
@@ -51,7 +70,7 @@ def test_grid_query_finds_all_four_documents_about_grids(
         "养老服务中心走访记.txt",
         "充电棚使用说明.md",
     }
-    assert files == {name for name, _, _ in _containing(sample_passages, "网格")}
+    assert files == {name for name, _, _ in _containing(sample_docs, "网格")}
 
 
 def test_limit_caps_hits_and_total_counts_every_match(samples: Searcher) -> None:
@@ -98,18 +117,18 @@ def test_number_inside_a_longer_number_ranks_below_the_number_itself(data: Searc
 
 @pytest.mark.parametrize("query", ["网", "的", "茶", "格党", "。", "2024"])
 def test_short_and_cross_word_queries_return_every_passage_holding_them(
-    query: str, samples: Searcher, sample_passages: dict[Key, str]
+    query: str, samples: Searcher, sample_docs: Docs
 ) -> None:
-    expected = _containing(sample_passages, query)
+    expected = _containing(sample_docs, query)
     assert expected
     assert _found(samples, query) == expected
 
 
 @pytest.mark.parametrize("query", ["5201", "iphone", "的", "ABC", "１２３"])
 def test_substrings_of_numbers_and_latin_words_are_found_everywhere(
-    query: str, data: Searcher, data_passages: dict[Key, str]
+    query: str, data: Searcher, data_docs: Docs
 ) -> None:
-    expected = _containing(data_passages, query)
+    expected = _containing(data_docs, query)
     assert expected
     assert _found(data, query) == expected
 
@@ -120,15 +139,15 @@ _SYNTAX = set('"“”-:') | {"OR"}
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(draw=st.data())
 def test_any_substring_of_a_sample_passage_is_found_in_every_passage_holding_it(
-    draw: st.DataObject, samples: Searcher, sample_passages: dict[Key, str]
+    draw: st.DataObject, samples: Searcher, sample_docs: Docs
 ) -> None:
-    texts = sorted(sample_passages.values())
+    texts = sorted(text for _, text in sample_docs.values())
     text = draw.draw(st.sampled_from(texts))
     length = draw.draw(st.integers(1, 6))
     start = draw.draw(st.integers(0, max(0, len(text) - length)))
     query = text[start : start + length]
     assume(query.strip() and not any(mark in query for mark in _SYNTAX))
-    expected = _containing(sample_passages, query.strip())
+    expected = _containing(sample_docs, query.strip())
     assert expected  # the passage it was cut from, at least
     found = _found(samples, query)
     assert expected <= found, f"missed {sorted(expected - found)}"
@@ -140,62 +159,56 @@ def test_any_substring_of_a_sample_passage_is_found_in_every_passage_holding_it(
 
 
 def test_phrase_matches_only_passages_holding_it_as_typed(
-    samples: Searcher, sample_passages: dict[Key, str]
+    samples: Searcher, sample_docs: Docs
 ) -> None:
-    expected = _containing(sample_passages, "网格党支部")
+    expected = _containing(sample_docs, "网格党支部")
     assert len(expected) == 2
     assert _found(samples, '"网格党支部"') == expected
     assert _found(samples, "“网格党支部”") == expected  # full-width quotes work too
 
 
-def test_phrase_across_a_word_boundary(data: Searcher, data_passages: dict[Key, str]) -> None:
-    assert _found(data, '"格党"') == _containing(data_passages, "格党") != set()
+def test_phrase_across_a_word_boundary(data: Searcher, data_docs: Docs) -> None:
+    assert _found(data, '"格党"') == _containing(data_docs, "格党") != set()
 
 
 def test_excluded_word_removes_every_passage_holding_it(
-    samples: Searcher, sample_passages: dict[Key, str]
+    samples: Searcher, sample_docs: Docs
 ) -> None:
     found = _found(samples, "网格 -党支部")
-    assert found == _containing(sample_passages, "网格") - _containing(sample_passages, "党支部")
+    assert found == _containing(sample_docs, "网格") - _containing(sample_docs, "党支部")
     assert len(found) == 10
 
 
-def test_or_matches_passages_holding_either(
-    samples: Searcher, sample_passages: dict[Key, str]
-) -> None:
-    expected = _containing(sample_passages, "茶") | _containing(sample_passages, "网格")
+def test_or_matches_passages_holding_either(samples: Searcher, sample_docs: Docs) -> None:
+    expected = _containing(sample_docs, "茶") | _containing(sample_docs, "网格")
     assert _found(samples, "茶 OR 网格") == expected
 
 
 def test_all_words_option_keeps_only_passages_holding_every_word(
-    samples: Searcher, sample_passages: dict[Key, str]
+    samples: Searcher, sample_docs: Docs
 ) -> None:
-    expected = _containing(sample_passages, "网格", "居民")
+    expected = _containing(sample_docs, "网格", "居民")
     assert expected
     assert _found(samples, "网格 居民", require_all=True) == expected
     partial = samples.search("网格 居民", limit=1000)
     keys = [_key(hit) for hit in partial.hits]
     # Without the option, passages holding both words come first, then those holding one.
     assert set(keys[: len(expected)]) == expected
-    assert set(keys) == _containing(sample_passages, "网格") | _containing(sample_passages, "居民")
+    assert set(keys) == _containing(sample_docs, "网格") | _containing(sample_docs, "居民")
 
 
 def test_title_filter_keeps_every_passage_of_documents_so_titled(
-    samples: Searcher, sample_passages: dict[Key, str]
+    samples: Searcher, sample_docs: Docs
 ) -> None:
-    handbook = {key for key in sample_passages if key[0] == GRID_HANDBOOK}
+    handbook = {key for key in sample_docs if key[0] == GRID_HANDBOOK}
     assert _found(samples, "title:网格") == handbook
     assert _found(samples, "title:手册") == handbook
     assert _found(samples, "title:居住证明") == {("community-faq.jsonl", "faq-002", 1)}
 
 
-def test_title_filter_combines_with_words(
-    samples: Searcher, sample_passages: dict[Key, str]
-) -> None:
+def test_title_filter_combines_with_words(samples: Searcher, sample_docs: Docs) -> None:
     found = _found(samples, "title:手册 党支部", require_all=True)
-    assert found == {
-        key for key in _containing(sample_passages, "党支部") if key[0] == GRID_HANDBOOK
-    }
+    assert found == {key for key in _containing(sample_docs, "党支部") if key[0] == GRID_HANDBOOK}
 
 
 def test_path_filter_keeps_only_matching_files(samples: Searcher) -> None:
@@ -210,11 +223,11 @@ def test_path_filter_keeps_only_matching_files(samples: Searcher) -> None:
     [("後來", "后来"), ("后来", "后来"), ("關係", "关系"), ("关系", "关系")],
 )
 def test_traditional_and_simplified_find_each_other(
-    query: str, literal: str, data: Searcher, data_passages: dict[Key, str]
+    query: str, literal: str, data: Searcher, data_docs: Docs
 ) -> None:
     found = _found(data, query)
     assert {name for name, _, _ in found} == {"simplified.txt", "traditional.txt"}
-    assert found == _containing(data_passages, literal)
+    assert found == _containing(data_docs, literal)
 
 
 @pytest.mark.parametrize("query", ["ＡＢＣ", "abc", "ABC"])
@@ -320,11 +333,11 @@ def test_random_syntax_never_raises_anything_but_query_syntax_error(
 
 
 def test_document_returns_every_passage_of_the_hit_in_order(
-    samples: Searcher, sample_passages: dict[Key, str]
+    samples: Searcher, sample_docs: Docs
 ) -> None:
     hit = samples.search("网格", limit=1).hits[0]
     document = samples.document(hit, "网格")
-    expected = sorted((k[2], t) for k, t in sample_passages.items() if k[0] == GRID_HANDBOOK)
+    expected = sorted((k[2], t) for k, (_, t) in sample_docs.items() if k[0] == GRID_HANDBOOK)
     assert [(h.paragraph, h.text) for h in document] == expected
     assert all(h.spans for h in document if "网格" in h.text)
 
@@ -333,3 +346,84 @@ def test_document_of_a_jsonl_record_is_that_record_only(samples: Searcher) -> No
     hit = samples.search("居住证明", limit=1).hits[0]
     assert hit.id == "faq-002"
     assert [h.id for h in samples.document(hit)] == ["faq-002"]
+
+
+# ---------------------------------------------------------------------------- titles (issue 17)
+
+
+@pytest.fixture(scope="module")
+def titled(titled_index: Path) -> Iterator[Searcher]:
+    """conftest's TITLED_LAWS (records titled by the law's name) and TITLED_HANDBOOK (passages
+    titled by their sections)."""
+    with Searcher.open(titled_index) as searcher:
+        yield searcher
+
+
+def _ids(result: SearchResult) -> list[str]:
+    return [hit.id if hit.is_record else hit.text for hit in result.hits]
+
+
+def test_issue_17_word_only_in_title_and_word_only_in_text_is_in_the_all_words_tier(
+    titled: Searcher,
+) -> None:
+    result = titled.search("劳动合同法 试用期", limit=10)
+    assert result.all_words
+    # law-1 holds 劳动合同法 in its title only, 试用期 in its text only; cite-1 holds both in its
+    # text. Then the passages holding one word: in the text (cite-2), in the title (law-2), and
+    # 试用期 in crime-1's text.
+    assert set(_ids(result)[:2]) == {"law-1", "cite-1"}
+    assert set(_ids(result)[2:]) == {"cite-2", "law-2", "crime-1"}
+    every = titled.search("劳动合同法 试用期", limit=10, require_all=True)
+    assert set(_ids(every)) == {"law-1", "cite-1"}
+    assert every.total == 2
+
+
+def test_issue_17_word_in_the_text_ranks_above_the_same_word_only_in_the_title(
+    titled: Searcher,
+) -> None:
+    result = titled.search("劳动合同法", limit=10)
+    # The passages citing the law come before the law's own, which only sit in the right document.
+    assert set(_ids(result)[:2]) == {"cite-1", "cite-2"}
+    assert _ids(result)[2:] == ["law-1", "law-2"]
+    assert result.total == 4
+
+
+def test_issue_17_a_heading_in_the_title_path_matches_its_own_passages(titled: Searcher) -> None:
+    result = titled.search("网格 居民", limit=10, require_all=True)
+    assert _ids(result) == ["每户居民都有所属的单元。"]
+    assert result.hits[0].title == "社区手册 › 网格划分"
+    assert _ids(titled.search("title:议事", limit=10)) == ["每月开一次会。"]
+
+
+def test_issue_17_title_highlights_are_exact_code_point_offsets_into_the_title(
+    titled: Searcher,
+) -> None:
+    hits = {hit.id: hit for hit in titled.search("劳动合同法 试用期", limit=10).hits}
+    law = hits["law-1"]
+    assert law.title_spans == (Span(7, 12),)
+    assert law.title[7:12] == "勞動合同法"  # the traditional title as written
+    assert [law.text[s.start_char : s.end_char] for s in law.spans] == ["试用期"]
+    assert hits["cite-1"].title_spans == ()
+    handbook = titled.search("网格", limit=1).hits[0]
+    assert handbook.title_spans == (Span(7, 9),)
+    assert handbook.title[7:9] == "网格"
+
+
+def test_issue_17_quoted_phrase_spanning_title_and_text_does_not_match(titled: Searcher) -> None:
+    assert titled.search('"合同法试用期"', limit=10).total == 0
+    law = {"cite-1", "cite-2", "law-1", "law-2"}
+    assert set(_ids(titled.search('"勞動合同法"', limit=10))) == law  # text or title alone
+    assert _ids(titled.search('"试用期最长"', limit=10)) == ["law-1"]
+
+
+def test_issue_17_excluded_word_removes_passages_whose_title_holds_it(titled: Searcher) -> None:
+    assert set(_ids(titled.search("试用期 -刑法", limit=10))) == {"law-1", "cite-1"}
+    assert set(_ids(titled.search("试用期 -勞動", limit=10))) == {"crime-1"}
+    # -title: looks in the title only: cite-1 says 劳动合同法 in its text and stays.
+    assert set(_ids(titled.search("试用期 -title:劳动", limit=10))) == {"cite-1", "crime-1"}
+
+
+def test_issue_17_total_counts_passages_matching_in_the_title_only(titled: Searcher) -> None:
+    assert titled.search("中华人民共和国", limit=1).total == 2
+    assert titled.search("手册", limit=10).total == 2
+    assert titled.search("刑法 缓刑", limit=10, require_all=True).total == 1

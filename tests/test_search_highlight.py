@@ -22,14 +22,20 @@ def _occurrences(folded: str, literal: str) -> list[tuple[int, int]]:
 
 
 def _assert_spans_exact(hit: Hit, literals: list[str]) -> None:
-    """Each span's text folds to query literals end to end, and every literal occurrence is lit."""
-    assert hit.spans, hit.text
+    """Each span's text folds to query literals end to end, and every literal occurrence is lit,
+    in the passage's text and in its title (a query word may match either)."""
+    assert hit.spans or hit.title_spans, (hit.title, hit.text)
+    _assert_exact(hit.text, hit.spans, literals)
+    _assert_exact(hit.title, hit.title_spans, literals)
+
+
+def _assert_exact(text: str, spans: tuple[Span, ...], literals: list[str]) -> None:
     folded_literals = [fold_text(literal) for literal in literals]
     previous_end = -1
-    for span in hit.spans:
-        assert previous_end < span.start_char < span.end_char <= len(hit.text)
+    for span in spans:
+        assert previous_end < span.start_char < span.end_char <= len(text)
         previous_end = span.end_char
-        shown = fold_text(hit.text[span.start_char : span.end_char])
+        shown = fold_text(text[span.start_char : span.end_char])
         covered = [False] * len(shown)
         for literal in folded_literals:
             for start, end in _occurrences(shown, literal):
@@ -37,12 +43,12 @@ def _assert_spans_exact(hit: Hit, literals: list[str]) -> None:
         assert all(covered), (shown, folded_literals)
         assert any(shown.startswith(lit) for lit in folded_literals), shown
         assert any(shown.endswith(lit) for lit in folded_literals), shown
-    lit = [False] * len(hit.text)
-    for span in hit.spans:
+    lit = [False] * len(text)
+    for span in spans:
         lit[span.start_char : span.end_char] = [True] * (span.end_char - span.start_char)
     for literal in folded_literals:
-        for start, end in _occurrences(fold_text(hit.text), literal):
-            assert all(lit[start:end]), (hit.text, literal)  # plain text keeps its offsets
+        for start, end in _occurrences(fold_text(text), literal):
+            assert all(lit[start:end]), (text, literal)  # plain text keeps its offsets
 
 
 # ---------------------------------------------------------------------------- match_spans

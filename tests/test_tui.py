@@ -95,10 +95,24 @@ async def test_typing_shows_ranked_results_with_highlighted_matches(
         row = app.results.get_option_at_index(0).prompt.content(50)
         assert row.plain.startswith("  1 网格化管理工作手册")
         highlights = styled_text(row)
-        assert highlights[:2] == ["网格", "网格"]  # the snippet: 每个网格设专职网格员…
+        assert highlights[:2] == ["网格", "网格"]  # the title, then the snippet: 每个网格设…
         # the snippet may end with a match cut short by the ellipsis: "网…" or " …"
         assert all("网格".startswith(piece.rstrip(" …")) for piece in highlights)
         assert "12 passages" in str(app.status.render())
+
+
+async def test_issue_17_title_words_are_highlighted_in_the_row_and_the_preview_header(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await search(app, pilot, "划分原则 边界")
+        first = app.results.hits[0]
+        assert first.title == "网格化管理工作手册 › 一、网格划分原则"
+        head, _ = app.results.get_option_at_index(0).prompt.content(100).split("\n")
+        assert styled_text(head) == ["划分原则"]  # 边界 is in the text only
+        header = app.query_one(PassageView).query_one("#passage-header").render()
+        assert styled_text(header) == ["划分原则"]
 
 
 async def test_enter_right_after_typing_searches_at_once_and_goes_to_the_results(

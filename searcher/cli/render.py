@@ -3,9 +3,11 @@ Text is styled with plain ANSI codes (no Rich: importing it cost a fresh `search
 15-35 ms), honouring --color, NO_COLOR, FORCE_COLOR and TERM.
 
 JSON Lines wire format, one object per hit:
-    {"rank", "score", "id", "path", "title", "paragraph", "line", "text", "highlights"}
-`highlights` is a list of [start, end) offsets into `text`, in code points (not bytes). A code
-block of a Markdown file adds "kind": "code" and, when its fence names one, "language".
+    {"rank", "score", "id", "path", "title", "paragraph", "line", "text", "highlights",
+     "title_highlights"}
+`highlights` is a list of [start, end) offsets into `text`, in code points (not bytes);
+`title_highlights` the same into `title`. A code block of a Markdown file adds "kind": "code"
+and, when its fence names one, "language".
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import dataclasses
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from searcher.cli.messages import say
 from searcher.oneline import escaped, json_line, shown_dir, shown_path
-from searcher.search import Hit, IndexStats, SearchResult, best_window
+from searcher.search import Hit, IndexStats, SearchResult, Span, best_window
 
 if TYPE_CHECKING:
     from searcher.search.evaluation import Evaluation
@@ -78,6 +81,7 @@ def hit_record(hit: Hit) -> dict[str, object]:
         "line": hit.line,
         "text": hit.text,
         "highlights": [[span.start_char, span.end_char] for span in hit.spans],
+        "title_highlights": [[span.start_char, span.end_char] for span in hit.title_spans],
     }
     if hit.kind != "text":
         record["kind"] = hit.kind
@@ -90,14 +94,33 @@ def highlighted(hit: Hit, full: bool, style: Styler) -> str:
     """The passage (or its best window) with every match styled; line breaks kept."""
     text = hit.text
     start, end = (0, len(text)) if full else best_window(len(text), hit.spans, FRAGMENT_CHARS)
-    parts = ["…" if start > 0 else ""]
+    body = _styled(text, hit.spans, start, end, style, _body)
+    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+
+
+def _styled(
+    text: str,
+    spans: tuple[Span, ...],
+    start: int,
+    end: int,
+    style: Styler,
+    shown: Callable[[str], str],
+    plain: str | None = None,
+) -> str:
+    """text[start:end], each piece shown by `shown`: the spans in it styled as matches, the rest
+    in style `plain` (or unstyled)."""
+
+    def unmatched(piece: str) -> str:
+        return style(shown(piece), plain) if plain else shown(piece)
+
+    parts = []
     at = start
-    for span in hit.spans:  # ascending, not overlapping
+    for span in spans:  # ascending, not overlapping
         first, last = max(span.start_char, at), min(span.end_char, end)
         if first < last:
-            parts += [_body(text[at:first]), style(_body(text[first:last]), "match")]
+            parts += [unmatched(text[at:first]), style(shown(text[first:last]), "match")]
             at = last
-    parts += [_body(text[at:end]), "…" if end < len(text) else ""]
+    parts.append(unmatched(text[at:end]))
     return "".join(parts)
 
 
@@ -123,12 +146,19 @@ def print_hits(result: SearchResult, full: bool, style: Styler) -> None:
     for hit in result.hits:
         header = (
             style(f"{hit.rank}. ", "rank")
-            + style(escaped(hit.title or Path(hit.path).name), "title")
+            + _title(hit, style)
             + "  "
             + style(hit.location(), "location")
             + style(f"  score {hit.score:.2f}", "score")
         )
         sys.stdout.write(f"{header}\n   {highlighted(hit, full, style)}\n\n")
+
+
+def _title(hit: Hit, style: Styler) -> str:
+    """The hit's title, its matches styled as in the passage; the file name if it has none."""
+    if not hit.title:
+        return style(escaped(Path(hit.path).name), "title")
+    return _styled(hit.title, hit.title_spans, 0, len(hit.title), style, escaped, "title")
 
 
 def summary(result: SearchResult) -> str:

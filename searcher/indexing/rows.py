@@ -306,8 +306,7 @@ class RowsBuilder:
         old = self.rows
         live = np.flatnonzero(old.row_live)
         kept_docs, row_doc = np.unique(old.row_doc[live], return_inverse=True)
-        kept_titles, row_title = np.unique(old.row_title[live], return_inverse=True)
-        self.docs = self.docs.kept(kept_docs, kept_titles)
+        self.docs = self.docs.kept(kept_docs)
         entries = np.repeat(old.row_live, np.diff(old.row_ptr))
         # Every live row goes into one new segment: its text and stored fields are copied now.
         files: dict[str, tuple[Path, np.ndarray]] = {}
@@ -330,7 +329,7 @@ class RowsBuilder:
             row_doc=row_doc.astype(np.int32),
             row_file=old.row_file[live],
             row_chars=old.row_chars[live],
-            row_title=row_title.astype(np.int32),
+            row_title=old.row_title[live],
             vocabulary=old.vocabulary,
             text_file=files["text_file"][0],
             text_ptr=files["text_file"][1],

@@ -9,7 +9,7 @@ from searcher.oneline import escaped, shown_path
 
 @dataclass(frozen=True)
 class Span:
-    """A highlighted [start_char, end_char) range of Hit.text, in code points."""
+    """A highlighted [start_char, end_char) range of Hit.text (or of Hit.title), in code points."""
 
     start_char: int
     end_char: int
@@ -26,6 +26,7 @@ class Hit:
     line: int  # 1-based line of the file where the passage starts
     text: str  # the passage as written
     spans: tuple[Span, ...] = ()
+    title_spans: tuple[Span, ...] = ()  # the query's words in `title`
     row: int = field(
         default=-1, compare=False
     )  # position in the open index, for Searcher.document()

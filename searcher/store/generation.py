@@ -30,7 +30,7 @@ from searcher.errors import (
 )
 from searcher.oneline import shown_dir
 from searcher.store.checksums import check_sizes, read_sums, verify
-from searcher.store.doc_table import IDS_FILE, TITLES_FILE, document_id, folded_titles
+from searcher.store.doc_table import IDS_FILE, document_id
 from searcher.store.layout import (
     FILES_FILE,
     FORMAT_VERSION,
@@ -167,10 +167,6 @@ class Generation(_Mapped):
 
     def document_id(self, number: int) -> str:
         return document_id(self.blob(IDS_FILE), self.array("doc_id_ptr"), number)
-
-    def folded_titles(self) -> list[str]:
-        """The distinct titles, folded; the array row_title gives each row's."""
-        return folded_titles(bytes(self.blob(TITLES_FILE)))
 
     def term_id(self, word: str) -> int | None:
         """Binary search of the vocabulary in word order: about 20 probes, no load of it all."""

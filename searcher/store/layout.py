@@ -16,8 +16,9 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-# Bump when the layout changes; 5: no pickles, checksums, marker file; 6: a title per row.
-FORMAT_VERSION = 6
+FORMAT_VERSION = 6  # bump when the layout changes; 5: no pickles, checksums, marker file;
+# 6: each row's title (row_title.npy), where doc_title.npy gave each document's; title_chars.npy
+# and title_grams.npy
 GENERATION_PREFIX = "gen-"
 SEGMENT_PREFIX = "seg-"
 META_FILE = "meta.json"
@@ -35,14 +36,15 @@ ROW_ARRAYS += ("row_chars", "row_title")
 # under tests/stress/concurrent_queries.py). test_indexing_snapshot.py checks that these name
 # every file a generation holds.
 READER_FILES = (
-    *(f"{name}.npy" for name in ("row_len", "row_live", "row_doc", "row_file", "row_chars")),
-    *("row_title.npy", "terms.bin", "term_ptr.npy", "term_order.npy", FILES_FILE),
-    *("doc_ids.bin", "doc_id_ptr.npy", "titles.json"),
+    *(f"{name}.npy" for name in ROW_ARRAYS if name not in ("row_ptr", "row_terms", "row_tfs")),
+    *("terms.bin", "term_ptr.npy", "term_order.npy", FILES_FILE),
+    *("doc_ids.bin", "doc_id_ptr.npy", "title_chars.npy", "title_grams.npy"),
 )
 SEGMENT_FILES = ("text.bin", "text_ptr.npy", "stored_ptr.npy")
 SEGMENT_FILES += tuple(f"gram_{name}.npy" for name in ("keys", "ptr", "rows", "tfs"))
 SEGMENT_FILES += tuple(f"post_{name}.npy" for name in ("ptr", "rows", "tfs"))
 WRITER_ONLY = frozenset({"row_ptr.npy", "row_terms.npy", "row_tfs.npy", META_FILE, CHECKSUMS_FILE})
+WRITER_ONLY |= {"titles.json"}  # the titles as written, for the next build's document table
 
 
 def generation_dir(index_dir: Path, generation: int) -> Path:

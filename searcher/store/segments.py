@@ -69,7 +69,7 @@ class Rows:
     row_doc: np.ndarray  # int32 document number (doc_table.py)
     row_file: np.ndarray  # int32 index into files.json
     row_chars: np.ndarray  # int32 length of the folded text in code points
-    row_title: np.ndarray  # int32 title number (doc_table.py): the passage's, not the document's
+    row_title: np.ndarray  # int32 number of the passage's title among the distinct titles
     vocabulary: list[str]  # term id → word, in the order words were first seen
     # Rows [0, first_new) are held by `segments`; rows [first_new, n) go into a new segment,
     # their folded text and stored fields written to these files as they were added.

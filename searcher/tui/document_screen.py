@@ -12,10 +12,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from searcher.oneline import escaped, shown_path
+from searcher.oneline import shown_path
 from searcher.search import Hit
 from searcher.tui.document_view import DocumentView
-from searcher.tui.hit_content import LOCATION_STYLE
+from searcher.tui.hit_content import LOCATION_STYLE, title_content
 
 
 class DocumentScreen(Screen[None]):
@@ -74,7 +74,7 @@ class DocumentScreen(Screen[None]):
         paragraphs = f"{len(self.passages)} paragraph" + ("s" if len(self.passages) != 1 else "")
         self.query_one("#document-header", Static).update(
             Content.assemble(
-                (escaped(hit.title) or shown_path(hit.path), "bold"),
+                title_content(hit) if hit.title else (shown_path(hit.path), "bold"),
                 "\n",
                 (shown_path(hit.path), LOCATION_STYLE),
                 (f"  {paragraphs} · {matches}", "$foreground-muted"),

@@ -1,4 +1,5 @@
-"""A Hit as Textual Content: text with the engine's spans highlighted, snippets and locations.
+"""A Hit as Textual Content: text and title with the engine's spans highlighted, snippets and
+locations.
 
 The widgets (result_list, passage_view, document_view) build what they show from these. Styles
 name theme variables, so matches follow the dark or light theme.
@@ -48,6 +49,19 @@ def highlighted(
                 style, max(span.start_char, start) - start, min(span.end_char, end) - start
             )
     return content
+
+
+def title_content(hit: Hit) -> Content:
+    """The hit's title path on one line (escaped), bold, its matches styled as in the passage."""
+    title = hit.title
+    pieces: list[tuple[str, str]] = []
+    at = 0
+    for span in hit.title_spans:  # ascending, not overlapping
+        pieces.append((escaped(title[at : span.start_char]), "bold"))
+        pieces.append((escaped(title[span.start_char : span.end_char]), MATCH_STYLE))
+        at = span.end_char
+    pieces.append((escaped(title[at:]), "bold"))
+    return Content.assemble(*pieces)
 
 
 def snippet(hit: Hit, cells: int) -> Content:

@@ -11,9 +11,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from searcher.oneline import escaped
 from searcher.search import Hit
-from searcher.tui.hit_content import CONTEXT_STYLE, LOCATION_STYLE, highlighted
+from searcher.tui.hit_content import CONTEXT_STYLE, LOCATION_STYLE, highlighted, title_content
 
 NEIGHBOURS = 2  # paragraphs shown before and after the passage
 
@@ -58,7 +57,7 @@ class PassageView(Vertical):
         header = Content()
         if hit is not None:
             header = Content.assemble(
-                (escaped(hit.title), "bold"),
+                title_content(hit),
                 "\n",
                 (hit.location(), LOCATION_STYLE),
                 (f"  ¶{hit.paragraph}", "$foreground-muted"),

@@ -21,9 +21,8 @@ from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from searcher.oneline import escaped
 from searcher.search import Hit
-from searcher.tui.hit_content import LOCATION_STYLE, short_location, snippet
+from searcher.tui.hit_content import LOCATION_STYLE, short_location, snippet, title_content
 
 _RANK_CELLS = 4  # "200 " and the indent of the snippet line
 ROW_LINES = 2
@@ -38,7 +37,8 @@ def result_row(hit: Hit, cells: int) -> Content:
     if cell_len(where) > where_cells:
         where = "…" + _tail(where, where_cells - 1)
     title_cells = max(cells - _RANK_CELLS - cell_len(where) - 2, 8)
-    title = Content.styled(escaped(hit.title) or where, "bold").truncate(title_cells, ellipsis=True)
+    title = title_content(hit) if hit.title else Content.styled(where, "bold")
+    title = title.truncate(title_cells, ellipsis=True)
     gap = max(cells - _RANK_CELLS - title.cell_length - cell_len(where), 2)
     head = Content.assemble(rank, title, " " * gap, (where, LOCATION_STYLE))
     body = Content(" " * _RANK_CELLS) + snippet(hit, max(cells - _RANK_CELLS, 8))

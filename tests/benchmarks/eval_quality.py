@@ -3,8 +3,9 @@
 Plain script (pytest does not collect it); writes tests/benchmarks/results-quality.md.
     /tmp/probe/bin/python tests/benchmarks/eval_quality.py --index-root /tmp/quality-indexes
 Relevance sets (cmrc2018-dev, drcd): full questions, script-converted questions and corpora, and
-keyword variants. Literal recall: random 1-6 character strings of a zh-laws subset, checked
-against a plain scan. Baseline: Whoosh + jieba.analyse.ChineseAnalyzer, BM25F, OR-grouped query.
+keyword variants. Literal recall (recall.py): random 1-6 character strings and bench_query.py's
+query mix on a zh-laws subset, checked against a plain scan of title + text. Baseline: Whoosh +
+jieba.analyse.ChineseAnalyzer, BM25F, OR-grouped query.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import math
-import random
 import re
 import sys
 import time
@@ -23,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import opencc
+from bench_query import sample_queries
+from recall import literal_recall, literal_table, mix_recall, mix_table
 
 from searcher.analysis.normalize import fold_text
-from searcher.analysis.tokenizers import Segmenter
 from searcher.errors import IndexVersionError
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
@@ -216,82 +216,6 @@ def laws_subset(source: Path, megabytes: float) -> list[dict]:
     return records
 
 
-def sample_strings(records: list[dict], count: int, seed: int) -> list[str]:
-    """`count` random 1-6 character strings of the texts, one in six starting at a digit or
-    Latin letter; never holding whitespace or query syntax (quotes, a leading -, field:)."""
-    rng = random.Random(seed)
-    found: list[str] = []
-    while len(found) < count:
-        text = rng.choice(records)["text"]
-        if len(found) % 6 == 5:
-            starts = [i for i, c in enumerate(text) if c.isascii() and c.isalnum()]
-            if not starts:
-                continue
-            start = rng.choice(starts)
-        else:
-            start = rng.randrange(len(text))
-        piece = text[start : start + rng.randint(1, 6)]
-        if any(c.isspace() or c in '"“”:' for c in piece) or piece.startswith("-"):
-            continue
-        if piece not in found and piece != "OR":
-            found.append(piece)
-    return found
-
-
-def kind(piece: str, words: set[str], inside: bool) -> str:
-    if any(c.isascii() and c.isalnum() for c in piece):
-        return "digits/ASCII/mixed"
-    if len(piece) == 1:
-        return "one character"
-    if piece in words:
-        return "whole word"
-    return "part of a word" if inside else "across word boundaries"
-
-
-def literal_recall(records: list[dict], index_dir: Path, naive_ix, count: int, seed: int) -> dict:  # noqa: ANN001
-    folded = [(r["id"], fold_text(r["text"])) for r in records]
-    titles = {r["id"]: fold_text(r.get("title") or "") for r in records}
-    segmenter = Segmenter()  # the evaluation indexes are built without a user dictionary
-    tokens = {rid: segmenter.words(text) for rid, text in folded}
-    title_words = {t: set(segmenter.words(t)) for t in set(titles.values())}
-    every_word = {w for words in tokens.values() for w in words}
-    rows: dict[str, list] = {}
-    with Searcher.open(index_dir) as searcher:
-        for piece in sample_strings(records, count, seed):
-            needle = fold_text(piece)
-            truth = {rid for rid, text in folded if needle in text}
-            if not truth:  # folding changed the string's neighbourhood (rare): no ground truth
-                continue
-            result = searcher.search(piece, limit=10**7)
-            ours = [hit.id for hit in result.hits]
-            naive = set(naive_search(naive_ix, piece, None)) if naive_ix else None
-            inside = any(needle in w and needle != w for w in every_word)
-            whole = {
-                rid for rid in truth if needle in tokens[rid] or needle in title_words[titles[rid]]
-            }
-            rows.setdefault(kind(needle, every_word, inside), []).append(
-                (
-                    len(truth & set(ours)) / len(truth),
-                    None if naive is None else len(truth & naive) / len(truth),
-                    _word_first(ours, whole, truth - whole),
-                )
-            )
-    return rows
-
-
-def _word_first(ranked: list[str], whole: set[str], partial: set[str]) -> float | None:
-    """Share of (whole-word, substring-only) passage pairs ranked word first; None: no pairs."""
-    if not whole or not partial:
-        return None
-    position = {rid: at for at, rid in reversed(list(enumerate(ranked)))}
-    word_ranks = sorted(position.get(rid, math.inf) for rid in whole)
-    good = 0
-    for rid in partial:
-        at = position.get(rid, math.inf)
-        good += sum(1 for r in word_ranks if r < at)
-    return good / (len(whole) * len(partial))
-
-
 # -------------------------------------------------------------------------------- report
 
 
@@ -323,57 +247,40 @@ def literal_section(args: argparse.Namespace) -> list[str]:
         laws_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in laws))
     naive = None if args.no_naive else ensure_naive(laws_file, args.index_root / f"naive-{name}")
     ours = ensure_ours(laws_file, args.index_root / f"ours-{name}")
-    rows = literal_recall(laws, ours, naive, args.strings, args.seed)
+    search_naive = (lambda piece: set(naive_search(naive, piece, None))) if naive else None
+    rows = literal_recall(laws, ours, search_naive, args.strings, args.seed)
+    mix = mix_recall(laws, sample_queries(laws_file), ours)
     return [
         f"## Literal recall: {args.strings} strings of 1-6 characters, zh-laws first"
         f" {args.laws_mb:g} MB ({len(laws)} paragraphs), seed {args.seed}",
         "",
-        "Recall of the paragraphs whose folded text holds the string (a plain scan), in the result",
-        "set of search(limit=10**7). The naive result set is Whoosh's for the OR-grouped query,",
-        "so a string cut into two words finds every paragraph holding either (recall, not",
-        "precision, is measured). Word-first: share of (whole-word paragraph, substring-only",
-        "paragraph) pairs where the whole-word one ranks first (title words count as words).",
+        "Recall against title + text: of the paragraphs whose folded title or folded text holds",
+        "the string (a plain scan), the share in the result set of search(limit=10**7). The naive",
+        "result set is Whoosh's for the OR-grouped query over the text alone, so a string cut into",
+        "two words finds every paragraph holding either (recall, not precision, is measured).",
+        "Word-first: of paragraphs holding the string in their text, share of (whole-word,",
+        "substring-only) pairs where the whole-word one ranks first (title words count as words).",
+        "Text-first: share of (string in the text, string only in the title) pairs where the",
+        "first ranks first.",
         "",
         *literal_table(rows),
         "",
+        f"## Recall on the query mix of bench_query.py (seed 5), same {args.laws_mb:g} MB",
+        "",
+        "Recall against title + text: a paragraph is expected when every element of the query (a",
+        "word as typed, or a quoted phrase) occurs in its folded title or its folded text, each in",
+        "one of the two; recall is its share in search(limit=10**7), default options and --all.",
+        "Text-first: of the expected paragraphs, share of (every element in the text, some",
+        "element only in the title) pairs where the first ranks first.",
+        "",
+        *mix_table(mix),
+        "",
     ]
 
 
-def literal_table(rows: dict[str, list]) -> list[str]:
-    lines = [
-        "| kind | strings | searcher recall (mean / min) | naive recall (mean / min)"
-        " | word-first pairs (strings) |",
-        "|---|---|---|---|---|",
-    ]
-    everything = [row for kind_rows in rows.values() for row in kind_rows]
-    for name, kind_rows in sorted(rows.items()) + [("all", everything)]:
-        ours = [r[0] for r in kind_rows]
-        naive = [r[1] for r in kind_rows if r[1] is not None]
-        pairs = [r[2] for r in kind_rows if r[2] is not None]
-        naive_recall = f"{sum(naive) / len(naive):.3f} / {min(naive):.3f}" if naive else "–"
-        word_first = f"{sum(pairs) / len(pairs):.3f} ({len(pairs)})" if pairs else "–"
-        lines.append(
-            f"| {name} | {len(kind_rows)} | {sum(ours) / len(ours):.3f} / {min(ours):.3f}"
-            f" | {naive_recall} | {word_first} |"
-        )
-    return lines
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus-root", type=Path, default=Path("/work/shared/corpus"))
-    parser.add_argument("--index-root", type=Path, required=True, help="Index cache directory.")
-    parser.add_argument("--queries", type=int, default=None, help="First N queries of each set.")
-    parser.add_argument("--laws-mb", type=float, default=10.0, help="zh-laws subset size.")
-    parser.add_argument("--strings", type=int, default=300, help="Literal strings to sample.")
-    parser.add_argument("--seed", type=int, default=4)
-    parser.add_argument("--no-naive", action="store_true", help="Skip the Whoosh baseline.")
-    parser.add_argument("--no-literal", action="store_true", help="Skip the literal recall run.")
-    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("results-quality.md"))
-    args = parser.parse_args()
-    started = time.perf_counter()
+def relevance_results(args: argparse.Namespace) -> list[tuple[QuerySet, dict, dict | None]]:
+    """Every relevance set (and the OpenCC ablation), each with ours and the naive figures."""
     cache = args.index_root
-    cache.mkdir(parents=True, exist_ok=True)
     sets, sources = query_sets(args.corpus_root, args.queries)
     sources["cmrc-trad"] = traditional_corpus(sources["cmrc"], cache / "cmrc2018-dev-s2t.jsonl")
     ours_dirs = {key: ensure_ours(src, cache / f"ours-{key}") for key, src in sources.items()}
@@ -394,6 +301,27 @@ def main() -> None:
                 ours = evaluate(searcher, qset.judged, K).metrics
             ablation = QuerySet(f"{qset.name}, OpenCC folding off (ablation)", "", qset.judged)
             results.append((ablation, ours, None))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus-root", type=Path, default=Path("/work/shared/corpus"))
+    parser.add_argument("--index-root", type=Path, required=True, help="Index cache directory.")
+    parser.add_argument("--queries", type=int, default=None, help="First N queries of each set.")
+    parser.add_argument("--laws-mb", type=float, default=10.0, help="zh-laws subset size.")
+    parser.add_argument("--strings", type=int, default=300, help="Literal strings to sample.")
+    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--no-naive", action="store_true", help="Skip the Whoosh baseline.")
+    parser.add_argument("--no-literal", action="store_true", help="Skip the literal recall run.")
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("results-quality.md"))
+    parser.add_argument(
+        "--no-relevance", action="store_true", help="Skip the relevance sets (literal recall only)."
+    )
+    args = parser.parse_args()
+    started = time.perf_counter()
+    args.index_root.mkdir(parents=True, exist_ok=True)
+    results = [] if args.no_relevance else relevance_results(args)
     literal = [] if args.no_literal else literal_section(args)
     command = "python tests/benchmarks/eval_quality.py " + " ".join(sys.argv[1:])
     report = [

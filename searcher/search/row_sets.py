@@ -1,0 +1,78 @@
+"""Sets of rows as numpy arrays: union, membership, a clause's best alternative, the top.
+
+Rows are kept ascending and unique, as postings are, so these never sort what is already in order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# (rows, each once, score on each, whether each holds it in the text) of a unit or clause; a
+# unit's rows are ascending, or its text matches ascending, then its title-only ones ascending.
+Matched = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def best_of(matched: list[Matched]) -> Matched:
+    """Every row of any of `matched`, with its best score, in the text if any has it there: a
+    clause's alternatives (OR)."""
+    if len(matched) == 1:
+        return matched[0]
+    rows, score, in_text = (np.concatenate(parts) for parts in zip(*matched, strict=True))
+    if not len(rows):
+        return rows, score, in_text
+    order = np.argsort(rows, kind="stable")
+    rows, score, in_text = rows[order], score[order], in_text[order]
+    starts = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+    return (
+        rows[starts],
+        np.maximum.reduceat(score, starts),
+        np.logical_or.reduceat(in_text, starts),
+    )
+
+
+def union(rows: np.ndarray, more: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Rows of either (both ascending, unique), ascending; and for each, whether `rows` holds it
+    (None: `rows` holds them all)."""
+    if not len(more):
+        return rows, None
+    size = int(max(rows[-1], more[-1]) + 1) if len(rows) else int(more[-1] + 1)
+    if len(more) * 16 > size:
+        # Many: marks over every row. 条例 is in 98,981 of zh-laws' 160,805 passages by title,
+        # 20,716 by text: 0.4 ms, where a binary search of each title row took 3 ms.
+        marks = np.zeros(size, np.int8)
+        marks[more] = 1
+        marks[rows] = 2
+        merged = np.flatnonzero(marks)
+        from_rows = marks[merged] == 2
+        return (merged, from_rows) if not from_rows.all() else (rows, None)
+    new = more[~holds(rows, more)]  # a few: each looked up in `rows`, no sort of both
+    if not len(new):
+        return rows, None
+    at = np.searchsorted(rows, new) + np.arange(len(new))  # where each lands in the union
+    from_rows = np.ones(len(rows) + len(new), bool)
+    from_rows[at] = False
+    merged = np.empty(len(from_rows), rows.dtype)
+    merged[from_rows] = rows
+    merged[at] = new
+    return merged, from_rows
+
+
+def holds(rows: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """For each of `among`, whether `rows` holds it (both ascending)."""
+    if not len(rows):
+        return np.zeros(len(among), bool)
+    at = np.minimum(np.searchsorted(rows, among), len(rows) - 1)
+    return rows[at] == among
+
+
+def top(candidates: np.ndarray, ranked: np.ndarray, limit: int) -> np.ndarray:
+    """The `limit` candidates ranked highest, best first."""
+    if limit <= 0 or not len(candidates):
+        return candidates[:0]
+    if len(candidates) > limit:
+        part = np.argpartition(-ranked, limit - 1)[:limit]
+    else:
+        part = np.arange(len(candidates))
+    # Ties break on row order, so results are stable from run to run.
+    order = np.lexsort((candidates[part], -ranked[part]))
+    return candidates[part][order]

@@ -1,0 +1,280 @@
+"""Scorer: which rows hold each element of a parsed query, and how well each row matches.
+
+Matching is literal: a word matches every passage that contains it, inside longer words too, in
+its text (character n-gram postings, confirmed on the folded text: literal.py) or in its title path
+(titles.py). Scoring is BM25F over jieba words (title words weighted), plus a smaller literal
+score, plus BM25 over the query's character bigrams, plus a bonus where a multi-word chunk occurs
+exactly as typed; a word found only in the title scores a fixed share of its IDF. Weights were
+tuned with searcher eval on cmrc2018-dev and drcd (tests/benchmarks/eval_quality.py,
+results-quality.md). The order of the results (tiers, filters) is engine.py's.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from searcher.analysis.grams import bigram_key
+from searcher.search.literal import LiteralMatcher
+from searcher.search.query import Clause, ParsedQuery, Unit
+from searcher.search.row_sets import Matched, best_of, holds, union
+from searcher.search.titles import TitleMatcher
+from searcher.store.generation import Generation
+
+K1 = 1.2
+B = 0.75
+LITERAL_WEIGHT = 0.4  # a literal (substring) match scores this share of a whole-word match
+CHUNK_WEIGHT = 0.5  # bonus per word when a typed multi-word chunk occurs as typed
+# Character-bigram BM25 over the whole query. Words meet only where jieba cut the query and the
+# passage alike; bigrams meet anyway (a question cuts 元定宗 as 元定/宗, the text as 元/定宗).
+# MRR@10 without → with it: cmrc2018-dev 0.982 → 0.986, drcd 0.934 → 0.948 (0.2: 0.944, 0.8: 0.949
+# but cmrc2018-dev 0.985). Cost: 0.1-0.3 ms of a 0.2-1.1 ms scoring on 21k zh-laws passages.
+NGRAM_WEIGHT = 0.5
+_MAX_NGRAMS = 64  # a pasted paragraph is scored on its 64 rarest bigrams, not all of them
+# Question words ask for the answer, so the passage that answers rarely holds them: their high IDF
+# would reward passages that merely ask something too. They count this share of a word unless the
+# query holds nothing else (cmrc2018-dev MRR@10 0.9864 → 0.9876 with the bigrams above).
+QUESTION_WORD_WEIGHT = 0.5
+_QUESTION_WORDS = frozenset(
+    "什么 什么样 为什么 哪 哪个 哪一 哪些 哪里 哪儿 哪年 哪一年 哪位 哪种 哪国 谁 何 为何 如何"
+    " 何时 何地 何处 多少 多久 几 怎么 怎样 怎么样 是否 吗 呢".split()
+)
+# A query word found in a passage's title path but not in its text scores this share of its IDF
+# (what one occurrence scores in a passage of average length): being in the right document counts,
+# less than discussing the word. MRR@10 cmrc2018-dev / drcd at 0: 0.9876 / 0.9485 (as when titles
+# did not match), 0.5: 0.9878 / 0.9489, 1.0: 0.9882 / 0.9495, 2.0: 0.9884 / 0.9504; but of
+# zh-laws' several-word queries (recall.py), pairs ranked with every word in the text before a
+# word only in the title fell from 0.952 at 0.5 to 0.908 at 1.0.
+TITLE_MATCH_WEIGHT = 0.5
+_ALNUM_RUN = re.compile(r"[^\W_]+")  # bigrams never span punctuation or spaces
+
+
+class Scorer:
+    def __init__(
+        self, generation: Generation, literal: LiteralMatcher, titles: TitleMatcher
+    ) -> None:
+        self._gen = generation
+        self._literal = literal
+        self._titles = titles
+        meta = generation.meta
+        self._rows = int(meta["rows"])
+        live = int(meta["live_rows"])
+        self._live_rows = max(live, 1)
+        self._all_live = live == self._rows
+        self._live = np.asarray(generation.array("row_live"))
+        self._avg_len = max(float(meta["total_len"]) / self._live_rows, 1.0)
+        self._avg_chars: float | None = None  # mean folded length of live rows, for bigram BM25
+
+    def score(
+        self, query: ParsedQuery
+    ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+        """(score of every row, how many elements it holds; and for a one-element query the
+        rows holding it in their title only, with its score there, counted in neither)."""
+        scores = np.zeros(self._rows, np.float32)
+        matched = np.zeros(self._rows, np.int32)  # a pasted text can hold 32k+ words
+        asking = [_is_question_word(clause) for clause in query.clauses]
+        question_weight = 1.0 if all(asking) else QUESTION_WORD_WEIGHT
+        # Each distinct unit is matched and scored once, on its own rows (the buffer is zeroed
+        # again after each); a word said twice still counts twice (query term frequency). A
+        # pasted paragraph repeats its common words: 10,000 characters of zh-laws held 1,843
+        # clauses, 593 distinct, and took 1.4 s, now 0.66 s.
+        buffer = np.zeros(self._rows, np.float32)
+        units: dict[Unit, Matched] = {}
+        title_only = None
+        # One word or phrase: the rows holding it only in their title are found apart, after
+        # the rest, never merged with them (see engine.Searcher._rank).
+        apart = _one_literal(query)
+        mark = None if apart else np.zeros(self._rows, bool)
+        for clause, asks in zip(query.clauses, asking, strict=True):
+            for unit in clause.alternatives:
+                if unit not in units:
+                    units[unit] = self._unit(unit, buffer, mark)
+            rows, score, in_text = best_of([units[unit] for unit in clause.alternatives])
+            if len(query.clauses) == 1 and not apart:
+                title_only = rows[~in_text], score[~in_text]
+                rows, score = rows[in_text], score[in_text]
+            scores[rows] += score * (question_weight if asks else 1.0)
+            matched[rows] += 1
+        if apart:
+            title_only = self._title_only(query.clauses[0].alternatives[0], matched)
+        for chunk in query.chunks:
+            rows, _ = self._literal.rows(chunk)
+            scores[rows] += CHUNK_WEIGHT * self._idf(rows) * (len(chunk) ** 0.5)
+        scores += NGRAM_WEIGHT * self._ngram_scores(query)
+        return scores, matched, title_only
+
+    def whole_word_mask(self, clause: Clause) -> np.ndarray:
+        """Rows holding every word of some alternative of `clause` as a word (not a phrase)."""
+        # Masks, not np.unique/np.isin: numpy 2 imports numpy.ma on a first np.unique, 15 ms of
+        # a fresh `searcher query`.
+        mask = np.zeros(self._rows, bool)
+        for unit in clause.alternatives:
+            if unit.phrase or not unit.words:
+                continue
+            words = set(unit.words)
+            held = np.zeros(self._rows, np.int32)
+            for word in words:
+                term_id = self._gen.term_id(word)
+                if term_id is not None:
+                    held[self._gen.word_postings(term_id)[0]] += 1
+            mask |= held == len(words)
+        return mask
+
+    def _ngram_scores(self, query: ParsedQuery) -> np.ndarray:
+        """BM25 of the query's character bigrams for every row, lengths counted in characters."""
+        postings = [self._gen.gram_postings(key) for key in _query_bigram_keys(query)]
+        postings = sorted((p for p in postings if len(p[0])), key=lambda p: len(p[0]))
+        if not postings:
+            return np.zeros(self._rows, np.float32)
+        if self._avg_chars is None:
+            chars = np.asarray(self._gen.array("row_chars"))
+            live = np.asarray(self._gen.array("row_live"))
+            self._avg_chars = max(float(chars[live].mean()) if live.any() else 1.0, 1.0)
+        lengths = np.asarray(self._gen.array("row_chars"))
+        parts = [
+            (rows, self._bm25(self._idf(rows), tfs, rows, lengths, self._avg_chars))
+            for rows, tfs in postings[:_MAX_NGRAMS]
+        ]
+        rows = np.concatenate([rows for rows, _ in parts])
+        weights = np.concatenate([score for _, score in parts])
+        return np.bincount(rows, weights=weights, minlength=self._rows).astype(np.float32)
+
+    def _unit(self, unit: Unit, buffer: np.ndarray, mark: np.ndarray | None) -> Matched:
+        """Rows that hold the unit, each once, each of its literals in the text or (given `mark`)
+        the title; the unit's score on each; and whether each holds it all in the text. `buffer`
+        holds a zero for every row and `mark` a False, and do again on return."""
+        rows, in_text = self._unit_rows(unit, mark)
+        posted: list[np.ndarray] = []
+        for literal in unit.literals:
+            lit_rows, lit_tfs = self._literal.rows(literal)
+            buffer[lit_rows] += LITERAL_WEIGHT * self._bm25(self._idf(lit_rows), lit_tfs, lit_rows)
+            posted.append(lit_rows)
+        for word in unit.words:
+            term_id = self._gen.term_id(word)
+            if term_id is None:
+                continue
+            word_rows, tfs = self._gen.word_postings(term_id)
+            buffer[word_rows] += self._bm25(self._idf(word_rows), tfs, word_rows)
+            posted.append(word_rows)
+        score = buffer[rows]
+        if in_text is None:
+            in_text = np.ones(len(rows), bool)
+        else:
+            # A word only in the title: its words' BM25F weights there are ignored, or a short
+            # title's word would outscore the same word in the text of a long passage.
+            score[~in_text] = TITLE_MATCH_WEIGHT * self._idf(rows)
+        for touched in posted:
+            buffer[touched] = 0.0
+        return rows, score, in_text
+
+    def _unit_rows(
+        self, unit: Unit, mark: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Rows holding each literal of the unit in their text or (given `mark`) their title,
+        each once; and for each, whether it holds them all in the text (None: every one does)."""
+        if unit.title_only:
+            # title: is a filter: every passage whose title holds it, whatever its own text, all
+            # of them ranked as text matches are.
+            return self._titles.rows(unit.literal), None
+        if mark is not None and len(unit.literals) == 1:
+            return self._text_or_title(unit.literals[0], mark)
+        rows = text = in_text = None
+        for literal in unit.literals:
+            lit_rows, _ = self._literal.rows(literal)
+            by_title = self._titles.rows(literal) if mark is not None else lit_rows[:0]
+            either, in_text = union(lit_rows, by_title)
+            if rows is None or text is None:
+                rows, text = either, lit_rows
+                continue
+            rows = np.intersect1d(rows, either, assume_unique=True)
+            text = np.intersect1d(text, lit_rows, assume_unique=True)
+            in_text = None if len(rows) == len(text) else holds(text, rows)
+        return (np.zeros(0, np.int64) if rows is None else rows), in_text
+
+    def _text_or_title(
+        self, literal: str, mark: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Rows holding `literal` in their text (ascending), then those holding it only in
+        their title (ascending); and for each, whether it is of the first kind (None: all are).
+        A phrase is one literal: it matches within the text or within the title, never across."""
+        text, _ = self._literal.rows(literal)
+        by_title = self._titles.rows(literal)
+        if not len(by_title):
+            return text, None
+        # Marks, not a merge of the two sorted lists: 管理 on 26,687 zh-laws passages, 7,905 by
+        # text and 4,526 by title, took 135 µs to merge.
+        mark[text] = True
+        only = by_title[~mark[by_title]]
+        mark[text] = False
+        if not len(only):
+            return text, None
+        return np.concatenate([text, only]), np.arange(len(text) + len(only)) < len(text)
+
+    def _title_only(self, unit: Unit, matched: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows holding the unit's one literal in their title and not in their text (`matched`
+        counts text matches), ascending, and its score on each, as _unit gives it."""
+        rows = self._titles.rows(unit.literal)
+        if not len(rows):
+            return rows, np.zeros(0, np.float32)
+        rows = rows[matched[rows] == 0]
+        in_text, _ = self._literal.rows(unit.literal)
+        idf = self._idf_of(self._live_count(in_text) + self._live_count(rows))
+        return rows, np.full(len(rows), TITLE_MATCH_WEIGHT * idf, np.float32)
+
+    def _bm25(
+        self,
+        idf: float,
+        tfs: np.ndarray,
+        rows: np.ndarray,
+        lengths: np.ndarray | None = None,
+        avg_length: float | None = None,
+    ) -> np.ndarray:
+        """BM25 of `rows`; lengths default to the weighted word counts (the word field)."""
+        tfs = tfs.astype(np.float32)
+        if lengths is None:
+            lengths, avg_length = np.asarray(self._gen.array("row_len")), self._avg_len
+        norm = K1 * (1 - B + B * lengths[rows] / avg_length)
+        return idf * tfs * (K1 + 1) / (tfs + norm)
+
+    def _idf(self, rows: np.ndarray) -> float:
+        return self._idf_of(self._live_count(rows))
+
+    def _idf_of(self, df: int) -> float:
+        return math.log(1 + (self._live_rows - df + 0.5) / (df + 0.5))
+
+    def _live_count(self, rows: np.ndarray) -> int:
+        # Postings of old segments still list rows that died since (postings.py): counted
+        # out, scores are the ones a rebuild of the same files gives.
+        return len(rows) if self._all_live else int(np.count_nonzero(self._live[rows]))
+
+
+def _one_literal(query: ParsedQuery) -> bool:
+    """Whether the query is one word or phrase, no OR, no title: filter."""
+    if len(query.clauses) != 1 or len(query.clauses[0].alternatives) != 1:
+        return False
+    unit = query.clauses[0].alternatives[0]
+    return len(unit.literals) == 1 and not unit.title_only
+
+
+def _is_question_word(clause: Clause) -> bool:
+    return all(not unit.phrase and unit.literal in _QUESTION_WORDS for unit in clause.alternatives)
+
+
+def _query_bigram_keys(query: ParsedQuery) -> list[int]:
+    """Bigram keys of what the query looks for in the text (chunks across word boundaries)."""
+    texts = list(query.chunks)
+    texts += [
+        unit.literal
+        for clause in query.clauses
+        for unit in clause.alternatives
+        if not unit.title_only
+    ]
+    keys = [
+        bigram_key(first, second)
+        for text in texts
+        for run in _ALNUM_RUN.findall(text)
+        for first, second in zip(run, run[1:], strict=False)
+    ]
+    return list(dict.fromkeys(keys))
