@@ -416,3 +416,31 @@ def test_issue_17_batch_hits_carry_title_highlights(titled_index: Path) -> None:
     [answer] = _lines(result.stdout)
     assert answer["total"] == 2
     assert answer["hits"][0]["title_highlights"] == [[0, 7]]
+
+
+def test_issue_11_query_whose_filter_matches_nothing_exits_1_and_names_it(
+    sample_index: Path,
+) -> None:
+    result = _run("query", "title:不存在的标题", "数据库", "--index", str(sample_index))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert re.fullmatch(
+        r"0 matching passages in [0-9.]+ ms: title:不存在的标题 matches nothing\n", result.stderr
+    )
+
+
+def test_issue_11_json_query_whose_filter_matches_nothing_says_so_on_stderr(
+    sample_index: Path,
+) -> None:
+    result = _run("query", "path:nowhere", "网格", "--json", "--index", str(sample_index))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.endswith(": path:nowhere matches nothing\n")
+
+
+def test_issue_11_batch_carries_the_filter_that_matched_nothing(sample_index: Path) -> None:
+    result = _run("batch", "--index", str(sample_index), input="title:不存在的标题 网格\n")
+    assert result.exit_code == 1
+    (record,) = _lines(result.stdout)
+    assert record["hits"] == [] and record["total"] == 0
+    assert record["empty_filter"] == "title:不存在的标题"

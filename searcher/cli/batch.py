@@ -47,6 +47,8 @@ def answer_queries(
             "took_ms": round(result.took_ms, 3),
             "hits": [hit_record(hit) for hit in result.hits],
         }
+        if result.empty_filter:
+            record["empty_filter"] = result.empty_filter
         print(json_line(record))
     return tally
 

@@ -135,6 +135,8 @@ def print_result(result: SearchResult, full: bool, color: str, as_json: bool) ->
     if as_json:
         for hit in result.hits:
             print(json_line(hit_record(hit)))
+        if result.empty_filter:  # stdout carries hits only; why there are none goes to stderr
+            say(summary(result))
     else:
         print_hits(result, full, Styler(color, sys.stdout))
         sys.stdout.flush()  # the hits before the summary, when both go to one pipe
@@ -162,6 +164,9 @@ def _title(hit: Hit, style: Styler) -> str:
 
 
 def summary(result: SearchResult) -> str:
+    if result.empty_filter:
+        took = f"{result.took_ms:.1f} ms"
+        return f"0 matching passages in {took}: {result.empty_filter} matches nothing"
     shown = len(result.hits)
     partial = "" if result.all_words else " (no passage holds every word; showing partial matches)"
     return f"{shown} of {result.total} matching passages in {result.took_ms:.1f} ms{partial}"

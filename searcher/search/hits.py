@@ -52,6 +52,8 @@ class SearchResult:
     total: int  # passages that match, of which `hits` are the best
     took_ms: float
     all_words: bool = True  # False when no passage holds every word and partial matches are shown
+    # The filter (title:…, path:…) as typed that left no passage, so there are no hits; "" if none.
+    empty_filter: str = ""
 
 
 @dataclass(frozen=True)
