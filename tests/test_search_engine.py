@@ -24,6 +24,8 @@ def _key(hit: Hit) -> Key:
 
 
 def _found(searcher: Searcher, query: str, **options: object) -> set[Key]:
+    """Every passage found; repeats too (their recall is what is tested, not collapsing)."""
+    options.setdefault("collapse", False)
     return {_key(hit) for hit in searcher.search(query, limit=1000, **options).hits}
 
 
@@ -474,3 +476,44 @@ def test_issue_11_title_filter_or_a_word_is_an_alternative_not_a_filter(
 ) -> None:
     result = samples.search("title:不存在的标题 OR 网格", limit=10)
     assert result.hits and result.empty_filter == ""
+
+
+# ---------------------------------------------------------------------------- issue 11: repeats
+
+BOILERPLATE = "本文件由青岚街道办公室整理，仅供内部参考。"
+
+
+@pytest.fixture(scope="module")
+def repeated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
+    """40 notes ending with the same line, each with a text of its own before it."""
+    base = tmp_path_factory.mktemp("repeated")
+    for number in range(40):
+        note = f"第{number}号通知：网格员第{number}次巡查的记录。\n\n{BOILERPLATE}\n"
+        (base / "docs").mkdir(exist_ok=True)
+        (base / "docs" / f"note-{number:02}.txt").write_text(note, encoding="utf-8")
+    build_index([base / "docs"], base / "index")
+    with Searcher.open(base / "index") as searcher:
+        yield searcher
+
+
+def test_issue_11_repeated_passages_count_once_with_their_places(repeated: Searcher) -> None:
+    result = repeated.search("内部参考", limit=10)
+    [hit] = result.hits
+    assert result.total == 1
+    assert hit.text == BOILERPLATE and hit.duplicates == 39
+    assert len(hit.duplicate_locations) == 5
+    assert all(place.endswith(".txt:3") and "note-" in place for place in hit.duplicate_locations)
+    assert f"{hit.path}:{hit.line}" not in hit.duplicate_locations
+
+
+def test_issue_11_no_collapse_shows_every_repeat(repeated: Searcher) -> None:
+    result = repeated.search("内部参考", limit=100, collapse=False)
+    assert result.total == 40 and len(result.hits) == 40
+    assert {hit.duplicates for hit in result.hits} == {0}
+
+
+def test_issue_11_repeats_leave_room_for_other_passages(repeated: Searcher) -> None:
+    result = repeated.search("网格员 内部参考", limit=5)
+    texts = [hit.text for hit in result.hits]
+    assert len(texts) == 5 and len(set(texts)) == 5
+    assert texts.count(BOILERPLATE) <= 1

@@ -7,7 +7,9 @@ JSON Lines wire format, one object per hit:
      "title_highlights"}
 `highlights` is a list of [start, end) offsets into `text`, in code points (not bytes);
 `title_highlights` the same into `title`. A code block of a Markdown file adds "kind": "code"
-and, when its fence names one, "language".
+and, when its fence names one, "language". A hit standing for passages of the same text elsewhere
+(collapsed, the default) adds "duplicates": how many, and "duplicate_locations": the first few
+(up to 5) as "path:line" (or "path#id"), best first.
 """
 
 from __future__ import annotations
@@ -87,6 +89,9 @@ def hit_record(hit: Hit) -> dict[str, object]:
         record["kind"] = hit.kind
         if hit.language:
             record["language"] = hit.language
+    if hit.duplicates:
+        record["duplicates"] = hit.duplicates
+        record["duplicate_locations"] = list(hit.duplicate_locations)
     return record
 
 
@@ -152,8 +157,13 @@ def print_hits(result: SearchResult, full: bool, style: Styler) -> None:
             + "  "
             + style(hit.location(), "location")
             + style(f"  score {hit.score:.2f}", "score")
+            + (style(f"  also in {_places(hit.duplicates)}", "score") if hit.duplicates else "")
         )
         sys.stdout.write(f"{header}\n   {highlighted(hit, full, style)}\n\n")
+
+
+def _places(count: int) -> str:
+    return "1 place" if count == 1 else f"{count} places"
 
 
 def _title(hit: Hit, style: Styler) -> str:
