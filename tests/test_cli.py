@@ -153,7 +153,7 @@ def test_json_of_markdown_is_the_text_shown_and_code_says_its_kind(tmp_path: Pat
 def test_json_highlights_slice_the_text_as_written_for_a_traditional_query(
     data_index: Path,
 ) -> None:
-    result = _run("query", "後來", "--json", "--index", str(data_index))
+    result = _run("query", "後來", "--json", "--no-collapse", "--index", str(data_index))
     records = _lines(result.stdout)
     shown = {Path(r["path"]).name: [r["text"][a:b] for a, b in r["highlights"]] for r in records}
     assert shown == {"simplified.txt": ["后来"], "traditional.txt": ["後來"]}
@@ -416,3 +416,76 @@ def test_issue_17_batch_hits_carry_title_highlights(titled_index: Path) -> None:
     [answer] = _lines(result.stdout)
     assert answer["total"] == 2
     assert answer["hits"][0]["title_highlights"] == [[0, 7]]
+
+
+def test_issue_11_query_whose_filter_matches_nothing_exits_1_and_names_it(
+    sample_index: Path,
+) -> None:
+    result = _run("query", "title:不存在的标题", "数据库", "--index", str(sample_index))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert re.fullmatch(
+        r"0 matching passages in [0-9.]+ ms: title:不存在的标题 matches nothing\n", result.stderr
+    )
+
+
+def test_issue_11_json_query_whose_filter_matches_nothing_says_so_on_stderr(
+    sample_index: Path,
+) -> None:
+    result = _run("query", "path:nowhere", "网格", "--json", "--index", str(sample_index))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.endswith(": path:nowhere matches nothing\n")
+
+
+def test_issue_11_batch_carries_the_filter_that_matched_nothing(sample_index: Path) -> None:
+    result = _run("batch", "--index", str(sample_index), input="title:不存在的标题 网格\n")
+    assert result.exit_code == 1
+    (record,) = _lines(result.stdout)
+    assert record["hits"] == [] and record["total"] == 0
+    assert record["empty_filter"] == "title:不存在的标题"
+
+
+@pytest.fixture(scope="module")
+def repeated_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three notes holding the same line, and one line of their own."""
+    from searcher.indexing.writer import build_index
+
+    base = tmp_path_factory.mktemp("repeated-cli")
+    (base / "docs").mkdir()
+    for name in ("a", "b", "c"):
+        note = f"{name} 号通知的正文。\n\n本文件仅供内部参考。\n"
+        (base / "docs" / f"{name}.txt").write_text(note, encoding="utf-8")
+    build_index([base / "docs"], base / "index")
+    return base / "index"
+
+
+def test_issue_11_query_shows_a_repeated_passage_once_and_says_where_else(
+    repeated_index: Path,
+) -> None:
+    result = _run("query", "内部参考", "--index", str(repeated_index), "--color", "never")
+    assert result.exit_code == 0
+    header, text, blank = result.stdout.split("\n", 2)
+    assert header.endswith("also in 2 places") and text == "   本文件仅供内部参考。"
+    assert re.fullmatch(r"1 of 1 matching passages in [0-9.]+ ms\n", result.stderr)
+
+
+def test_issue_11_json_carries_duplicates_and_their_locations(repeated_index: Path) -> None:
+    result = _run("query", "内部参考", "--json", "--index", str(repeated_index))
+    [record] = _lines(result.stdout)
+    assert list(record) == HIT_KEYS + ["duplicates", "duplicate_locations"]
+    shown = Path(record["path"]).name
+    others = {Path(place).name for place in record["duplicate_locations"]}
+    assert record["duplicates"] == 2
+    assert others == {"a.txt:3", "b.txt:3", "c.txt:3"} - {f"{shown}:3"}
+
+
+def test_issue_11_no_collapse_shows_every_repeat_in_query_and_batch(repeated_index: Path) -> None:
+    result = _run("query", "内部参考", "--json", "--no-collapse", "--index", str(repeated_index))
+    assert [list(r) for r in _lines(result.stdout)] == [HIT_KEYS] * 3
+    batch = _run("batch", "--index", str(repeated_index), input="内部参考\n")
+    [record] = _lines(batch.stdout)
+    assert (record["total"], record["hits"][0]["duplicates"]) == (1, 2)
+    batch = _run("batch", "--no-collapse", "--index", str(repeated_index), input="内部参考\n")
+    [record] = _lines(batch.stdout)
+    assert (record["total"], len(record["hits"])) == (3, 3)

@@ -24,6 +24,8 @@ def _key(hit: Hit) -> Key:
 
 
 def _found(searcher: Searcher, query: str, **options: object) -> set[Key]:
+    """Every passage found; repeats too (their recall is what is tested, not collapsing)."""
+    options.setdefault("collapse", False)
     return {_key(hit) for hit in searcher.search(query, limit=1000, **options).hits}
 
 
@@ -427,3 +429,91 @@ def test_issue_17_total_counts_passages_matching_in_the_title_only(titled: Searc
     assert titled.search("中华人民共和国", limit=1).total == 2
     assert titled.search("手册", limit=10).total == 2
     assert titled.search("刑法 缓刑", limit=10, require_all=True).total == 1
+
+
+# ---------------------------------------------------------------------------- issue 11: filters
+
+
+def test_issue_11_a_title_filter_matching_nothing_is_never_dropped(samples: Searcher) -> None:
+    result = samples.search("title:不存在的标题 网格", limit=10)
+    assert (result.hits, result.total) == ([], 0)
+    assert result.empty_filter == "title:不存在的标题"
+
+
+def test_issue_11_a_path_filter_matching_nothing_says_so(samples: Searcher) -> None:
+    result = samples.search('网格 path:"no such folder"', limit=10)
+    assert (result.hits, result.total, result.empty_filter) == ([], 0, 'path:"no such folder"')
+
+
+def test_issue_11_filters_that_match_apart_but_not_together_are_named_together(
+    samples: Searcher,
+) -> None:
+    result = samples.search("title:居住证明 path:养老 网格", limit=10)
+    assert (result.hits, result.empty_filter) == ([], "title:居住证明 path:养老")
+
+
+def test_issue_11_partial_matches_relax_words_never_the_title_filter(
+    samples: Searcher, sample_docs: Docs
+) -> None:
+    result = samples.search("title:手册 党支部 量子纠缠", limit=1000)
+    assert not result.all_words
+    assert result.hits and result.empty_filter == ""
+    assert {_key(hit)[0] for hit in result.hits} == {GRID_HANDBOOK}
+
+
+def test_issue_11_a_title_filters_word_is_highlighted_in_the_title_only(
+    samples: Searcher,
+) -> None:
+    hits = samples.search("title:手册 网格", limit=20).hits
+    hit = next(hit for hit in hits if "手册" in hit.text)
+    assert all("手册" not in hit.text[s.start_char : s.end_char] for s in hit.spans)
+    assert any(hit.text[s.start_char : s.end_char] == "网格" for s in hit.spans)
+    assert "手册" in [hit.title[s.start_char : s.end_char] for s in hit.title_spans]
+
+
+def test_issue_11_title_filter_or_a_word_is_an_alternative_not_a_filter(
+    samples: Searcher,
+) -> None:
+    result = samples.search("title:不存在的标题 OR 网格", limit=10)
+    assert result.hits and result.empty_filter == ""
+
+
+# ---------------------------------------------------------------------------- issue 11: repeats
+
+BOILERPLATE = "本文件由青岚街道办公室整理，仅供内部参考。"
+
+
+@pytest.fixture(scope="module")
+def repeated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
+    """40 notes ending with the same line, each with a text of its own before it."""
+    base = tmp_path_factory.mktemp("repeated")
+    for number in range(40):
+        note = f"第{number}号通知：网格员第{number}次巡查的记录。\n\n{BOILERPLATE}\n"
+        (base / "docs").mkdir(exist_ok=True)
+        (base / "docs" / f"note-{number:02}.txt").write_text(note, encoding="utf-8")
+    build_index([base / "docs"], base / "index")
+    with Searcher.open(base / "index") as searcher:
+        yield searcher
+
+
+def test_issue_11_repeated_passages_count_once_with_their_places(repeated: Searcher) -> None:
+    result = repeated.search("内部参考", limit=10)
+    [hit] = result.hits
+    assert result.total == 1
+    assert hit.text == BOILERPLATE and hit.duplicates == 39
+    assert len(hit.duplicate_locations) == 5
+    assert all(place.endswith(".txt:3") and "note-" in place for place in hit.duplicate_locations)
+    assert f"{hit.path}:{hit.line}" not in hit.duplicate_locations
+
+
+def test_issue_11_no_collapse_shows_every_repeat(repeated: Searcher) -> None:
+    result = repeated.search("内部参考", limit=100, collapse=False)
+    assert result.total == 40 and len(result.hits) == 40
+    assert {hit.duplicates for hit in result.hits} == {0}
+
+
+def test_issue_11_repeats_leave_room_for_other_passages(repeated: Searcher) -> None:
+    result = repeated.search("网格员 内部参考", limit=5)
+    texts = [hit.text for hit in result.hits]
+    assert len(texts) == 5 and len(set(texts)) == 5
+    assert texts.count(BOILERPLATE) <= 1

@@ -101,6 +101,46 @@ def test_window_never_runs_past_the_end() -> None:
     assert (start, end) == (50, 150)
 
 
+def test_issue_11_a_match_cut_on_the_left_is_taken_in_whole() -> None:
+    # The densest window is the last 100 characters, starting inside the match at 45-58.
+    spans = (Span(45, 58), Span(130, 140))
+    assert best_window(150, spans, 100) == (45, 145)
+
+
+def test_issue_11_a_match_cut_on_the_right_is_left_out() -> None:
+    # The densest window, 80-180, ends inside the match at 175-190.
+    spans = (Span(100, 130), Span(175, 190))
+    assert best_window(1000, spans, 100) == (80, 175)
+
+
+def test_issue_11_a_match_longer_than_the_window_is_shown_whole() -> None:
+    assert best_window(1000, (Span(300, 450),), 100) == (280, 450)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 400),
+    st.lists(st.tuples(st.integers(0, 400), st.integers(1, 30)), min_size=1, max_size=12),
+    st.integers(5, 120),
+)
+def test_issue_11_a_window_never_cuts_through_a_match(
+    length: int, raw: list[tuple[int, int]], width: int
+) -> None:
+    spans: list[Span] = []
+    for start, size in sorted(raw):  # ascending, not overlapping, inside the text
+        start = max(start, spans[-1].end_char + 1) if spans else start
+        if start + size <= length:
+            spans.append(Span(start, start + size))
+    assume(spans)
+    start, end = best_window(length, tuple(spans), width)
+    assert 0 <= start < end <= length
+    for span in spans:
+        assert not span.start_char < start < span.end_char
+        assert not span.start_char < end < span.end_char
+    longest_held = max(s.end_char - s.start_char for s in spans if start <= s.start_char < end)
+    assert end - start <= width + longest_held
+
+
 # ---------------------------------------------------------------------------- hits
 
 
@@ -122,7 +162,7 @@ def test_window_never_runs_past_the_end() -> None:
 def test_hit_spans_slice_the_characters_as_written(
     query: str, expected: dict[str, list[str]], data: Searcher
 ) -> None:
-    hits = data.search(query, limit=10).hits
+    hits = data.search(query, limit=10, collapse=False).hits  # simplified/traditional: one text
     shown = {Path(h.path).name: [h.text[s.start_char : s.end_char] for s in h.spans] for h in hits}
     assert shown == expected
     for hit in hits:

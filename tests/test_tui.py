@@ -441,3 +441,22 @@ def test_no_arguments_in_a_pipe_prints_help() -> None:
     result = CliRunner().invoke(cli, [])
     assert result.exit_code == 0
     assert "Usage" in result.stdout and "tui" in result.stdout
+
+
+async def test_issue_11_a_repeated_passage_shows_its_count_and_places(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a", "b", "c"):
+        (docs / f"{name}.txt").write_text(f"{name} 号通知。\n\n本文件仅供内部参考。\n", "utf-8")
+    build_index([docs], tmp_path / "index")
+    with Searcher.open(tmp_path / "index") as opened:
+        app = build_app(opened, tmp_path)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await search(app, pilot, "内部参考")
+            [hit] = app.results.hits
+            head, _ = app.results.get_option_at_index(0).prompt.content(100).plain.split("\n")
+            assert head.endswith(":3 +2")
+            header = app.query_one(PassageView).query_one("#passage-header").render().plain
+            others = sorted(Path(place).name for place in hit.duplicate_locations)
+            assert header.endswith(f"also in 2 places: {', '.join(hit.duplicate_locations)}")
+            assert len(others) == 2

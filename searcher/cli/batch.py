@@ -28,13 +28,17 @@ class Tally:
 
 
 def answer_queries(
-    searcher: Searcher, queries: Iterable[tuple[str, str]], limit: int, require_all: bool
+    searcher: Searcher,
+    queries: Iterable[tuple[str, str]],
+    limit: int,
+    require_all: bool,
+    collapse: bool = True,
 ) -> Tally:
     """Search each (qid, query) and print one JSON line for it; a bad query's line says why."""
     tally = Tally()
     for qid, text in queries:
         try:
-            result = searcher.search(text, limit=limit, require_all=require_all)
+            result = searcher.search(text, limit=limit, require_all=require_all, collapse=collapse)
         except SearcherError as err:
             tally.any_errors = True
             print(json_line({"qid": qid, "query": text, "error": str(err)}))
@@ -47,6 +51,8 @@ def answer_queries(
             "took_ms": round(result.took_ms, 3),
             "hits": [hit_record(hit) for hit in result.hits],
         }
+        if result.empty_filter:
+            record["empty_filter"] = result.empty_filter
         print(json_line(record))
     return tally
 

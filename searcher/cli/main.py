@@ -197,6 +197,7 @@ def query(
     json_output: options.JsonOption = False,
     full: options.FullOption = False,
     all_words: options.AllWordsOption = False,
+    collapse: options.CollapseOption = True,
     color: options.ColorOption = options.Color.auto,
 ) -> None:
     """Search the index and print the best passages, matches highlighted.
@@ -212,7 +213,9 @@ def query(
 
         _refuse_unknown_options(words, ctx)
         with Searcher.open(_index_to_search(index)) as searcher:
-            result = searcher.search(" ".join(words), limit=limit, require_all=all_words)
+            result = searcher.search(
+                " ".join(words), limit=limit, require_all=all_words, collapse=collapse
+            )
         print_result(result, full, color, as_json=json_output)
     _read_only_done()
     raise typer.Exit(EXIT_HITS if result.hits else EXIT_NO_HITS)
@@ -224,6 +227,7 @@ def batch(
     index: options.IndexOption = None,
     limit: options.LimitOption = 10,
     all_words: options.AllWordsOption = False,
+    collapse: options.CollapseOption = True,
 ) -> None:
     """Answer many queries in one run; one JSON object per query on stdout.
 
@@ -239,7 +243,7 @@ def batch(
         directory = _index_to_search(index)
         queries = read_queries(source)
         with Searcher.open(directory) as searcher:
-            tally = answer_queries(searcher, queries, limit, require_all=all_words)
+            tally = answer_queries(searcher, queries, limit, all_words, collapse)
         sys.stdout.flush()
     _read_only_done()
     if tally.any_errors:

@@ -40,6 +40,13 @@ JsonOption = Annotated[
     bool, typer.Option("--json", help="JSON Lines on stdout, one object per hit.")
 ]
 AllWordsOption = Annotated[bool, typer.Option("--all", help="Only passages holding every word.")]
+CollapseOption = Annotated[
+    bool,
+    typer.Option(
+        "--collapse/--no-collapse",
+        help="Show passages of the same text once, with the number of places (default), or all.",
+    ),
+]
 
 
 # searcher (no command)

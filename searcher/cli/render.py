@@ -7,7 +7,9 @@ JSON Lines wire format, one object per hit:
      "title_highlights"}
 `highlights` is a list of [start, end) offsets into `text`, in code points (not bytes);
 `title_highlights` the same into `title`. A code block of a Markdown file adds "kind": "code"
-and, when its fence names one, "language".
+and, when its fence names one, "language". A hit standing for passages of the same text elsewhere
+(collapsed, the default) adds "duplicates": how many, and "duplicate_locations": the first few
+(up to 5) as "path:line" (or "path#id"), best first.
 """
 
 from __future__ import annotations
@@ -87,6 +89,9 @@ def hit_record(hit: Hit) -> dict[str, object]:
         record["kind"] = hit.kind
         if hit.language:
             record["language"] = hit.language
+    if hit.duplicates:
+        record["duplicates"] = hit.duplicates
+        record["duplicate_locations"] = list(hit.duplicate_locations)
     return record
 
 
@@ -135,6 +140,8 @@ def print_result(result: SearchResult, full: bool, color: str, as_json: bool) ->
     if as_json:
         for hit in result.hits:
             print(json_line(hit_record(hit)))
+        if result.empty_filter:  # stdout carries hits only; why there are none goes to stderr
+            say(summary(result))
     else:
         print_hits(result, full, Styler(color, sys.stdout))
         sys.stdout.flush()  # the hits before the summary, when both go to one pipe
@@ -150,8 +157,13 @@ def print_hits(result: SearchResult, full: bool, style: Styler) -> None:
             + "  "
             + style(hit.location(), "location")
             + style(f"  score {hit.score:.2f}", "score")
+            + (style(f"  also in {_places(hit.duplicates)}", "score") if hit.duplicates else "")
         )
         sys.stdout.write(f"{header}\n   {highlighted(hit, full, style)}\n\n")
+
+
+def _places(count: int) -> str:
+    return "1 place" if count == 1 else f"{count} places"
 
 
 def _title(hit: Hit, style: Styler) -> str:
@@ -162,6 +174,9 @@ def _title(hit: Hit, style: Styler) -> str:
 
 
 def summary(result: SearchResult) -> str:
+    if result.empty_filter:
+        took = f"{result.took_ms:.1f} ms"
+        return f"0 matching passages in {took}: {result.empty_filter} matches nothing"
     shown = len(result.hits)
     partial = "" if result.all_words else " (no passage holds every word; showing partial matches)"
     return f"{shown} of {result.total} matching passages in {result.took_ms:.1f} ms{partial}"

@@ -29,7 +29,8 @@ def match_spans(text: str, literals: Iterable[str]) -> tuple[Span, ...]:
 
 
 def best_window(length: int, spans: tuple[Span, ...], width: int) -> tuple[int, int]:
-    """The [start, end) window of at most `width` characters holding the most matched characters."""
+    """The [start, end) window of at most `width` characters holding the most matched characters,
+    its ends outside every span: a snippet never shows half a match (`…库` of 数据库)."""
     if length <= width or not spans:
         return 0, min(length, width)
     best_start, best_cover = 0, -1
@@ -40,4 +41,20 @@ def best_window(length: int, spans: tuple[Span, ...], width: int) -> tuple[int, 
         cover = sum(max(0, min(end, s.end_char) - max(start, s.start_char)) for s in spans)
         if cover > best_cover:
             best_start, best_cover = start, cover
-    return best_start, best_start + width
+    return _whole_spans(best_start, best_start + width, spans)
+
+
+def _whole_spans(start: int, end: int, spans: tuple[Span, ...]) -> tuple[int, int]:
+    """[start, end) moved so that no span is cut: a span cut on the left is taken in whole (the
+    window slides left to its start); one cut on the right is left out, unless the window would
+    then hold no match (a match longer than the window is shown whole)."""
+    for span in spans:  # ascending, not overlapping
+        if span.start_char < start < span.end_char:
+            start, end = span.start_char, end - (start - span.start_char)
+            break
+    for span in spans:
+        if span.start_char < end < span.end_char:
+            held = any(start <= s.start_char and s.end_char <= span.start_char for s in spans)
+            end = span.start_char if held else span.end_char
+            break
+    return start, end

@@ -33,6 +33,10 @@ class Hit:
     meta: dict | None = field(default=None, compare=False)  # extra JSONL fields
     kind: str = "text"  # "code": a code block of a Markdown file, kept as written
     language: str = ""  # of a code block, as its fence names it ("python"), else ""
+    # Passages of the same folded text this hit stands for (search(collapse=True)), and the
+    # places of the first few of them, best first: `path:line`, or `path#id` of a JSONL record.
+    duplicates: int = 0
+    duplicate_locations: tuple[str, ...] = ()
 
     @property
     def is_record(self) -> bool:
@@ -49,9 +53,11 @@ class Hit:
 class SearchResult:
     query: str
     hits: list[Hit]
-    total: int  # passages that match, of which `hits` are the best
+    total: int  # passages that match, of which `hits` are the best; repeats counted once
     took_ms: float
     all_words: bool = True  # False when no passage holds every word and partial matches are shown
+    # The filter (title:…, path:…) as typed that left no passage, so there are no hits; "" if none.
+    empty_filter: str = ""
 
 
 @dataclass(frozen=True)

@@ -44,12 +44,22 @@ class Clause:
 
 
 @dataclass(frozen=True)
+class Filter:
+    """A title:… or path:… item as typed: every hit must hold it, partial matches or not."""
+
+    typed: str  # as the user wrote it, e.g. "title:不存在的标题", to say which one matched nothing
+    field: str  # "title" or "path"
+    literals: tuple[str, ...]  # folded; a passage's title (or file path) must hold every one
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
     text: str
     clauses: tuple[Clause, ...]
     excluded: tuple[Unit, ...] = ()
     paths: tuple[str, ...] = ()  # path:… filters, folded
     chunks: tuple[str, ...] = ()  # folded multi-word chunks, a bonus where they occur as typed
+    filters: tuple[Filter, ...] = ()  # title: and path: items, in the order typed
 
 
 _TOKEN = re.compile(r'(-?)(?:(title|path):)?(?:"([^"]*)(?:"|$)|(\S+))', re.IGNORECASE)
@@ -68,14 +78,18 @@ def parse_query(text: str, is_known: Callable[[str], bool], segmenter: Segmenter
     excluded: list[Unit] = []
     paths: list[str] = []
     chunks: list[str] = []
+    # title: filters with the clauses they added: an OR that follows makes the last of them an
+    # alternative, no longer a filter (title:a OR b matches passages with b outside such titles).
+    filters: list[tuple[Filter, tuple[Clause, ...]]] = []
     pending_or = False
     for negated, field, body, quoted in items:
         if not quoted and not field and not negated and body == "OR":
             pending_or = bool(clauses)
             continue
         if field == "path":
-            if body.strip():
-                paths.append(fold_text(body.strip()))
+            path = fold_text(body.strip())
+            paths += [path] if path else []
+            filters += [(_typed_filter("path", body, quoted, (path,)), ())] if path else []
             continue
         unit_list = _units(body, quoted, field == "title", is_known, segmenter)
         if not unit_list:
@@ -86,19 +100,42 @@ def parse_query(text: str, is_known: Callable[[str], bool], segmenter: Segmenter
             continue
         if pending_or:
             previous = clauses.pop()
+            if filters and previous in filters[-1][1]:
+                filters.pop()
             clauses.append(Clause(previous.alternatives + (_as_one(body, unit_list),)))
             pending_or = False
             continue
-        if quoted or len(unit_list) == 1:
-            clauses.append(Clause((_as_one(body, unit_list),)))
-        else:
-            clauses.extend(Clause((unit,)) for unit in unit_list)
+        added = _clauses(body, quoted, unit_list)
+        clauses.extend(added)
+        if field == "title":
+            literals = tuple(unit.literal for unit in unit_list)
+            filters.append((_typed_filter("title", body, quoted, literals), added))
+        elif len(added) > 1:  # a chunk is a bonus in the text, where a title: word is not
             chunks.append(fold_text(body))
     if not clauses:
         if excluded or paths:
             raise QuerySyntaxError("the query only excludes or filters; add a word to search for")
         raise QuerySyntaxError("the query is empty; type a word or a phrase to search for")
-    return ParsedQuery(text, tuple(clauses), tuple(excluded), tuple(paths), tuple(chunks))
+    return ParsedQuery(
+        text,
+        tuple(clauses),
+        tuple(excluded),
+        tuple(paths),
+        tuple(chunks),
+        tuple(found for found, _ in filters),
+    )
+
+
+def _clauses(body: str, quoted: bool, units: list[Unit]) -> tuple[Clause, ...]:
+    """The clauses of one typed item: a phrase or one word is one, several words one each."""
+    if quoted or len(units) == 1:
+        return (Clause((_as_one(body, units),)),)
+    return tuple(Clause((unit,)) for unit in units)
+
+
+def _typed_filter(field: str, body: str, quoted: bool, literals: tuple[str, ...]) -> Filter:
+    shown = f'"{body}"' if quoted else body
+    return Filter(f"{field}:{shown}", field, literals)
 
 
 def _items(text: str) -> list[tuple[bool, str, str, bool]]:

@@ -106,6 +106,13 @@ class Segment(_Mapped):
         start, end = int(ptr[row - self.first]), int(ptr[row - self.first + 1])
         return os.pread(self._stored.fileno(), end - start, start)
 
+    def folded_bytes(self, row: int) -> bytes:
+        """The folded text of `row`, UTF-8, as matching reads it."""
+        ptr = self.array("text_ptr")
+        if self._text is None:
+            self._text = memoryview(self.blob("text.bin"))
+        return bytes(self._text[int(ptr[row - self.first]) : int(ptr[row - self.first + 1])])
+
     def word_postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray] | None:
         ptr = self.array("post_ptr")
         if term_id + 1 >= len(ptr):  # a word first seen after this segment was written
@@ -205,6 +212,11 @@ class Generation(_Mapped):
     def stored_bytes(self, row: int) -> bytes:
         at = int(np.searchsorted(self._firsts, row, "right")) - 1
         return self.segments[at].stored_bytes(row)
+
+    def folded_bytes(self, row: int) -> bytes:
+        """The folded text of `row`, UTF-8 (what repeated passages are told apart by)."""
+        at = int(np.searchsorted(self._firsts, row, "right")) - 1
+        return self.segments[at].folded_bytes(row)
 
     def stored_fields(self, row: int) -> dict:
         """The passage of `row` as indexed: doc_id, path, title, paragraph, line, text, meta."""

@@ -88,6 +88,17 @@ def short_location(hit: Hit) -> str:
     return f"{name}#{escaped(hit.id)}" if hit.is_record else f"{name}:{hit.line}"
 
 
+def repeats_line(hit: Hit) -> str:
+    """Where else the hit's text is, for the preview: `also in 3 places: a.md:4, b.md:9, …`
+    (the first few places the search keeps); "" for a passage found once."""
+    if not hit.duplicates:
+        return ""
+    places = ", ".join(escaped(place) for place in hit.duplicate_locations)
+    more = ", …" if hit.duplicates > len(hit.duplicate_locations) else ""
+    count = "1 place" if hit.duplicates == 1 else f"{hit.duplicates} places"
+    return f"also in {count}: {places}{more}"
+
+
 def line_of(hit: Hit, offset: int) -> int:
     """The file line holding character `offset` of the passage (a record's text is one line)."""
     if hit.is_record:

@@ -12,7 +12,13 @@ from textual.content import Content
 from textual.widgets import Static
 
 from searcher.search import Hit
-from searcher.tui.hit_content import CONTEXT_STYLE, LOCATION_STYLE, highlighted, title_content
+from searcher.tui.hit_content import (
+    CONTEXT_STYLE,
+    LOCATION_STYLE,
+    highlighted,
+    repeats_line,
+    title_content,
+)
 
 NEIGHBOURS = 2  # paragraphs shown before and after the passage
 
@@ -62,6 +68,8 @@ class PassageView(Vertical):
                 (hit.location(), LOCATION_STYLE),
                 (f"  ¶{hit.paragraph}", "$foreground-muted"),
             )
+            if hit.duplicates:  # the third line the header has room for
+                header += Content.styled("\n" + repeats_line(hit), "$foreground-muted")
         self.query_one("#passage-header", Static).update(header)
         body = self.query_one("#passage-body", Static)
         body.display = hit is not None

@@ -31,7 +31,8 @@ ROW_LINES = 2
 def result_row(hit: Hit, cells: int) -> Content:
     """Two lines for a hit: rank, title and location; then the snippet with its matches."""
     rank = Content.styled(f"{hit.rank:>3} ", "$foreground-muted")
-    where = short_location(hit)
+    # A collapsed passage says how many more places hold it (the preview lists them).
+    where = short_location(hit) + (f" +{hit.duplicates}" if hit.duplicates else "")
     # The location keeps its end (line number, record id) and at most 40% of the row.
     where_cells = min(cell_len(where), max(int(cells * 0.4), 8))
     if cell_len(where) > where_cells:

@@ -59,8 +59,9 @@ def index_state(index_dir: Path, probes: tuple[str, ...] = PROBES) -> IndexState
 
 
 def cli_query(index_dir: Path, word: str, timeout: float = 60) -> list[dict]:
-    """`searcher query WORD --json` in a real process: exit 0/1 and JSON hits holding the word,
-    or exit 2 with a one-line error when no index was committed yet (then [] is returned)."""
+    """`searcher query WORD --json` in a real process: exit 0/1 and JSON hits holding the word
+    in their text or their title path (issue 17), or exit 2 with a one-line error when no index
+    was committed yet (then [] is returned)."""
     run = subprocess.run(
         [sys.executable, "-m", "searcher", "query", word, "--index", str(index_dir), "--json"],
         capture_output=True,
@@ -75,7 +76,7 @@ def cli_query(index_dir: Path, word: str, timeout: float = 60) -> list[dict]:
     assert "Traceback" not in run.stderr, run.stderr
     hits = [json.loads(line) for line in run.stdout.splitlines()]
     for hit in hits:
-        assert fold_text(word) in fold_text(hit["text"]), hit
+        assert fold_text(word) in fold_text(hit["text"] + "\n" + hit["title"]), hit
     return hits
 
 
