@@ -422,3 +422,26 @@ def test_issue_17_total_counts_passages_matching_in_the_title_only(titled: Searc
     assert titled.search("中华人民共和国", limit=1).total == 2
     assert titled.search("手册", limit=10).total == 2
     assert titled.search("刑法 缓刑", limit=10, require_all=True).total == 1
+
+
+def test_issue_17_a_nul_inside_a_title_leaves_the_other_titles_in_place(tmp_path: Path) -> None:
+    import json
+
+    records = [
+        {"id": "a", "title": "甲\u0000乙", "text": "第一段。"},
+        {"id": "b", "title": "丙丁", "text": "第二段。"},
+    ]
+    source = tmp_path / "docs"
+    source.mkdir()
+    lines = [json.dumps(record, ensure_ascii=False) for record in records]
+    (source / "records.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    build_index([source], tmp_path / "index")
+    with Searcher.open(tmp_path / "index") as searcher:
+        assert _ids(searcher.search("丙丁")) == ["b"]
+        assert _ids(searcher.search("乙")) == ["a"]
+
+
+def test_issue_17_either_word_ranks_text_matches_above_title_only_ones(titled: Searcher) -> None:
+    ids = _ids(titled.search('"劳动合同法" OR 缓刑', limit=10))
+    assert set(ids[:3]) == {"cite-1", "cite-2", "crime-1"}
+    assert ids[3:] == ["law-1", "law-2"]
