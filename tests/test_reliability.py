@@ -167,8 +167,7 @@ CRASH_POINTS = {
 
 @pytest.mark.parametrize(
     ("point", "rebuild"),
-    [(point, False) for point in CRASH_POINTS]
-    + [("analysing", True), ("renaming the TOC", True)],
+    [(point, False) for point in CRASH_POINTS] + [("analysing", True), ("renaming the TOC", True)],
 )
 def test_crash_at_any_step_leaves_the_previous_or_the_new_state(
     small: tuple[list[Path], Path], point: str, rebuild: bool

@@ -517,3 +517,26 @@ def test_issue_11_repeats_leave_room_for_other_passages(repeated: Searcher) -> N
     texts = [hit.text for hit in result.hits]
     assert len(texts) == 5 and len(set(texts)) == 5
     assert texts.count(BOILERPLATE) <= 1
+
+
+def test_issue_17_a_nul_inside_a_title_leaves_the_other_titles_in_place(tmp_path: Path) -> None:
+    import json
+
+    records = [
+        {"id": "a", "title": "甲\u0000乙", "text": "第一段。"},
+        {"id": "b", "title": "丙丁", "text": "第二段。"},
+    ]
+    source = tmp_path / "docs"
+    source.mkdir()
+    lines = [json.dumps(record, ensure_ascii=False) for record in records]
+    (source / "records.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    build_index([source], tmp_path / "index")
+    with Searcher.open(tmp_path / "index") as searcher:
+        assert _ids(searcher.search("丙丁")) == ["b"]
+        assert _ids(searcher.search("乙")) == ["a"]
+
+
+def test_issue_17_either_word_ranks_text_matches_above_title_only_ones(titled: Searcher) -> None:
+    ids = _ids(titled.search('"劳动合同法" OR 缓刑', limit=10))
+    assert set(ids[:3]) == {"cite-1", "cite-2", "crime-1"}
+    assert ids[3:] == ["law-1", "law-2"]

@@ -27,7 +27,7 @@ from searcher.search.collapse import (
     location,
     next_fetch,
 )
-from searcher.search.highlight import match_spans
+from searcher.search.highlight import match_spans, title_spans
 from searcher.search.hits import Hit, IndexStats, SearchResult
 from searcher.search.literal import LiteralMatcher
 from searcher.search.query import Filter, ParsedQuery, parse_query
@@ -149,6 +149,12 @@ class Searcher:
             keep = all_mask
         keep &= filters
         candidates = np.flatnonzero(keep)
+        if title_only is None:
+            every = candidates if require_all else np.flatnonzero(keep & all_mask)
+            if len(every) >= limit:
+                # Enough passages hold every element: the others are only counted. A word in
+                # most titles (条例) puts most passages among those holding some words.
+                return top(every, scores[every], limit), scores, len(candidates), True
         any_all = bool(all_mask[candidates].any()) if len(candidates) else False
         ranked = scores[candidates] + np.where(all_mask[candidates], _ALL_WORDS_BONUS, 0.0)
         if title_only is None:
@@ -231,7 +237,7 @@ class Searcher:
             line=fields[schema.LINE],
             text=text,
             spans=match_spans(text, literals.text),
-            title_spans=match_spans(title, literals.title) if in_title else (),
+            title_spans=title_spans(title, literals.title) if in_title else (),
             row=row,
             meta=fields.get(schema.META),
             kind=fields.get(schema.KIND, "text"),

@@ -11,7 +11,7 @@ Source fields:
     text_folded                         folded (NFKC, lower case, traditional → simplified)
     folded_to_source                    only when folding changed the length: offset in `text` of
                                         each folded code point, plus len(text) at the end
-    title_folded                        the folded title, for title:word (a substring of it)
+    title_folded                        the folded title: query words match a substring of it
     words, title_words                  jieba words of the folded passage / title, in order
     unigrams                            every non-space folded character, in order
     bigrams                             every pair of non-space neighbours, in order; "|" stands

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
-from searcher.analysis.normalize import fold
+from searcher.analysis.normalize import Folded, fold
 from searcher.search.hits import Span
+
+# Hits share titles (the passages of one law, of one handbook section): each is folded once, not
+# once a hit (7-9 µs each; the ten hits of 条例 on zh-laws all hold it in their titles).
+_fold_title = lru_cache(maxsize=4096)(fold)
 
 
 def match_spans(text: str, literals: Iterable[str]) -> tuple[Span, ...]:
     """Every occurrence of every folded literal in `text`, mapped back to `text`, merged."""
-    folded = fold(text)
+    return _spans(fold(text), literals)
+
+
+def title_spans(title: str, literals: Iterable[str]) -> tuple[Span, ...]:
+    """match_spans() of a title."""
+    return _spans(_fold_title(title), literals)
+
+
+def _spans(folded: Folded, literals: Iterable[str]) -> tuple[Span, ...]:
     found: list[tuple[int, int]] = []
     for literal in set(literals):
         if not literal:

@@ -45,8 +45,15 @@ class TitleMatcher:
         holds = self._titles_holding(literal)
         if holds is None:
             return _EMPTY_ROWS
-        which = np.flatnonzero(holds[self._run_title])
-        first, lengths = self._run_first[which], self._run_end[which] - self._run_first[which]
+        in_runs = holds[self._run_title]
+        lengths = self._run_end - self._run_first
+        if int(lengths[in_runs].sum()) * 3 > len(self._gen.array("row_title")):
+            # A third of the rows or more: a mark for every row, then where they are. 条例 is
+            # in the title of 98,445 of zh-laws' 160,805 passages (2,012 titles): 165 µs, where
+            # building the runs' rows one after another took 585.
+            return np.flatnonzero(np.repeat(in_runs, lengths))
+        which = np.flatnonzero(in_runs)
+        first, lengths = self._run_first[which], lengths[which]
         # The runs' rows end to end: each run's first row, then +1 for each row after it.
         before = np.cumsum(lengths) - lengths
         return np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(first - before, lengths)

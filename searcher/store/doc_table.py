@@ -81,7 +81,9 @@ class DocTable:
         titles = {"titles": self._titles, "folded": self._folded}
         text = json.dumps(titles, ensure_ascii=False)
         (directory / TITLES_FILE).write_bytes(text.encode("utf-8", _ERRORS))
-        ended = "".join(title + "\0" for title in self._folded)
+        # A NUL ends each title, so one inside a title (a JSONL record may hold any character)
+        # becomes \x01, which no query holds either (query.py turns control characters into spaces).
+        ended = "".join(title.replace("\0", "\x01") + "\0" for title in self._folded)
         chars = np.frombuffer(ended.encode("utf-32-le", _ERRORS), np.uint32)
         numbers = np.cumsum(chars == 0) - (chars == 0)  # each code point's title number
         keys, _ = gram_keys(chars, numbers)

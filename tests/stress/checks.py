@@ -37,7 +37,7 @@ def index_state(index_dir: Path, probes: tuple[str, ...] = PROBES) -> IndexState
     """The state a reader sees now; None while no index was ever committed.
 
     Any error other than "no index yet" propagates: after a crash, that is the failure we look
-    for. Every hit must hold its query word.
+    for. Every hit must hold its query word, in its text or its title.
     """
     try:
         searcher = Searcher.open(index_dir)
@@ -47,8 +47,8 @@ def index_state(index_dir: Path, probes: tuple[str, ...] = PROBES) -> IndexState
         totals = []
         for word in probes:
             result = searcher.search(word, limit=50)
-            for hit in result.hits:  # a word matches a passage's text or its title
-                if fold_text(word) not in fold_text(hit.title + "\n" + hit.text):
+            for hit in result.hits:
+                if fold_text(word) not in fold_text(f"{hit.title}\n{hit.text}"):
                     raise AssertionError(f"hit {hit.path}:{hit.line} lacks {word!r}: {hit.text!r}")
             totals.append(result.total)
         passages = searcher.stats().passages
@@ -60,8 +60,8 @@ def index_state(index_dir: Path, probes: tuple[str, ...] = PROBES) -> IndexState
 
 def cli_query(index_dir: Path, word: str, timeout: float = 60) -> list[dict]:
     """`searcher query WORD --json` in a real process: exit 0/1 and JSON hits holding the word
-    in their text or their title path (issue 17), or exit 2 with a one-line error when no index
-    was committed yet (then [] is returned)."""
+    (in text or title), or exit 2 with a one-line error when no index was committed yet (then []
+    is returned)."""
     run = subprocess.run(
         [sys.executable, "-m", "searcher", "query", word, "--index", str(index_dir), "--json"],
         capture_output=True,
@@ -76,7 +76,7 @@ def cli_query(index_dir: Path, word: str, timeout: float = 60) -> list[dict]:
     assert "Traceback" not in run.stderr, run.stderr
     hits = [json.loads(line) for line in run.stdout.splitlines()]
     for hit in hits:
-        assert fold_text(word) in fold_text(hit["text"] + "\n" + hit["title"]), hit
+        assert fold_text(word) in fold_text(f"{hit['title']}\n{hit['text']}"), hit
     return hits
 
 
@@ -194,6 +194,8 @@ def check_search(searcher: Searcher, query: str, require_all: bool = False) -> N
     for hit in result.hits:
         for span in hit.spans:
             assert 0 <= span.start_char < span.end_char <= len(hit.text), (span, len(hit.text))
+        for span in hit.title_spans:
+            assert 0 <= span.start_char < span.end_char <= len(hit.title), (span, hit.title)
 
 
 def check_cli_json(exit_code: int, stdout: str, stderr: str) -> None:
