@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-# (rows, each once, score on each, whether each holds it in the text) of a unit or clause; a
-# unit's rows are ascending, or its text matches ascending, then its title-only ones ascending.
-Matched = tuple[np.ndarray, np.ndarray, np.ndarray]
+# (rows, score on each, how many of the rows hold it in their text) of a unit or a clause: its
+# rows, each once, are those holding it in their text, ascending, then those holding it only in
+# their title, ascending.
+Matched = tuple[np.ndarray, np.ndarray, int]
 
 
 def best_of(matched: list[Matched]) -> Matched:
@@ -17,17 +18,25 @@ def best_of(matched: list[Matched]) -> Matched:
     clause's alternatives (OR)."""
     if len(matched) == 1:
         return matched[0]
-    rows, score, in_text = (np.concatenate(parts) for parts in zip(*matched, strict=True))
+    rows = np.concatenate([rows for rows, _, _ in matched])
+    score = np.concatenate([score for _, score, _ in matched])
+    in_text = np.concatenate([np.arange(len(rows)) < count for rows, _, count in matched])
     if not len(rows):
-        return rows, score, in_text
+        return rows, score, 0
     order = np.argsort(rows, kind="stable")
     rows, score, in_text = rows[order], score[order], in_text[order]
     starts = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
-    return (
-        rows[starts],
-        np.maximum.reduceat(score, starts),
-        np.logical_or.reduceat(in_text, starts),
-    )
+    in_text = np.logical_or.reduceat(in_text, starts)
+    rows, score = text_first(in_text, rows[starts], np.maximum.reduceat(score, starts))
+    return rows, score, int(np.count_nonzero(in_text))
+
+
+def text_first(in_text: np.ndarray | None, *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """`arrays`, each with the entries where `in_text` is True first, then the others, in
+    order (as they are: None, or all True)."""
+    if in_text is None or in_text.all():
+        return arrays
+    return tuple(np.concatenate([array[in_text], array[~in_text]]) for array in arrays)
 
 
 def union(rows: np.ndarray, more: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:

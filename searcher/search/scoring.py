@@ -19,7 +19,7 @@ import numpy as np
 from searcher.analysis.grams import bigram_key
 from searcher.search.literal import LiteralMatcher
 from searcher.search.query import Clause, ParsedQuery, Unit
-from searcher.search.row_sets import Matched, best_of, holds, union
+from searcher.search.row_sets import Matched, best_of, holds, text_first, union
 from searcher.search.titles import TitleMatcher
 from searcher.store.generation import Generation
 
@@ -92,9 +92,9 @@ class Scorer:
                 if unit not in units:
                     units[unit] = self._unit(unit, buffer, mark)
             rows, score, in_text = best_of([units[unit] for unit in clause.alternatives])
-            if len(query.clauses) == 1 and not apart:
-                title_only = rows[~in_text], score[~in_text]
-                rows, score = rows[in_text], score[in_text]
+            if len(query.clauses) == 1 and not apart:  # the rows after `in_text`: see Matched
+                title_only = rows[in_text:], score[in_text:]
+                rows, score = rows[:in_text], score[:in_text]
             scores[rows] += score * (question_weight if asks else 1.0)
             matched[rows] += 1
         if apart:
@@ -142,9 +142,9 @@ class Scorer:
         return np.bincount(rows, weights=weights, minlength=self._rows).astype(np.float32)
 
     def _unit(self, unit: Unit, buffer: np.ndarray, mark: np.ndarray | None) -> Matched:
-        """Rows that hold the unit, each once, each of its literals in the text or (given `mark`)
-        the title; the unit's score on each; and whether each holds it all in the text. `buffer`
-        holds a zero for every row and `mark` a False, and do again on return."""
+        """The rows holding the unit, each of its literals in the text or (given `mark`) the
+        title, and its score on each (see Matched). `buffer` holds a zero for every row and
+        `mark` a False, and do again on return."""
         rows, in_text = self._unit_rows(unit, mark)
         posted: list[np.ndarray] = []
         for literal in unit.literals:
@@ -158,26 +158,24 @@ class Scorer:
             word_rows, tfs = self._gen.word_postings(term_id)
             buffer[word_rows] += self._bm25(self._idf(word_rows), tfs, word_rows)
             posted.append(word_rows)
-        score = buffer[rows]
-        if in_text is None:
-            in_text = np.ones(len(rows), bool)
-        else:
-            # A word only in the title: its words' BM25F weights there are ignored, or a short
-            # title's word would outscore the same word in the text of a long passage.
-            score[~in_text] = TITLE_MATCH_WEIGHT * self._idf(rows)
+        # A word only in the title: its words' BM25F weights there are ignored, or a short
+        # title's word would outscore the same word in the text of a long passage.
+        score = buffer[rows[:in_text]]
+        if in_text < len(rows):
+            only = np.full(len(rows) - in_text, TITLE_MATCH_WEIGHT * self._idf(rows), np.float32)
+            score = np.concatenate([score, only])
         for touched in posted:
             buffer[touched] = 0.0
         return rows, score, in_text
 
-    def _unit_rows(
-        self, unit: Unit, mark: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray | None]:
+    def _unit_rows(self, unit: Unit, mark: np.ndarray | None) -> tuple[np.ndarray, int]:
         """Rows holding each literal of the unit in their text or (given `mark`) their title,
-        each once; and for each, whether it holds them all in the text (None: every one does)."""
+        each once, those holding every literal in the text first; and how many those are."""
         if unit.title_only:
             # title: is a filter: every passage whose title holds it, whatever its own text, all
             # of them ranked as text matches are.
-            return self._titles.rows(unit.literal), None
+            rows = self._titles.rows(unit.literal)
+            return rows, len(rows)
         if mark is not None and len(unit.literals) == 1:
             return self._text_or_title(unit.literals[0], mark)
         rows = text = in_text = None
@@ -191,26 +189,28 @@ class Scorer:
             rows = np.intersect1d(rows, either, assume_unique=True)
             text = np.intersect1d(text, lit_rows, assume_unique=True)
             in_text = None if len(rows) == len(text) else holds(text, rows)
-        return (np.zeros(0, np.int64) if rows is None else rows), in_text
+        if rows is None:
+            return np.zeros(0, np.int64), 0
+        (rows,) = text_first(in_text, rows)
+        return rows, len(rows) if in_text is None else int(np.count_nonzero(in_text))
 
-    def _text_or_title(
-        self, literal: str, mark: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray | None]:
+    def _text_or_title(self, literal: str, mark: np.ndarray) -> tuple[np.ndarray, int]:
         """Rows holding `literal` in their text (ascending), then those holding it only in
-        their title (ascending); and for each, whether it is of the first kind (None: all are).
-        A phrase is one literal: it matches within the text or within the title, never across."""
+        their title (ascending); and how many the first are. A phrase is one literal: it
+        matches within the text or within the title, never across the two."""
         text, _ = self._literal.rows(literal)
         by_title = self._titles.rows(literal)
         if not len(by_title):
-            return text, None
-        # Marks, not a merge of the two sorted lists: 管理 on 26,687 zh-laws passages, 7,905 by
-        # text and 4,526 by title, took 135 µs to merge.
-        mark[text] = True
-        only = by_title[~mark[by_title]]
-        mark[text] = False
-        if not len(only):
-            return text, None
-        return np.concatenate([text, only]), np.arange(len(text) + len(only)) < len(text)
+            return text, len(text)
+        if len(by_title) * 16 < len(text):  # a few: each looked up in `text`
+            only = by_title[~holds(text, by_title)]
+        else:
+            # Marks, not a merge of the two sorted lists: 管理 on 26,687 zh-laws passages,
+            # 7,905 by text and 4,526 by title, took 135 µs to merge.
+            mark[text] = True
+            only = by_title[~mark[by_title]]
+            mark[text] = False
+        return (np.concatenate([text, only]) if len(only) else text), len(text)
 
     def _title_only(self, unit: Unit, matched: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows holding the unit's one literal in their title and not in their text (`matched`
