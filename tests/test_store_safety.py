@@ -215,3 +215,21 @@ def test_issue_18_every_file_and_the_directory_are_fsynced_before_the_commit(
     before_toc = {path.replace(".tmp", "", 1) for path in synced[:-2]}
     assert written <= before_toc
     assert json.loads((index / "searcher-index.json").read_text())["roots"]
+
+
+def test_issue_18_another_programs_whoosh_index_is_not_taken_for_ours(tmp_path: Path) -> None:
+    from whoosh import fields
+    from whoosh import index as whoosh_index
+
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    ix = whoosh_index.create_in(str(theirs), fields.Schema(body=fields.TEXT(stored=True)))
+    with ix.writer() as writer:
+        writer.add_document(body="他们自己的索引")
+    before = sorted(p.name for p in theirs.iterdir())
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "grid.txt").write_text(GRID, encoding="utf-8")
+    with pytest.raises(NotAnIndexError, match="holds other files"):
+        build_index([docs], theirs)
+    assert sorted(p.name for p in theirs.iterdir()) == before

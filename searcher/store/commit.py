@@ -95,7 +95,13 @@ class IndexStore:
     @staticmethod
     def _claim(directory: Path) -> None:
         names = {path.name for path in directory.iterdir()}
-        legacy = any(TOC_NAME.fullmatch(name) for name in names)  # written before the marker
+        # An index of ours written before the marker: a table of contents and its generation (a
+        # Whoosh index of another program's has no gen-<n>/meta.json: it is not ours to clean).
+        legacy = any(
+            (match := TOC_NAME.fullmatch(name))
+            and (generation_dir(directory, int(match.group(1))) / META_FILE).is_file()
+            for name in names
+        )
         marking = {name for name in names if _MARKER_TEMP.fullmatch(name)}
         if (directory / MARKER_FILE).exists():
             return  # another first run claimed it meanwhile: the marker is written first
