@@ -160,6 +160,12 @@ def test_any_substring_of_a_sample_passage_is_found_in_every_passage_holding_it(
 # ---------------------------------------------------------------------------- syntax
 
 
+def test_a_phrase_pasted_across_a_line_end_is_found(samples: Searcher) -> None:
+    # Found by the property test above: the query's line break used to become a space.
+    [hit] = samples.search('"。\n3. 车辆充满后"', limit=10).hits
+    assert hit.text[hit.spans[0].start_char : hit.spans[0].end_char] == "。\n3. 车辆充满后"
+
+
 def test_phrase_matches_only_passages_holding_it_as_typed(
     samples: Searcher, sample_docs: Docs
 ) -> None:

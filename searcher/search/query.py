@@ -154,7 +154,10 @@ def _clean(text: str) -> str:
             f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}"
         )
     # Control characters cannot be typed into text we index; they would only make a query miss.
-    text = "".join(" " if ord(c) < 32 or 0x7F <= ord(c) < 0xA0 else c for c in text).strip()
+    # A line break or a tab is text, though: a phrase pasted across a line end must keep it.
+    text = "".join(
+        " " if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0 else c for c in text
+    ).strip()
     # A lone surrogate (an undecodable byte of argv) is U+FFFD, as in text decoded with errors.
     return without_surrogates(text)
 
