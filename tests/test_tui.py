@@ -460,3 +460,40 @@ async def test_issue_11_a_repeated_passage_shows_its_count_and_places(tmp_path: 
             others = sorted(Path(place).name for place in hit.duplicate_locations)
             assert header.endswith(f"also in 2 places: {', '.join(hit.duplicate_locations)}")
             assert len(others) == 2
+
+
+def _long_document(folder: Path) -> Path:
+    """A Markdown file of ~400 lines: 榅桲 in paragraphs at lines 41, 301 and 361 (and twice
+    in the one at 301), a heading at line 1 and a section heading at line 281."""
+    folder.mkdir()
+    lines = ["# 长文档", ""]
+    for number in range(3, 402, 2):
+        if number == 281:
+            lines += ["## 第九节", ""]
+            continue
+        word = "榅桲 与 榅桲" if number == 301 else "榅桲" if number in (41, 361) else "段落"
+        lines += [f"第 {number} 行的{word}内容。", ""]
+    (folder / "long.md").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+async def test_issue_15_enter_opens_the_document_at_the_passage_and_counts_from_it(
+    tmp_path: Path,
+) -> None:
+    build_index([_long_document(tmp_path / "docs")], tmp_path / "index")
+    with Searcher.open(tmp_path / "index") as opened:
+        app = build_app(opened, tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await search(app, pilot, "榅桲")
+            row = next(i for i, hit in enumerate(app.results.hits) if hit.line == 301)
+            await pilot.press("enter", *["down"] * row, "enter")  # to the results, then open
+            await settle(app, pilot)
+            assert isinstance(app.screen, DocumentScreen)
+            view = app.screen.view
+            assert [m.passage for m in view.matches].count(view.opened) == 2
+            assert view.current == 1  # the first match of line 301 is the 2nd of 4
+            shown = screen_text(app)
+            assert "第 301 行的" in shown and "第 3 行的" not in shown
+            assert "match 2/4" in shown
+            await pilot.press("n")
+            assert view.current == 2 and "match 3/4" in screen_text(app)
