@@ -93,7 +93,7 @@ async def test_typing_shows_ranked_results_with_highlighted_matches(
         assert [hits[0].text[s.start_char : s.end_char] for s in hits[0].spans] == ["网格"] * 6
         assert app.result.total == 12 and len(hits) == 12
         row = app.results.get_option_at_index(0).prompt.content(50)
-        assert row.plain.startswith("  1 网格化管理工作手册")
+        assert row.plain.startswith("  1 …› 一、网格划分原则")  # the section: the title is long
         highlights = styled_text(row)
         assert highlights[:2] == ["网格", "网格"]  # the title, then the snippet: 每个网格设…
         # the snippet may end with a match cut short by the ellipsis: "网…" or " …"
@@ -388,7 +388,7 @@ async def test_main_screen_shows_query_results_status_and_keys(
         lines = screen_text(app).splitlines()
         assert len(lines) == size[1]
         assert "网格" in lines[1]  # the search box
-        assert lines[3].startswith("   1 网格化管理工作手")
+        assert lines[3].startswith("   1 …› 一、网格划分原")  # the section, not the title
         assert "工作手册.md:9" in lines[3]  # the location, shortened from the left
         assert "每个网格设专职网格员" in lines[4]  # snippet under the title
         assert "12 passages" in lines[-2]
@@ -497,3 +497,24 @@ async def test_issue_15_enter_opens_the_document_at_the_passage_and_counts_from_
             assert "match 2/4" in shown
             await pilot.press("n")
             assert view.current == 2 and "match 3/4" in screen_text(app)
+
+
+async def test_issue_15_at_80x24_rows_show_their_section_and_the_preview_its_line(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await search(app, pilot, "网格")
+        shown = screen_text(app)
+        rows = [app.results.hits[i] for i in range(4)]
+        assert all(hit.title.startswith(f"{GRID_HANDBOOK} › ") for hit in rows)
+        for hit in rows:
+            section = hit.title.rsplit(" › ", 1)[1]
+            assert f"…› {section[:5]}" in shown
+        header = app.preview.query_one("#passage-header").render().plain.splitlines()
+        location = rows[0].location()
+        assert header[1].startswith("…") and header[1].endswith(
+            f":{rows[0].line}  ¶{rows[0].paragraph}"
+        )
+        assert location.endswith(header[1].split("  ¶")[0][1:])
+        assert f".md:{rows[0].line}  ¶" in shown  # drawn whole, not cut by the ellipsis
