@@ -518,3 +518,26 @@ async def test_issue_15_at_80x24_rows_show_their_section_and_the_preview_its_lin
         )
         assert location.endswith(header[1].split("  ¶")[0][1:])
         assert f".md:{rows[0].line}  ¶" in shown  # drawn whole, not cut by the ellipsis
+
+
+async def test_issue_15_history_recalls_queries_paused_on_without_opening_them(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.session.history_pause_seconds = 0.3
+        for text in ["网格", "乡村振兴", "网格"]:  # read each, open none, never press Enter
+            await search(app, pilot, text)
+            await pilot.pause(0.35)
+            await pilot.press("ctrl+u")
+        await search(app, pilot, "议事")  # typed over at once: not paused on
+        await pilot.press("ctrl+u")
+        await pilot.press("up")
+        assert app.search_box.value == "网格"
+        await settle(app, pilot)
+        await pilot.pause(0.35)  # paused on while walking: the walk goes on as it began
+        await pilot.press("up")
+        assert app.search_box.value == "乡村振兴"
+        await pilot.press("up")
+        assert app.search_box.value == "乡村振兴"  # the oldest: the bell
+    assert QueryHistory(tmp_path / "history.json").entries == ["乡村振兴", "网格"]
