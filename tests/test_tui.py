@@ -93,7 +93,7 @@ async def test_typing_shows_ranked_results_with_highlighted_matches(
         assert [hits[0].text[s.start_char : s.end_char] for s in hits[0].spans] == ["网格"] * 6
         assert app.result.total == 12 and len(hits) == 12
         row = app.results.get_option_at_index(0).prompt.content(50)
-        assert row.plain.startswith("  1 网格化管理工作手册")
+        assert row.plain.startswith("  1 …› 一、网格划分原则")  # the section: the title is long
         highlights = styled_text(row)
         assert highlights[:2] == ["网格", "网格"]  # the title, then the snippet: 每个网格设…
         # the snippet may end with a match cut short by the ellipsis: "网…" or " …"
@@ -388,7 +388,7 @@ async def test_main_screen_shows_query_results_status_and_keys(
         lines = screen_text(app).splitlines()
         assert len(lines) == size[1]
         assert "网格" in lines[1]  # the search box
-        assert lines[3].startswith("   1 网格化管理工作手")
+        assert lines[3].startswith("   1 …› 一、网格划分原")  # the section, not the title
         assert "工作手册.md:9" in lines[3]  # the location, shortened from the left
         assert "每个网格设专职网格员" in lines[4]  # snippet under the title
         assert "12 passages" in lines[-2]
@@ -460,3 +460,84 @@ async def test_issue_11_a_repeated_passage_shows_its_count_and_places(tmp_path: 
             others = sorted(Path(place).name for place in hit.duplicate_locations)
             assert header.endswith(f"also in 2 places: {', '.join(hit.duplicate_locations)}")
             assert len(others) == 2
+
+
+def _long_document(folder: Path) -> Path:
+    """A Markdown file of ~400 lines: 榅桲 in paragraphs at lines 41, 301 and 361 (and twice
+    in the one at 301), a heading at line 1 and a section heading at line 281."""
+    folder.mkdir()
+    lines = ["# 长文档", ""]
+    for number in range(3, 402, 2):
+        if number == 281:
+            lines += ["## 第九节", ""]
+            continue
+        word = "榅桲 与 榅桲" if number == 301 else "榅桲" if number in (41, 361) else "段落"
+        lines += [f"第 {number} 行的{word}内容。", ""]
+    (folder / "long.md").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+async def test_issue_15_enter_opens_the_document_at_the_passage_and_counts_from_it(
+    tmp_path: Path,
+) -> None:
+    build_index([_long_document(tmp_path / "docs")], tmp_path / "index")
+    with Searcher.open(tmp_path / "index") as opened:
+        app = build_app(opened, tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await search(app, pilot, "榅桲")
+            row = next(i for i, hit in enumerate(app.results.hits) if hit.line == 301)
+            await pilot.press("enter", *["down"] * row, "enter")  # to the results, then open
+            await settle(app, pilot)
+            assert isinstance(app.screen, DocumentScreen)
+            view = app.screen.view
+            assert [m.passage for m in view.matches].count(view.opened) == 2
+            assert view.current == 1  # the first match of line 301 is the 2nd of 4
+            shown = screen_text(app)
+            assert "第 301 行的" in shown and "第 3 行的" not in shown
+            assert "match 2/4" in shown
+            await pilot.press("n")
+            assert view.current == 2 and "match 3/4" in screen_text(app)
+
+
+async def test_issue_15_at_80x24_rows_show_their_section_and_the_preview_its_line(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await search(app, pilot, "网格")
+        shown = screen_text(app)
+        rows = [app.results.hits[i] for i in range(4)]
+        assert all(hit.title.startswith(f"{GRID_HANDBOOK} › ") for hit in rows)
+        for hit in rows:
+            section = hit.title.rsplit(" › ", 1)[1]
+            assert f"…› {section[:5]}" in shown
+        header = app.preview.query_one("#passage-header").render().plain.splitlines()
+        location = rows[0].location()
+        assert header[1].startswith("…") and header[1].endswith(
+            f":{rows[0].line}  ¶{rows[0].paragraph}"
+        )
+        assert location.endswith(header[1].split("  ¶")[0][1:])
+        assert f".md:{rows[0].line}  ¶" in shown  # drawn whole, not cut by the ellipsis
+
+
+async def test_issue_15_history_recalls_queries_paused_on_without_opening_them(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.session.history_pause_seconds = 0.3
+        for text in ["网格", "乡村振兴", "网格"]:  # read each, open none, never press Enter
+            await search(app, pilot, text)
+            await pilot.pause(0.35)
+            await pilot.press("ctrl+u")
+        await search(app, pilot, "议事")  # typed over at once: not paused on
+        await pilot.press("ctrl+u")
+        await pilot.press("up")
+        assert app.search_box.value == "网格"
+        await settle(app, pilot)
+        await pilot.pause(0.35)  # paused on while walking: the walk goes on as it began
+        await pilot.press("up")
+        assert app.search_box.value == "乡村振兴"
+        await pilot.press("up")
+        assert app.search_box.value == "乡村振兴"  # the oldest: the bell
+    assert QueryHistory(tmp_path / "history.json").entries == ["乡村振兴", "网格"]

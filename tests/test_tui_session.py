@@ -180,3 +180,46 @@ def test_the_session_module_loads_without_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert loaded.strip() == "False"
+
+
+def test_issue_15_history_keeps_every_query_paused_on_once(tmp_path: Path) -> None:
+    clock = FakeClock(100.0)
+    session = make_session(tmp_path, clock=clock, cpu_clock=clock)
+
+    def type_and_wait(text: str, seconds: float, hits: int = 1) -> None:
+        session.remember(session.paused_query())  # what the app does before every edit
+        request = session.edit(text)
+        if request is None:
+            return
+        clock.now += session.debounce_seconds
+        assert session.start(request)
+        session.accept(request, result_for(text, *["网格员"] * hits))
+        clock.now += seconds
+
+    type_and_wait("网", 0.2)  # typing on: not kept
+    type_and_wait("网格", 1.5)  # read: kept, though nothing was opened
+    type_and_wait("网格 党建", 3.0, hits=0)  # no results, but typed and paused on
+    type_and_wait("网格", 2.0)  # again: moves to the end, once
+    type_and_wait("网格员", 0.1)
+    type_and_wait("", 0)  # cleared the box
+    assert session.history.entries == ["网格 党建", "网格"]
+    assert session.paused_query() == ""  # nothing shown any more
+    again = QueryHistory(tmp_path / "history.json")
+    assert again.entries == ["网格 党建", "网格"]
+
+
+def test_issue_15_a_query_whose_results_are_not_shown_yet_is_not_paused_on(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock(0.0)
+    session = make_session(tmp_path, clock=clock, cpu_clock=clock)
+    request = session.edit("网格")
+    clock.now += 5  # a slow search: nothing on screen to have read
+    assert session.paused_query() == ""
+    session.start(request)
+    session.accept(request, result_for("网格", "网格员"))
+    clock.now += session.history_pause_seconds
+    assert session.paused_query() == "网格"
+    session.edit("网格员")
+    clock.now += 5
+    assert session.paused_query() == ""  # the shown results answer an older box

@@ -154,6 +154,7 @@ class SearchApp(App[None]):
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
         self._stop_debounce()
+        self._remember(self.session.paused_query())  # read, then changed: still worth recalling
         request = self.session.edit(event.value)
         if request is None:  # the box is blank again
             self.workers.cancel_group(self, "search")

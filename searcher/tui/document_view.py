@@ -137,9 +137,11 @@ class DocumentView(ScrollView, can_focus=True):
                 (i for i, m in enumerate(self.matches) if m.passage == self.opened), None
             )
             self.post_message(self.MatchChanged(self.current, len(self.matches)))
-            self.scroll_to(y=max(self._first_line[self.opened] - 1, 0), animate=False)
-        elif anchor is not None:
-            self.scroll_to(y=self._first_line[anchor], animate=False)
+            anchor = self.opened
+        if anchor is not None:
+            # After the refresh: until then the old virtual size clamps the scroll (to 0 at first).
+            top = max(self._first_line[anchor] - (1 if first_layout else 0), 0)
+            self.call_after_refresh(self.scroll_to, y=top, animate=False)
 
     def _anchor(self) -> int | None:
         """The passage at the top of the view, to keep in place across a re-wrap."""

@@ -12,6 +12,7 @@ import os
 from rich.cells import cell_len
 from textual.content import Content
 
+from searcher.ingest.titles import SEPARATOR
 from searcher.oneline import escaped
 from searcher.search import Hit, Span, best_window
 
@@ -51,17 +52,46 @@ def highlighted(
     return content
 
 
-def title_content(hit: Hit) -> Content:
-    """The hit's title path on one line (escaped), bold, its matches styled as in the passage."""
+def title_content(hit: Hit, start: int = 0) -> Content:
+    """The hit's title path from `start` on one line (escaped), bold, its matches styled as in
+    the passage."""
     title = hit.title
     pieces: list[tuple[str, str]] = []
-    at = 0
+    at = start
     for span in hit.title_spans:  # ascending, not overlapping
-        pieces.append((escaped(title[at : span.start_char]), "bold"))
-        pieces.append((escaped(title[span.start_char : span.end_char]), MATCH_STYLE))
+        if span.end_char <= start:
+            continue
+        pieces.append((escaped(title[at : max(span.start_char, at)]), "bold"))
+        pieces.append((escaped(title[max(span.start_char, at) : span.end_char]), MATCH_STYLE))
         at = span.end_char
     pieces.append((escaped(title[at:]), "bold"))
     return Content.assemble(*pieces)
+
+
+def title_fitted(hit: Hit, cells: int) -> Content:
+    """The title path if it fits in `cells`, else its end: the section (the last › part), which
+    tells rows of one document apart where the document title, repeated, would not."""
+    whole = title_content(hit)
+    if whole.cell_length <= cells:
+        return whole
+    cut = hit.title.rfind(SEPARATOR)
+    if cut < 0:
+        return whole.truncate(cells, ellipsis=True)
+    section = Content.styled("…› ", "$foreground-muted") + title_content(hit, cut + len(SEPARATOR))
+    return section.truncate(cells, ellipsis=True)
+
+
+def tail(text: str, cells: int) -> str:
+    """`text` if it fits in `cells` cells, else "…" and the end of it that does (a location
+    keeps its line number)."""
+    if cell_len(text) <= cells:
+        return text
+    taken = 0
+    for start in range(len(text) - 1, -1, -1):
+        taken += cell_len(text[start])
+        if taken > cells - 1:
+            return "…" + text[start + 1 :]
+    return text
 
 
 def snippet(hit: Hit, cells: int) -> Content:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.events import Resize
 from textual.widgets import Static
 
 from searcher.search import Hit
@@ -17,6 +18,7 @@ from searcher.tui.hit_content import (
     LOCATION_STYLE,
     highlighted,
     repeats_line,
+    tail,
     title_content,
 )
 
@@ -60,22 +62,35 @@ class PassageView(Vertical):
     def show(self, hit: Hit | None) -> None:
         """Show `hit` alone (or nothing); show_context adds its neighbours."""
         self.hit = hit
-        header = Content()
-        if hit is not None:
-            header = Content.assemble(
-                title_content(hit),
-                "\n",
-                (hit.location(), LOCATION_STYLE),
-                (f"  ¶{hit.paragraph}", "$foreground-muted"),
-            )
-            if hit.duplicates:  # the third line the header has room for
-                header += Content.styled("\n" + repeats_line(hit), "$foreground-muted")
-        self.query_one("#passage-header", Static).update(header)
+        self._show_header()
         body = self.query_one("#passage-body", Static)
         body.display = hit is not None
         body.update(highlighted(hit.text, hit.spans) if hit else Content())
         self._set_neighbours([], [])
         self.query_one(VerticalScroll).scroll_home(animate=False)
+
+    def on_resize(self, event: Resize) -> None:
+        self._show_header()
+
+    def _show_header(self) -> None:
+        """Title, then location: cut from its start when narrow, so its line number stays."""
+        hit = self.hit
+        widget = self.query_one("#passage-header", Static)
+        if hit is None:
+            widget.update(Content())
+            return
+        paragraph = f"  ¶{hit.paragraph}"
+        cells = widget.content_region.width or 1000  # before the first layout: uncut
+        location = tail(hit.location(), max(cells - len(paragraph), 8))
+        content = Content.assemble(
+            title_content(hit),
+            "\n",
+            (location, LOCATION_STYLE),
+            (paragraph, "$foreground-muted"),
+        )
+        if hit.duplicates:  # the third line the header has room for
+            content += Content.styled("\n" + repeats_line(hit), "$foreground-muted")
+        widget.update(content)
 
     def show_context(self, hit: Hit, document: list[Hit]) -> None:
         """Add the paragraphs around `hit` from its whole `document` (in order)."""

@@ -22,7 +22,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from searcher.search import Hit
-from searcher.tui.hit_content import LOCATION_STYLE, short_location, snippet, title_content
+from searcher.tui.hit_content import LOCATION_STYLE, short_location, snippet, tail, title_fitted
 
 _RANK_CELLS = 4  # "200 " and the indent of the snippet line
 ROW_LINES = 2
@@ -34,26 +34,16 @@ def result_row(hit: Hit, cells: int) -> Content:
     # A collapsed passage says how many more places hold it (the preview lists them).
     where = short_location(hit) + (f" +{hit.duplicates}" if hit.duplicates else "")
     # The location keeps its end (line number, record id) and at most 40% of the row.
-    where_cells = min(cell_len(where), max(int(cells * 0.4), 8))
-    if cell_len(where) > where_cells:
-        where = "…" + _tail(where, where_cells - 1)
+    where = tail(where, min(cell_len(where), max(int(cells * 0.4), 8)))
     title_cells = max(cells - _RANK_CELLS - cell_len(where) - 2, 8)
-    title = title_content(hit) if hit.title else Content.styled(where, "bold")
-    title = title.truncate(title_cells, ellipsis=True)
+    if hit.title:
+        title = title_fitted(hit, title_cells)
+    else:
+        title = Content.styled(where, "bold").truncate(title_cells, ellipsis=True)
     gap = max(cells - _RANK_CELLS - title.cell_length - cell_len(where), 2)
     head = Content.assemble(rank, title, " " * gap, (where, LOCATION_STYLE))
     body = Content(" " * _RANK_CELLS) + snippet(hit, max(cells - _RANK_CELLS, 8))
     return Content("\n").join([head, body])
-
-
-def _tail(text: str, cells: int) -> str:
-    """The end of `text` that fits in `cells` cells."""
-    taken = 0
-    for start in range(len(text) - 1, -1, -1):
-        taken += cell_len(text[start])
-        if taken > cells:
-            return text[start + 1 :]
-    return text
 
 
 class HitRow(Visual):

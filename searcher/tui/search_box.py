@@ -39,7 +39,8 @@ class SearchBox(Input):
         if self._cursor is None:
             if self.value.strip():
                 return
-            self._cursor = HistoryCursor(self.history.entries)
+            # A copy: a query paused on while walking joins the history, not this walk.
+            self._cursor = HistoryCursor(list(self.history.entries))
         entry = self._cursor.older()
         if entry is None:
             self.app.bell()

@@ -17,6 +17,10 @@ from searcher.tui.history import QueryHistory
 
 DEBOUNCE_SECONDS = 0.15  # a pause this long ends a burst of typing (IME commits come in bursts)
 DOCUMENT_LIMIT = 16  # documents kept for the preview and the document screen
+# Results on screen this long before the next edit: the user paused to read them, so the query
+# goes into the history even if no result was opened. Shorter pauses are typing (IME bursts and
+# the debounce are well under it).
+HISTORY_PAUSE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -77,12 +81,14 @@ class QuerySession:
         history: QueryHistory,
         *,
         debounce_seconds: float = DEBOUNCE_SECONDS,
+        history_pause_seconds: float = HISTORY_PAUSE_SECONDS,
         document_limit: int = DOCUMENT_LIMIT,
         clock: Callable[[], float] = time.perf_counter,
         cpu_clock: Callable[[], float] = time.process_time,
     ) -> None:
         self.history = history
         self.debounce_seconds = debounce_seconds
+        self.history_pause_seconds = history_pause_seconds
         self.documents = DocumentCache(document_limit)
         self.stats: IndexStats | None = None  # None until the index has been loaded
         self.result: SearchResult | None = None  # the search whose hits are shown
@@ -94,6 +100,7 @@ class QuerySession:
         self._clock = clock
         self._cpu_clock = cpu_clock
         self._history_warned = False
+        self._shown_at: float | None = None  # when the shown result (if any) came on screen
 
     @property
     def query(self) -> str:
@@ -143,6 +150,7 @@ class QuerySession:
             return False
         self.shown_generation = request.generation
         self.result = result if isinstance(result, SearchResult) else None
+        self._shown_at = self._clock()
         return True
 
     def take_focus_request(self) -> bool:
@@ -158,6 +166,15 @@ class QuerySession:
         )
 
     # -- history --------------------------------------------------------------------------------
+
+    def paused_query(self) -> str:
+        """Before an edit: the query on screen if its results stayed there long enough to be
+        read (history_pause_seconds), to go into the history; else ""."""
+        if self.result is None or self._shown_at is None or not self.results_shown():
+            return ""
+        if self._clock() - self._shown_at < self.history_pause_seconds:
+            return ""
+        return self.result.query
 
     def remember(self, query: str) -> str | None:
         """Add `query` to the history. A warning for the user if it cannot be saved, the first
