@@ -70,17 +70,22 @@ def has_index(directory: Path) -> bool:
     before its commit leaves neither."""
     # By names and the marker only: Whoosh reads a table of contents to open the index, and a
     # damaged one must reach the Searcher or the writer, which say what is wrong.
-    try:
-        committed = (latest_generation(directory) or 0) > 0
-    except OSError:
-        committed = False
-    return committed or bool(recorded_roots(directory))
+    return _has_index(directory, recorded_roots(directory))
 
 
 def holds_users_index(directory: Path) -> bool:
     """Whether `directory` holds an index of the user's: not one that an earlier version filled
     with the bundled samples on its own (the samples folder is its only root)."""
-    return has_index(directory) and recorded_roots(directory) != [str(samples_dir())]
+    roots = recorded_roots(directory)  # read once: every query of the default index asks
+    return _has_index(directory, roots) and roots != [str(samples_dir())]
+
+
+def _has_index(directory: Path, roots: list[str]) -> bool:
+    try:
+        committed = (latest_generation(directory) or 0) > 0
+    except OSError:
+        committed = False
+    return committed or bool(roots)
 
 
 def require_index(location: IndexLocation) -> None:
