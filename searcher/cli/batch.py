@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from searcher.cli.render import hit_record
+from searcher.cli.render import hit_record, result_record
 from searcher.errors import SearcherError, describe_os_error
 from searcher.oneline import json_line
 from searcher.search import Searcher
@@ -53,7 +53,7 @@ def answer_queries(
         }
         if result.empty_filter:
             record["empty_filter"] = result.empty_filter
-        print(json_line(record))
+        print(json_line(record | result_record(result)))
     return tally
 
 

@@ -6,7 +6,10 @@ JSON Lines wire format, one object per hit:
     {"rank", "score", "id", "path", "title", "paragraph", "line", "text", "highlights",
      "title_highlights"}
 `highlights` is a list of [start, end) offsets into `text`, in code points (not bytes);
-`title_highlights` the same into `title`. A code block of a Markdown file adds "kind": "code"
+`title_highlights` the same into `title`. When Latin letters of the query were read as pinyin,
+every hit adds "interpreted": the words they were read as (["网格"]); when the query has a
+suggestion of the same sound, "suggestion": the suggested query, and its own hits "suggested": true.
+A code block of a Markdown file adds "kind": "code"
 and, when its fence names one, "language". A hit standing for passages of the same text elsewhere
 (collapsed, the default) adds "duplicates": how many, and "duplicate_locations": the first few
 (up to 5) as "path:line" (or "path#id"), best first.
@@ -92,6 +95,19 @@ def hit_record(hit: Hit) -> dict[str, object]:
     if hit.duplicates:
         record["duplicates"] = hit.duplicates
         record["duplicate_locations"] = list(hit.duplicate_locations)
+    if hit.suggested:
+        record["suggested"] = True
+    return record
+
+
+def result_record(result: SearchResult) -> dict[str, object]:
+    """What the query was read as, for JSON: "interpreted" (the words Latin letters were read
+    as, as pinyin) and "suggestion" (a query of the same sound, "did you mean"), when there are."""
+    record: dict[str, object] = {}
+    if result.interpreted:
+        record["interpreted"] = list(result.interpreted)
+    if result.suggestion:
+        record["suggestion"] = result.suggestion
     return record
 
 
@@ -138,13 +154,19 @@ def _body(text: str) -> str:
 def print_result(result: SearchResult, full: bool, color: str, as_json: bool) -> None:
     """What `searcher query` prints: JSON Lines, or the styled hits, then the summary on stderr."""
     if as_json:
+        extra = result_record(result)
         for hit in result.hits:
-            print(json_line(hit_record(hit)))
+            print(json_line(hit_record(hit) | extra))
+        sys.stdout.flush()
+        if result.suggestion:
+            say(f"did you mean: {result.suggestion}")
         if result.empty_filter:  # stdout carries hits only; why there are none goes to stderr
             say(summary(result))
     else:
         print_hits(result, full, Styler(color, sys.stdout))
         sys.stdout.flush()  # the hits before the summary, when both go to one pipe
+        if result.suggestion:
+            say(f"did you mean: {escaped(result.suggestion)}")
         say(summary(result))
     sys.stdout.flush()
 
@@ -158,6 +180,7 @@ def print_hits(result: SearchResult, full: bool, style: Styler) -> None:
             + style(hit.location(), "location")
             + style(f"  score {hit.score:.2f}", "score")
             + (style(f"  also in {_places(hit.duplicates)}", "score") if hit.duplicates else "")
+            + (style(f"  for {escaped(result.suggestion)}", "score") if hit.suggested else "")
         )
         sys.stdout.write(f"{header}\n   {highlighted(hit, full, style)}\n\n")
 
@@ -179,7 +202,11 @@ def summary(result: SearchResult) -> str:
         return f"0 matching passages in {took}: {result.empty_filter} matches nothing"
     shown = len(result.hits)
     partial = "" if result.all_words else " (no passage holds every word; showing partial matches)"
-    return f"{shown} of {result.total} matching passages in {result.took_ms:.1f} ms{partial}"
+    read = ""
+    if result.interpreted:
+        typed, words = " ".join(result.pinyin), " ".join(result.interpreted)
+        read = f"; {escaped(typed)} → {escaped(words)} (read as pinyin)"
+    return f"{shown} of {result.total} matching passages in {result.took_ms:.1f} ms{partial}{read}"
 
 
 def print_evaluation(evaluation: Evaluation, as_json: bool) -> None:

@@ -290,6 +290,7 @@ class RowsBuilder:
             row_title=_consumed(old.row_title, [np.frombuffer(new.titles, np.int32)], np.int32),
             # Term ids never change: words first seen now get the next ids.
             vocabulary=old.vocabulary + self._new_terms,
+            readings=old.readings,
             segments=old.segments,
             first_new=old.first_new,
             text_ptr=_extend_ptr(old.text_ptr, _joined(new.text_bytes, np.int64)),
@@ -331,6 +332,7 @@ class RowsBuilder:
             row_chars=old.row_chars[live],
             row_title=old.row_title[live],
             vocabulary=old.vocabulary,
+            readings=old.readings,
             text_file=files["text_file"][0],
             text_ptr=files["text_file"][1],
             stored_file=files["stored_file"][0],

@@ -30,6 +30,7 @@ from searcher.search.collapse import (
 from searcher.search.highlight import match_spans, title_spans
 from searcher.search.hits import Hit, IndexStats, SearchResult
 from searcher.search.literal import LiteralMatcher
+from searcher.search.pinyin import PinyinReader, interpretation
 from searcher.search.query import Filter, ParsedQuery, parse_query
 from searcher.search.row_sets import top
 from searcher.search.scoring import Scorer
@@ -44,6 +45,9 @@ _ALL_WORDS_BONUS = 1e6  # puts passages holding every element above all others
 # it only inside a longer word, whatever their lengths (BM25 alone let 0.4% of such pairs swap).
 _TEXT_BONUS = 1e5
 _WHOLE_WORD_BONUS = 1e5
+# Passages holding Latin letters as typed come before those holding only the Chinese words the
+# letters spell as pinyin (search/pinyin.py): `wangge` typed in a text outranks 网格.
+_TYPED_BONUS = 5e5
 
 
 class Searcher:
@@ -57,6 +61,7 @@ class Searcher:
         self._scorer = Scorer(self._gen, self._literal, self._titles)
         # Cuts queries with the index's own user dictionary; loads jieba on the first cut only.
         self._segmenter = Segmenter(read_userdict(meta.get("userdict") or ""))
+        self._pinyin = PinyinReader(self._gen)
 
     @classmethod
     def open(cls, index_dir: Path | str) -> Searcher:
@@ -97,8 +102,19 @@ class Searcher:
             self._hit(rank, group.row, float(scores[group.row]), literals, titled, group.repeats)
             for rank, group in enumerate(groups[:limit], 1)
         ]
+        pinyin, interpreted = interpretation(
+            query, [hit.row for hit in hits], self._gen.folded_bytes
+        )
         took_ms = (time.perf_counter() - started) * 1000
-        return SearchResult(text, hits, total, took_ms, all_words=any_all or not total)
+        return SearchResult(
+            text,
+            hits,
+            total,
+            took_ms,
+            all_words=any_all or not total,
+            pinyin=pinyin,
+            interpreted=interpreted,
+        )
 
     def _groups(
         self, query: ParsedQuery, limit: int, require_all: bool, allowed: np.ndarray
@@ -115,7 +131,8 @@ class Searcher:
 
     def parse(self, text: str) -> ParsedQuery:
         """`text` in the query syntax, folded and cut as this index was (see search/query.py)."""
-        return parse_query(text, lambda word: self._gen.term_id(word) is not None, self._segmenter)
+        query = parse_query(text, lambda word: self._gen.term_id(word) is not None, self._segmenter)
+        return self._pinyin.read(query)
 
     def ranked_document_ids(self, text: str, limit: int) -> list[str]:
         """Ids of the `limit` best documents for `text` (default options), each at the rank of
@@ -142,6 +159,7 @@ class Searcher:
         """(best `limit` rows, best first; all scores; how many rows match; any holds all),
         of the rows `filters` allows."""
         scores, matched, title_only = self._scorer.score(query)
+        typed = self._scorer.typed_mask(query)
         total_clauses = len(query.clauses)
         keep = matched > 0
         all_mask = matched == total_clauses
@@ -154,9 +172,11 @@ class Searcher:
             if len(every) >= limit:
                 # Enough passages hold every element: the others are only counted. A word in
                 # most titles (条例) puts most passages among those holding some words.
-                return top(every, scores[every], limit), scores, len(candidates), True
+                ranked = scores[every] + _typed_bonus(typed, every)
+                return top(every, ranked, limit), scores, len(candidates), True
         any_all = bool(all_mask[candidates].any()) if len(candidates) else False
         ranked = scores[candidates] + np.where(all_mask[candidates], _ALL_WORDS_BONUS, 0.0)
+        ranked += _typed_bonus(typed, candidates)
         if title_only is None:
             return top(candidates, ranked, limit), scores, len(candidates), any_all
         # One element: passages holding it as a whole word, then inside longer words, then
@@ -279,6 +299,10 @@ class Searcher:
             segmenter=self._segmenter.backend_name,
             ignore=_ignore_rules(meta.get("ignore")),
         )
+
+
+def _typed_bonus(typed: np.ndarray | None, rows: np.ndarray) -> np.ndarray | float:
+    return 0.0 if typed is None else np.where(typed[rows], _TYPED_BONUS, 0.0)
 
 
 def _ignore_rules(recorded: object) -> dict:

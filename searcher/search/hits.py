@@ -37,6 +37,7 @@ class Hit:
     # places of the first few of them, best first: `path:line`, or `path#id` of a JSONL record.
     duplicates: int = 0
     duplicate_locations: tuple[str, ...] = ()
+    suggested: bool = False  # found by the suggested query (SearchResult.suggestion), not as typed
 
     @property
     def is_record(self) -> bool:
@@ -58,6 +59,13 @@ class SearchResult:
     all_words: bool = True  # False when no passage holds every word and partial matches are shown
     # The filter (title:…, path:…) as typed that left no passage, so there are no hits; "" if none.
     empty_filter: str = ""
+    # Latin words read as pinyin, as typed (("wangge",)), and the words the hits hold for each
+    # (("网格",)); empty when no hit was found through pinyin.
+    pinyin: tuple[str, ...] = ()
+    interpreted: tuple[str, ...] = ()
+    # A vocabulary word of the same sound for a typed word the index lacks (search/typos.py): the
+    # query with it ("人工智能"), or "". Its hits follow the query's own, each marked `suggested`.
+    suggestion: str = ""
 
 
 @dataclass(frozen=True)

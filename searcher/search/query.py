@@ -29,6 +29,7 @@ class Unit:
     words: tuple[str, ...]  # words scored with BM25
     phrase: bool = False
     title_only: bool = False
+    reading: str = ""  # the pinyin typed that these words were read from (search/pinyin.py)
 
     @property
     def literals(self) -> tuple[str, ...]:

@@ -105,6 +105,22 @@ class Scorer:
         scores += NGRAM_WEIGHT * self._ngram_scores(query)
         return scores, matched, title_only
 
+    def typed_mask(self, query: ParsedQuery) -> np.ndarray | None:
+        """Rows holding every clause read as pinyin as typed (its Latin letters), not only by
+        the words the letters spell; None when no clause was read as pinyin."""
+        read = [clause for clause in query.clauses if any(u.reading for u in clause.alternatives)]
+        if not read:
+            return None
+        mask = np.ones(self._rows, bool)
+        for clause in read:
+            held = np.zeros(self._rows, bool)
+            for unit in clause.alternatives:
+                if not unit.reading:
+                    rows, _ = self._unit_rows(unit, None)
+                    held[rows] = True
+            mask &= held
+        return mask
+
     def whole_word_mask(self, clause: Clause) -> np.ndarray:
         """Rows holding every word of some alternative of `clause` as a word (not a phrase)."""
         # Masks, not np.unique/np.isin: numpy 2 imports numpy.ma on a first np.unique, 15 ms of

@@ -43,6 +43,7 @@ from searcher.store.layout import (
     latest_generation,
     retry_while_committing,
 )
+from searcher.store.pinyin_table import PinyinTable
 from searcher.store.segments import Rows, SegmentSpan
 from searcher.store.stored import decode_stored
 
@@ -163,6 +164,7 @@ class Generation(_Mapped):
                 for span in self.meta["segments"]
             ]
         self._firsts = np.array([segment.first for segment in self.segments], np.int64)
+        self._pinyin: PinyinTable | None = None
 
     def close(self) -> None:
         super().close()
@@ -192,6 +194,28 @@ class Generation(_Mapped):
             if bytes(blob[ptr[term] : ptr[term + 1]]) == target:
                 return term
         return None
+
+    def pinyin(self) -> PinyinTable:
+        """The readings of the vocabulary's words and of characters (pinyin_table.py)."""
+        if self._pinyin is None:
+            self._pinyin = PinyinTable(self.array, self.blob)
+        return self._pinyin
+
+    def term_count(self) -> int:
+        return len(self.array("term_order"))
+
+    def term_word(self, term_id: int) -> str:
+        ptr = self.array("term_ptr")
+        return bytes(self.blob("terms.bin")[ptr[term_id] : ptr[term_id + 1]]).decode()
+
+    def document_frequency(self, term_id: int) -> int:
+        """How many rows (live or not) list the word in their postings: its weight as a guess."""
+        total = 0
+        for segment in self.segments:
+            ptr = segment.array("post_ptr")
+            if term_id + 1 < len(ptr):
+                total += int(ptr[term_id + 1] - ptr[term_id])
+        return total
 
     def word_postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray]:
         return _joined([segment.word_postings(term_id) for segment in self.segments])
@@ -233,7 +257,8 @@ class Generation(_Mapped):
         blob = bytes(self.blob("terms.bin"))
         vocabulary = [blob[a:b].decode() for a, b in zip(offsets, offsets[1:], strict=False)]
         segments = [SegmentSpan(s.directory, s.first, s.end) for s in self.segments]
-        return Rows.kept(arrays, vocabulary, segments, verified)
+        readings = self.pinyin().term_readings()
+        return Rows.kept(arrays, vocabulary, segments, verified, readings)
 
 
 def _segment_files(meta: dict) -> list[str]:

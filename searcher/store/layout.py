@@ -16,9 +16,9 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-FORMAT_VERSION = 6  # bump when the layout changes; 5: no pickles, checksums, marker file;
+FORMAT_VERSION = 7  # bump when the layout changes; 5: no pickles, checksums, marker file;
 # 6: each row's title (row_title.npy), where doc_title.npy gave each document's; title_chars.npy
-# and title_grams.npy
+# and title_grams.npy; 7: the pinyin table (pinyin_table.py)
 GENERATION_PREFIX = "gen-"
 SEGMENT_PREFIX = "seg-"
 META_FILE = "meta.json"
@@ -39,6 +39,9 @@ READER_FILES = (
     *(f"{name}.npy" for name in ROW_ARRAYS if name not in ("row_ptr", "row_terms", "row_tfs")),
     *("terms.bin", "term_ptr.npy", "term_order.npy", FILES_FILE),
     *("doc_ids.bin", "doc_id_ptr.npy", "title_chars.npy", "title_grams.npy"),
+    # pinyin_table.PINYIN_FILES (named here too: layout imports nothing of ours)
+    *("pinyin.bin", "pinyin_ptr.npy", "pinyin_terms.npy"),
+    *("pinyin_chars.npy", "pinyin_char_ptr.npy", "pinyin_chars.bin"),
 )
 SEGMENT_FILES = ("text.bin", "text_ptr.npy", "stored_ptr.npy")
 SEGMENT_FILES += tuple(f"gram_{name}.npy" for name in ("keys", "ptr", "rows", "tfs"))

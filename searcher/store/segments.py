@@ -5,6 +5,7 @@ A generation gen-N/ holds, for every row (= Whoosh document number):
             without analysing unchanged passages again), its BM25 length, liveness, document and
             source file; the vocabulary (term ids in first-seen order: an id never changes, so
             the postings of older segments stay valid; term_order lists them in word order);
+  pinyin    the readings of the vocabulary's words (pinyin_table.py);
   segments  seg-<first row>/, each for a range of rows:
               text    the folded text, for literal checks;
               stored  each passage's stored fields, encoded as Whoosh's stored column encodes
@@ -40,6 +41,7 @@ from searcher.store.layout import (
     SEGMENT_PREFIX,
     work_dir,
 )
+from searcher.store.pinyin_table import Readings, write_pinyin
 
 if TYPE_CHECKING:
     from searcher.store.doc_table import DocTable
@@ -80,6 +82,8 @@ class Rows:
     stored_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     stored_file: Path | None = None  # stored fields, encoded (stored.py) each, end to end
     sums: Sums = field(default_factory=dict)  # the segments' files, checked when they were read
+    # Pinyin readings of the words the generation before had read (pinyin_table.py), kept.
+    readings: Readings = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -97,9 +101,10 @@ class Rows:
         vocabulary: list[str],
         segments: list[SegmentSpan],
         sums: Sums,
+        readings: Readings,
     ) -> Rows:
         """The rows of a generation, all held by its segments: an update appends after them."""
-        rows = cls(vocabulary=vocabulary, segments=segments, sums=sums, **arrays)
+        rows = cls(vocabulary=vocabulary, segments=segments, sums=sums, readings=readings, **arrays)
         rows.first_new = rows.count
         return rows
 
@@ -166,6 +171,7 @@ def write_generation(
     (tmp_dir / "terms.bin").write_bytes(b"".join(terms))
     order = np.array(sorted(range(len(terms)), key=terms.__getitem__), np.int32)
     np.save(tmp_dir / "term_order.npy", order, allow_pickle=False)
+    write_pinyin(tmp_dir, rows.vocabulary, rows.readings, map_tasks)
     live = rows.row_live
     meta = dict(meta)
     meta.update(

@@ -1,0 +1,160 @@
+"""Latin letters read as pinyin: a query word such as `wangge`, `wg`, `wgeguanli` or `shu ju ku`
+also finds the Chinese words it spells, from the index's pinyin table (store/pinyin_table.py).
+
+A typed token stays an alternative of its own clause, and the words it spells are added beside it
+(OR): a passage holding the letters as typed ranks first (engine.py), then passages holding what
+they spell. A token is cut into syllables and initials (analysis.pinyin.split_syllables); the
+words of each cut are found by key, fewest syllables first, most frequent first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from searcher.analysis.pinyin import is_single_piece, matches, split_syllables, toneless_token
+from searcher.search.query import Clause, ParsedQuery, Unit
+from searcher.store.generation import Generation
+
+MAX_READINGS = 16  # Chinese words (or runs of words) a token stands for, most frequent first
+_MAX_WORDS = 3  # a token spells at most this many words in a row (wanggeguanli: 网格 管理)
+_MAX_LETTERS = 32  # a longer token is not pinyin anybody types
+_LATIN = re.compile(r"[a-z0-9]+")
+
+
+class PinyinReader:
+    def __init__(self, generation: Generation) -> None:
+        self._gen = generation
+        self._words: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+
+    def read(self, query: ParsedQuery) -> ParsedQuery:
+        """The query, each clause typed in pinyin given the words it spells as alternatives;
+        runs of single syllables typed apart (shu ju ku) read as one."""
+        if not any(_letters(clause) for clause in query.clauses):
+            return query  # no Latin word: the table is not even looked at
+        syllables = self._syllables()
+        clauses: list[Clause] = []
+        changed = False
+        for run in _runs(query.clauses, syllables):
+            letters = "".join(_letters(clause) or "" for clause in run)
+            spelled = self.spelled(letters) if len(letters) > 1 else []
+            if not spelled:
+                clauses.extend(run)
+                continue
+            typed = run[0].alternatives[0]
+            if len(run) > 1:  # shu ju ku: the three as typed are one alternative
+                words = tuple(word for clause in run for word in clause.alternatives[0].words)
+                typed = Unit(" ".join(words), words)
+            readings = tuple(Unit("".join(words), words, reading=letters) for words in spelled)
+            clauses.append(Clause((typed, *readings)))
+            changed = True
+        return replace(query, clauses=tuple(clauses)) if changed else query
+
+    def spelled(self, letters: str) -> list[tuple[str, ...]]:
+        """Runs of words that `letters` (toneless pinyin) spells, best first."""
+        if len(letters) > _MAX_LETTERS:
+            return []
+        found: dict[tuple[str, ...], tuple[int, int, int]] = {}
+        splits = split_syllables(letters, self._syllables())
+        whole = [pieces for pieces in splits if all(p in self._syllables() for p in pieces)]
+        # Whole syllables where they spell something (xian: 先, 西安), else initials too.
+        for group in (whole, splits):
+            for order, pieces in enumerate(group):
+                for words, frequency in self._cover(pieces, _MAX_WORDS):
+                    rank = (len(words), order, -frequency)
+                    if words not in found or rank < found[words]:
+                        found[words] = rank
+            if found:
+                break
+        return sorted(found, key=found.__getitem__)[:MAX_READINGS]
+
+    def _cover(self, pieces: tuple[str, ...], depth: int) -> list[tuple[tuple[str, ...], int]]:
+        """(words, frequency of the rarest) spelling `pieces`: one word if any does, else a
+        word then the rest, at most `depth` words."""
+        one = [((word,), frequency) for frequency, word in self._spelling(pieces)]
+        if one or depth == 1:
+            return one[:MAX_READINGS]
+        found: list[tuple[tuple[str, ...], int]] = []
+        for cut in range(len(pieces) - 1, 0, -1):
+            heads = self._spelling(pieces[:cut])[:4]
+            if not heads:
+                continue
+            for rest, rest_frequency in self._cover(pieces[cut:], depth - 1)[:4]:
+                found += [((word, *rest), min(f, rest_frequency)) for f, word in heads]
+            if found:
+                break
+        return found
+
+    def _spelling(self, pieces: tuple[str, ...]) -> list[tuple[int, str]]:
+        """(frequency, word) of the index's words spelled by `pieces`, most frequent first."""
+        if pieces not in self._words:
+            key = "".join(piece[0] for piece in pieces)
+            terms = {
+                term
+                for reading, term in self._gen.pinyin().with_key(key)
+                if matches(pieces, reading)
+            }
+            words = [(self._gen.document_frequency(t), self._gen.term_word(t)) for t in terms]
+            self._words[pieces] = sorted((w for w in words if w[0]), reverse=True)
+        return self._words[pieces]
+
+    def _syllables(self) -> frozenset[str]:
+        return self._gen.pinyin().syllables()
+
+
+def _letters(clause: Clause) -> str | None:
+    """The toneless pinyin letters of a clause typed as one Latin word, else None."""
+    if len(clause.alternatives) != 1:
+        return None
+    unit = clause.alternatives[0]
+    if unit.phrase or unit.title_only or unit.reading or len(unit.words) != 1:
+        return None
+    if not _LATIN.fullmatch(unit.literal) or unit.literal.isdigit():
+        return None
+    return toneless_token(unit.literal)
+
+
+def _runs(clauses: tuple[Clause, ...], syllables: frozenset[str]) -> list[list[Clause]]:
+    """The clauses, a run of single syllables typed apart (shu ju ku) grouped as one."""
+    runs: list[list[Clause]] = []
+    for clause in clauses:
+        if _single(clause, syllables) and runs and _single(runs[-1][-1], syllables):
+            runs[-1].append(clause)
+        else:
+            runs.append([clause])
+    return runs
+
+
+def _single(clause: Clause, syllables: frozenset[str]) -> bool:
+    letters = _letters(clause)
+    return letters is not None and is_single_piece(letters, syllables)
+
+
+def interpretation(
+    query: ParsedQuery, rows: list[int], folded: Callable[[int], bytes]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(letters as typed, words) of each clause read as pinyin whose words the hits (`rows`,
+    best first) hold: the words of the first hit holding them and not the letters as typed."""
+    read = [clause for clause in query.clauses if any(u.reading for u in clause.alternatives)]
+    if not read or not rows:
+        return (), ()
+    texts = [folded(row) for row in rows]
+    typed_as: list[str] = []
+    shown: list[str] = []
+    for clause in read:
+        typed = [unit for unit in clause.alternatives if not unit.reading]
+        spelled = [unit for unit in clause.alternatives if unit.reading]
+        for text in texts:
+            if any(_holds(text, unit) for unit in typed):
+                continue
+            found = next((unit for unit in spelled if _holds(text, unit)), None)
+            if found is not None:
+                typed_as.append(typed[0].literal)
+                shown.append(" ".join(found.words))
+                break
+    return tuple(typed_as), tuple(shown)
+
+
+def _holds(text: bytes, unit: Unit) -> bool:
+    return all(literal.encode() in text for literal in unit.literals)
