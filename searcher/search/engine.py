@@ -11,6 +11,7 @@ matches, and whole words above parts of words. Filters (title:, path:, -word) ap
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from searcher.search.query import Filter, ParsedQuery, parse_query
 from searcher.search.row_sets import top
 from searcher.search.scoring import Scorer
 from searcher.search.titles import TitleMatcher
+from searcher.search.typos import TypoFinder, corrected
 from searcher.store import schema
 from searcher.store.generation import Generation, open_generation
 from searcher.store.layout import index_size
@@ -62,6 +64,7 @@ class Searcher:
         # Cuts queries with the index's own user dictionary; loads jieba on the first cut only.
         self._segmenter = Segmenter(read_userdict(meta.get("userdict") or ""))
         self._pinyin = PinyinReader(self._gen)
+        self._typos = TypoFinder(self._gen, self._literal)
 
     @classmethod
     def open(cls, index_dir: Path | str) -> Searcher:
@@ -84,13 +87,49 @@ class Searcher:
         self, text: str, limit: int = 10, require_all: bool = False, collapse: bool = True
     ) -> SearchResult:
         """Ranked passages for `text` in the query syntax (see search/query.py). With `collapse`,
-        passages of the same folded text count once (search/collapse.py); `total` too."""
+        passages of the same folded text count once (search/collapse.py); `total` too.
+        A typed word the index lacks but sounds like one of its words gets a suggestion
+        (search/typos.py); when it occurs nowhere, the suggestion's passages come first, then
+        the query's own (partial) matches."""
         started = time.perf_counter()
         query = self.parse(text)
         allowed, empty_filter = self._filters(query)
         if empty_filter:
             took_ms = (time.perf_counter() - started) * 1000
             return SearchResult(text, [], 0, took_ms, empty_filter=empty_filter)
+        hits, total, any_all = self._hits(query, limit, require_all, collapse, allowed)
+        suggestion, leads = self._suggestion(text)
+        if leads:
+            better = self.parse(suggestion)
+            allowed, empty_filter = self._filters(better)
+            if not empty_filter:
+                found, more, any_all = self._hits(better, limit, require_all, collapse, allowed)
+                hits = _leading(found, hits, limit)
+                total += more
+        pinyin, interpreted = interpretation(
+            query, [hit.row for hit in hits if not hit.suggested], self._gen.folded_bytes
+        )
+        took_ms = (time.perf_counter() - started) * 1000
+        return SearchResult(
+            text,
+            hits,
+            total,
+            took_ms,
+            all_words=any_all or not total,
+            pinyin=pinyin,
+            interpreted=interpreted,
+            suggestion=suggestion,
+        )
+
+    def _hits(
+        self,
+        query: ParsedQuery,
+        limit: int,
+        require_all: bool,
+        collapse: bool,
+        allowed: np.ndarray,
+    ) -> tuple[list[Hit], int, bool]:
+        """The best `limit` hits of the rows `allowed`, how many match, whether any holds all."""
         if collapse:
             groups, scores, total, any_all = self._groups(query, limit, require_all, allowed)
         else:
@@ -102,19 +141,15 @@ class Searcher:
             self._hit(rank, group.row, float(scores[group.row]), literals, titled, group.repeats)
             for rank, group in enumerate(groups[:limit], 1)
         ]
-        pinyin, interpreted = interpretation(
-            query, [hit.row for hit in hits], self._gen.folded_bytes
-        )
-        took_ms = (time.perf_counter() - started) * 1000
-        return SearchResult(
-            text,
-            hits,
-            total,
-            took_ms,
-            all_words=any_all or not total,
-            pinyin=pinyin,
-            interpreted=interpreted,
-        )
+        return hits, total, any_all
+
+    def _suggestion(self, text: str) -> tuple[str, bool]:
+        """The query with its misspelt words corrected ("" if none), and whether its passages
+        lead: when every misspelt word occurs nowhere, no passage holds the query as typed."""
+        fixes = self._typos.fixes(text)
+        if not fixes:
+            return "", False
+        return corrected(text, fixes), all(fix.typed_count == 0 for fix in fixes)
 
     def _groups(
         self, query: ParsedQuery, limit: int, require_all: bool, allowed: np.ndarray
@@ -139,12 +174,11 @@ class Searcher:
         its best passage: what search() would show, without building hits (for evaluation).
         Ids are unique in an index written now; one written before may hold an id twice, which
         counts once here too."""
-        query = self.parse(text)
-        allowed, empty_filter = self._filters(query)
-        if empty_filter:
-            return []
-        top, _, _, _ = self._rank(query, self._rows, False, allowed)
-        docs = np.asarray(self._gen.array("row_doc"))[top]
+        rows = self._ranked_rows(text)
+        suggestion, leads = self._suggestion(text)
+        if leads:
+            rows = np.concatenate([self._ranked_rows(suggestion), rows])
+        docs = np.asarray(self._gen.array("row_doc"))[rows]
         _, first = np.unique(docs, return_index=True)
         ids: dict[str, None] = {}
         for doc in docs[np.sort(first)].tolist():
@@ -152,6 +186,13 @@ class Searcher:
                 break
             ids.setdefault(self._gen.document_id(doc))
         return list(ids)
+
+    def _ranked_rows(self, text: str) -> np.ndarray:
+        query = self.parse(text)
+        allowed, empty_filter = self._filters(query)
+        if empty_filter:
+            return np.zeros(0, np.int64)
+        return self._rank(query, self._rows, False, allowed)[0]
 
     def _rank(
         self, query: ParsedQuery, limit: int, require_all: bool, filters: np.ndarray
@@ -299,6 +340,14 @@ class Searcher:
             segmenter=self._segmenter.backend_name,
             ignore=_ignore_rules(meta.get("ignore")),
         )
+
+
+def _leading(suggested: list[Hit], typed: list[Hit], limit: int) -> list[Hit]:
+    """The suggestion's hits, marked, then the query's own that are not among them, ranked."""
+    shown = {hit.row for hit in suggested}
+    hits = [dataclasses.replace(hit, suggested=True) for hit in suggested]
+    hits += [hit for hit in typed if hit.row not in shown]
+    return [dataclasses.replace(hit, rank=rank) for rank, hit in enumerate(hits[:limit], 1)]
 
 
 def _typed_bonus(typed: np.ndarray | None, rows: np.ndarray) -> np.ndarray | float:

@@ -1,0 +1,115 @@
+"""Homophone typos: a typed Chinese word the index lacks, and a word of the index that sounds the
+same and differs in a character or two, suggested instead ("did you mean"): 人工只能 → 人工智能.
+
+The commonest Chinese typo is an input method's wrong pick for the right sound. The characters
+typed are read with the index's pinyin table (store/pinyin_table.py: every reading of every
+character), so a query never loads a pinyin dictionary; every word of the vocabulary with one of
+those readings is a candidate, and the most frequent one that differs from what was typed in at
+most MAX_CHANGED characters wins.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from searcher.analysis.normalize import fold_text
+from searcher.analysis.pinyin import reading_key
+from searcher.search.literal import LiteralMatcher
+from searcher.store.generation import Generation
+
+_HAN_RUN = re.compile("[\u3400-\u9fff]+")
+_MAX_WORD = 8  # the longest stretch of a typed run tried as one misspelt word
+_MAX_RUN = 16  # a longer run (a pasted sentence) is taken as written
+_MAX_COMBINATIONS = 32  # readings tried for one stretch (each polyphone multiplies them)
+# A typed word that occurs in the collection is suggested against only when the word of the same
+# sound is this many times more frequent: 试验 and 实验 are both right.
+RARER = 100
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The stretch text[start:end] of the query, typed as `typed`, would be `word`."""
+
+    start: int
+    end: int
+    typed: str
+    word: str
+    typed_count: int  # passages holding `typed` (0: it occurs nowhere)
+
+
+class TypoFinder:
+    def __init__(self, generation: Generation, literal: LiteralMatcher) -> None:
+        self._gen = generation
+        self._literal = literal
+
+    def fixes(self, text: str) -> list[Fix]:
+        """The misspelt stretches of `text`, each with the word it most likely meant."""
+        found: list[Fix] = []
+        for run in _HAN_RUN.finditer(text):
+            folded = fold_text(run.group())
+            if len(folded) != len(run.group()) or not 2 <= len(folded) <= _MAX_RUN:
+                continue
+            fix = self._in_run(folded)
+            if fix is not None:
+                start, end = run.start() + fix.start, run.start() + fix.end
+                found.append(Fix(start, end, fix.typed, fix.word, fix.typed_count))
+        return found
+
+    def _in_run(self, run: str) -> Fix | None:
+        """The run as one word if it sounds like one; else its longest stretch that does."""
+        for length in range(min(len(run), _MAX_WORD), 1, -1):
+            best: Fix | None = None
+            best_frequency = 0
+            for start in range(len(run) - length + 1):
+                typed = run[start : start + length]
+                word, frequency = self._sounding_like(typed)
+                if word is None or frequency <= best_frequency:
+                    continue
+                count = self._count(typed)
+                if count == 0 or count * RARER < frequency:
+                    best = Fix(start, start + length, typed, word, count)
+                    best_frequency = frequency
+            if best is not None:
+                return best
+        return None
+
+    def _sounding_like(self, typed: str) -> tuple[str | None, int]:
+        """The most frequent word of the index read as `typed` can be, differing from it in one
+        character (two, in a word of four or more), and its document frequency."""
+        table = self._gen.pinyin()
+        choices = [table.char_readings(char) for char in typed]
+        if not all(choices):
+            return None, 0
+        allowed = 1 if len(typed) < 4 else 2
+        best, best_frequency = None, 0
+        seen: set[int] = set()
+        for syllables in itertools.islice(itertools.product(*choices), _MAX_COMBINATIONS):
+            reading = " ".join(syllables)
+            for found, term in table.with_key(reading_key(reading)):
+                if found != reading or term in seen:
+                    continue
+                seen.add(term)
+                word = self._gen.term_word(term)
+                changed = sum(a != b for a, b in zip(word, typed, strict=False))
+                if len(word) != len(typed) or not 0 < changed <= allowed:
+                    continue
+                frequency = self._gen.document_frequency(term)
+                if frequency > best_frequency:
+                    best, best_frequency = word, frequency
+        return best, best_frequency
+
+    def _count(self, typed: str) -> int:
+        """Passages holding `typed`: its document frequency as a word, else literally."""
+        term = self._gen.term_id(typed)
+        if term is not None:
+            return self._gen.document_frequency(term)
+        return len(self._literal.rows(typed)[0])
+
+
+def corrected(text: str, fixes: list[Fix]) -> str:
+    """`text` with each fix's word in place of what was typed."""
+    for fix in sorted(fixes, key=lambda f: f.start, reverse=True):
+        text = text[: fix.start] + fix.word + text[fix.end :]
+    return text
