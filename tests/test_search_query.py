@@ -6,13 +6,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searcher.analysis.tokenizers import Segmenter
+from searcher.analysis.frequency_cut import cut_by_frequency
 from searcher.errors import QuerySyntaxError
 from searcher.search.query import ParsedQuery, Unit, parse_query
 
+# The words of a small index's vocabulary, each held by one passage.
+VOCABULARY = frozenset("网格 党建 教程 网格党支部 管理 防汛 后来 关系 数据库 资料库".split())
 
-def _parse(text: str, known: frozenset[str] = frozenset()) -> ParsedQuery:
-    return parse_query(text, lambda word: word in known, Segmenter())
+
+def _parse(text: str, known: frozenset[str] = VOCABULARY) -> ParsedQuery:
+    def words_at(run: str, start: int) -> list[tuple[int, int]]:
+        return [(end, 1) for end in range(start + 1, len(run) + 1) if run[start:end] in known]
+
+    return parse_query(
+        text, known.__contains__, lambda run: cut_by_frequency(run, words_at, len(known))
+    )
 
 
 def _literals(query: ParsedQuery) -> list[list[str]]:
@@ -136,3 +144,19 @@ def test_any_text_parses_or_raises_query_syntax_error(text: str) -> None:
     for clause in query.clauses:
         for unit in clause.alternatives:
             assert unit.literal and all(unit.literals)
+
+
+def test_a_run_is_cut_into_the_index_words_on_the_most_frequent_path() -> None:
+    frequencies = {"网格": 50, "格管": 1, "管理": 80}
+
+    def words_at(run: str, start: int) -> list[tuple[int, int]]:
+        found = (
+            (end, frequencies.get(run[start:end], 0)) for end in range(start + 1, len(run) + 1)
+        )
+        return [(end, freq) for end, freq in found if freq]
+
+    assert cut_by_frequency("网格管理员", words_at, 1000) == ["网格", "管理", "员"]
+
+
+def test_a_run_the_index_does_not_hold_is_cut_into_its_characters() -> None:
+    assert _literals(_parse("卡马克")) == [["卡"], ["马"], ["克"]]

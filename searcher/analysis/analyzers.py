@@ -2,8 +2,8 @@
 
 A passage is folded (normalize.fold) and cut into jieba words; its title's words count too,
 weighted, which is how BM25F sees the title field. A query chunk is folded the same way and cut
-into words, skipping the segmenter for a single character, ASCII, or a word the index holds.
-Every function here cuts with the Segmenter it is given: the one built from the index's dictionary.
+into words with the index's own vocabulary (frequency_cut.py), never with the segmenter.
+Passages are cut with the Segmenter they are given: the one built from the index's dictionary.
 """
 
 from __future__ import annotations
@@ -61,15 +61,14 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+(?:\.\d+)?%?")
 
 
 def query_words(
-    folded: str, is_known: Callable[[str], bool], segmenter: Segmenter, segment: bool = True
+    folded: str, is_known: Callable[[str], bool], cut: Callable[[str], list[str]]
 ) -> list[str]:
-    """Words of a folded query chunk, as jieba would cut it.
+    """Words of a folded query chunk: ASCII runs as jieba's rule splits them, CJK runs by `cut`.
 
-    The segmenter is loaded only for a CJK run of two or more characters that the index does not
-    hold as a word: that spares a fresh process rjieba's 115 ms for most short queries. Matching is
-    literal for every word anyway, so a different cut changes scores, never which passages match.
-    With segment=False (a quoted phrase, matched as typed), such a run is cut into the longest
-    words the index holds instead, unless it is long.
+    `cut` is the index's own vocabulary cut (frequency_cut.cut_by_frequency): no segmenter is
+    loaded for a query (rjieba's dictionary cost a fresh `searcher query` 115 ms). A run the
+    index holds as a word is that word. Matching is literal for every word anyway, so a
+    different cut changes scores, never which passages match.
     """
     words: list[str] = []
     for run in _RUNS.findall(folded):
@@ -79,30 +78,6 @@ def query_words(
             )
         elif len(run) == 1 or is_known(run):
             words.append(run)
-        elif not segment and len(run) <= _MAX_UNSEGMENTED:
-            words.extend(_known_words(run, is_known))
         else:
-            words.extend(word for word, _, _ in segmenter.cut(run))
-    return words
-
-
-_MAX_KNOWN_WORD = 8  # the longest word looked up when a run is cut by the index's vocabulary
-_MAX_UNSEGMENTED = 64  # longer runs go to the segmenter: ~7 lookups a character cost more
-
-
-def _known_words(run: str, is_known: Callable[[str], bool]) -> list[str]:
-    """`run` cut left to right into the longest words the index holds (else one character)."""
-    words: list[str] = []
-    at = 0
-    while at < len(run):
-        end = next(
-            (
-                e
-                for e in range(min(len(run), at + _MAX_KNOWN_WORD), at + 1, -1)
-                if is_known(run[at:e])
-            ),
-            at + 1,
-        )
-        words.append(run[at:end])
-        at = end
+            words.extend(cut(run))
     return words

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from searcher.analysis.frequency_cut import cut_by_frequency
 from searcher.analysis.normalize import fold_text
-from searcher.analysis.tokenizers import Segmenter, read_userdict
+from searcher.analysis.tokenizers import backend_name
 from searcher.errors import QuerySyntaxError
 from searcher.search.collapse import (
     MAX_LOCATIONS,
@@ -40,7 +41,11 @@ from searcher.search.typos import TypoFinder, corrected
 from searcher.store import schema
 from searcher.store.generation import Generation, open_generation
 from searcher.store.layout import index_size
+from searcher.store.vocabulary import Vocabulary
 
+# A query longer than this reads the whole vocabulary at once (Vocabulary.load_all), cheaper
+# than a binary search for each of its thousands of words.
+_LOAD_VOCABULARY_CHARS = 2000
 _ALL_WORDS_BONUS = 1e6  # puts passages holding every element above all others
 # For a one-element query, passages holding it in their text come before those holding it only in
 # their title; and of those, passages holding it as a whole jieba word come before those holding
@@ -61,8 +66,8 @@ class Searcher:
         self._literal = LiteralMatcher(self._gen)
         self._titles = TitleMatcher(self._gen)
         self._scorer = Scorer(self._gen, self._literal, self._titles)
-        # Cuts queries with the index's own user dictionary; loads jieba on the first cut only.
-        self._segmenter = Segmenter(read_userdict(meta.get("userdict") or ""))
+        # Queries are cut with the index's own words and frequencies: no segmenter loads.
+        self.vocabulary = Vocabulary(self._gen)
         self._pinyin = PinyinReader(self._gen)
         self._typos = TypoFinder(self._gen, self._literal)
 
@@ -166,8 +171,14 @@ class Searcher:
 
     def parse(self, text: str) -> ParsedQuery:
         """`text` in the query syntax, folded and cut as this index was (see search/query.py)."""
-        query = parse_query(text, lambda word: self._gen.term_id(word) is not None, self._segmenter)
-        return self._pinyin.read(query)
+        vocabulary = self.vocabulary
+        if len(text) > _LOAD_VOCABULARY_CHARS:
+            vocabulary.load_all()
+        return self._pinyin.read(parse_query(text, vocabulary.__contains__, self._cut))
+
+    def _cut(self, run: str) -> list[str]:
+        vocabulary = self.vocabulary
+        return cut_by_frequency(run, vocabulary.words_at, vocabulary.total, vocabulary.stands_alone)
 
     def ranked_document_ids(self, text: str, limit: int) -> list[str]:
         """Ids of the `limit` best documents for `text` (default options), each at the rank of
@@ -337,7 +348,7 @@ class Searcher:
             updated=float(meta.get("updated", 0.0)),
             roots=list(meta.get("roots", [])),
             analysis=dict(meta.get("analysis", {})),
-            segmenter=self._segmenter.backend_name,
+            segmenter=backend_name(),
             ignore=_ignore_rules(meta.get("ignore")),
         )
 

@@ -3,7 +3,7 @@
 Syntax: plain words (each must match; passages holding them all rank first), "quoted phrases"
 (consecutive text, across word boundaries), -word or -"phrase" (exclude), a OR b, title:word,
 path:text. Query text is folded and cut exactly like indexed text (analysis.analyzers), with
-the Segmenter of the index searched, so both sides meet. A malformed query never raises: an
+the index's own vocabulary, so both sides meet. A malformed query never raises: an
 unbalanced quote runs to the end, a lone operator is dropped. Only a query with nothing left to
 search raises QuerySyntaxError.
 """
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from searcher.analysis.analyzers import query_words
 from searcher.analysis.normalize import fold_text
-from searcher.analysis.tokenizers import Segmenter
 from searcher.errors import QuerySyntaxError
 from searcher.oneline import without_surrogates
 
@@ -70,9 +69,11 @@ _TOKEN = re.compile(r'(-?)(?:(title|path):)?(?:"([^"]*)(?:"|$)|(\S+))', re.IGNOR
 MAX_QUERY_CHARS = 10_000
 
 
-def parse_query(text: str, is_known: Callable[[str], bool], segmenter: Segmenter) -> ParsedQuery:
-    """Parse user syntax. `is_known(word)` says whether the index holds a word (see query_words);
-    `segmenter` cuts as the index was cut (built from its user dictionary)."""
+def parse_query(
+    text: str, is_known: Callable[[str], bool], cut: Callable[[str], list[str]]
+) -> ParsedQuery:
+    """Parse user syntax. `is_known(word)` says whether the index holds a word, `cut(run)` cuts
+    a CJK run into the index's words (see analyzers.query_words)."""
     text = _clean(text)
     items = _items(text)
     clauses: list[Clause] = []
@@ -92,7 +93,7 @@ def parse_query(text: str, is_known: Callable[[str], bool], segmenter: Segmenter
             paths += [path] if path else []
             filters += [(_typed_filter("path", body, quoted, (path,)), ())] if path else []
             continue
-        unit_list = _units(body, quoted, field == "title", is_known, segmenter)
+        unit_list = _units(body, quoted, field == "title", is_known, cut)
         if not unit_list:
             continue
         if negated:
@@ -168,13 +169,12 @@ def _units(
     quoted: bool,
     title_only: bool,
     is_known: Callable[[str], bool],
-    segmenter: Segmenter,
+    cut: Callable[[str], list[str]],
 ) -> list[Unit]:
     folded = fold_text(body).strip()
     if not folded:
         return []
-    # A quoted phrase is matched as typed, and needs no segmenter to be scored (see query_words).
-    words = tuple(query_words(folded, is_known, segmenter, segment=not quoted))
+    words = tuple(query_words(folded, is_known, cut))
     if quoted:
         return [Unit(folded, words, phrase=True, title_only=title_only)]
     if not words:  # emoji or punctuation only: match it literally

@@ -201,21 +201,47 @@ class Generation(_Mapped):
             self._pinyin = PinyinTable(self.array, self.blob)
         return self._pinyin
 
-    def term_count(self) -> int:
-        return len(self.array("term_order"))
-
     def term_word(self, term_id: int) -> str:
         ptr = self.array("term_ptr")
         return bytes(self.blob("terms.bin")[ptr[term_id] : ptr[term_id + 1]]).decode()
 
+    def term_count(self) -> int:
+        """How many words the vocabulary holds."""
+        return len(self.array("term_order"))
+
+    def sorted_term(self, position: int) -> tuple[bytes, int]:
+        """(UTF-8 bytes, term id) of the word at `position` in byte order (0 ≤ position <
+        term_count()): words sharing a prefix are neighbours, which is how a query is cut."""
+        ptr, blob = self.array("term_ptr"), self.blob("terms.bin")
+        term = int(self.array("term_order")[position])
+        return bytes(blob[ptr[term] : ptr[term + 1]]), term
+
     def document_frequency(self, term_id: int) -> int:
-        """How many rows (live or not) list the word in their postings: its weight as a guess."""
+        """How many passages' postings list the word (rows deleted since may still count)."""
         total = 0
         for segment in self.segments:
             ptr = segment.array("post_ptr")
             if term_id + 1 < len(ptr):
                 total += int(ptr[term_id + 1] - ptr[term_id])
         return total
+
+    def document_frequencies(self) -> np.ndarray:
+        """document_frequency() of every term id at once."""
+        frequencies = np.zeros(self.term_count(), np.int64)
+        for segment in self.segments:
+            counts = np.diff(segment.array("post_ptr"))
+            frequencies[: len(counts)] += counts
+        return frequencies
+
+    def terms(self) -> list[str]:
+        """Every word, by term id."""
+        offsets = self.array("term_ptr").tolist()
+        blob = bytes(self.blob("terms.bin"))
+        return [blob[a:b].decode() for a, b in zip(offsets, offsets[1:], strict=False)]
+
+    def postings_total(self) -> int:
+        """The sum of every word's document_frequency(): the vocabulary's total frequency."""
+        return sum(len(segment.array("post_rows")) for segment in self.segments)
 
     def word_postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray]:
         return _joined([segment.word_postings(term_id) for segment in self.segments])
@@ -253,9 +279,7 @@ class Generation(_Mapped):
         call a damaged index unchanged."""
         verified = verify(self.directory, self.sums)
         arrays = {name: np.array(self.array(name)) for name in ROW_ARRAYS}
-        offsets = self.array("term_ptr").tolist()
-        blob = bytes(self.blob("terms.bin"))
-        vocabulary = [blob[a:b].decode() for a, b in zip(offsets, offsets[1:], strict=False)]
+        vocabulary = self.terms()
         segments = [SegmentSpan(s.directory, s.first, s.end) for s in self.segments]
         readings = self.pinyin().term_readings()
         return Rows.kept(arrays, vocabulary, segments, verified, readings)

@@ -4,7 +4,7 @@ Written with each generation (segments.write_generation), read by queries memory
   pinyin.bin, pinyin_ptr.npy   the readings, ASCII ("shu ju ku"), end to end, sorted by key
                                (analysis.pinyin.reading_key: "sjk") then reading;
   pinyin_terms.npy             the term id of each reading (int32);
-  pinyin_chars.npy             code points of the characters read (uint32, ascending), with
+  pinyin_chars.npy             code points of the vocabulary's characters (uint32, ascending), with
   pinyin_char_ptr.npy,         their readings, comma-separated, each ending ";" ("xing,hang,heng;"),
   pinyin_chars.bin             end to end: how a query reads the characters it types (typos).
 A key's readings are found by binary search (~17 probes), so a query never loads the table.
@@ -51,7 +51,11 @@ def write_pinyin(
     _save_blob(out_dir, "pinyin.bin", "pinyin_ptr.npy", texts)
     terms = np.array([term for _, _, term in entries], np.int32)
     np.save(out_dir / "pinyin_terms.npy", terms, allow_pickle=False)
-    chars = sorted(char_readings().items())
+    # The characters of the vocabulary: what a query can hold and still match a word. Every
+    # character of the input method's range would cost each index 0.5 MB.
+    table = char_readings()
+    held = {char for word in vocabulary for char in word if char in table}
+    chars = sorted((char, table[char]) for char in held)
     codes = np.array([ord(char) for char, _ in chars], np.uint32)
     np.save(out_dir / "pinyin_chars.npy", codes, allow_pickle=False)
     # Each character's readings end with ";", so the syllables are read off the blob in one go.
