@@ -72,6 +72,19 @@ def char_readings() -> dict[str, tuple[str, ...]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def common_chars() -> frozenset[str]:
+    """The characters of GB 2312 (6,763): those an input method offers first."""
+    found = set()
+    for char in char_readings():
+        try:
+            char.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        found.add(char)
+    return frozenset(found)
+
+
 def reading_key(reading: str) -> str:
     """The first letter of each syllable: "shu ju ku" → "sjk"."""
     return "".join(syllable[0] for syllable in reading.split(" "))

@@ -4,7 +4,8 @@ Written with each generation (segments.write_generation), read by queries memory
   pinyin.bin, pinyin_ptr.npy   the readings, ASCII ("shu ju ku"), end to end, sorted by key
                                (analysis.pinyin.reading_key: "sjk") then reading;
   pinyin_terms.npy             the term id of each reading (int32);
-  pinyin_chars.npy             code points of the vocabulary's characters (uint32, ascending), with
+  pinyin_chars.npy             code points of the characters read (uint32, ascending): GB 2312's
+                               and the vocabulary's, with
   pinyin_char_ptr.npy,         their readings, comma-separated, each ending ";" ("xing,hang,heng;"),
   pinyin_chars.bin             end to end: how a query reads the characters it types (typos).
 A key's readings are found by binary search (~17 probes), so a query never loads the table.
@@ -18,7 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from searcher.analysis.pinyin import char_readings, is_pinyin_word, reading_key, word_readings
+from searcher.analysis.pinyin import (
+    char_readings,
+    common_chars,
+    is_pinyin_word,
+    reading_key,
+    word_readings,
+)
 
 PINYIN_FILES = ("pinyin.bin", "pinyin_ptr.npy", "pinyin_terms.npy")
 PINYIN_FILES += ("pinyin_chars.npy", "pinyin_char_ptr.npy", "pinyin_chars.bin")
@@ -51,22 +58,24 @@ def write_pinyin(
     _save_blob(out_dir, "pinyin.bin", "pinyin_ptr.npy", texts)
     terms = np.array([term for _, _, term in entries], np.int32)
     np.save(out_dir / "pinyin_terms.npy", terms, allow_pickle=False)
-    # The characters of the vocabulary: what a query can hold and still match a word. Every
-    # character of the input method's range would cost each index 0.5 MB.
+    # The characters an input method offers first (GB 2312's 6,763) and those of the vocabulary:
+    # a typo is typed with the one and meant as the other. All 27k of the range cost 0.5 MB.
     table = char_readings()
-    held = {char for word in vocabulary for char in word if char in table}
+    held = {char for word in vocabulary for char in word if char in table} | common_chars()
     chars = sorted((char, table[char]) for char in held)
     codes = np.array([ord(char) for char, _ in chars], np.uint32)
     np.save(out_dir / "pinyin_chars.npy", codes, allow_pickle=False)
     # Each character's readings end with ";", so the syllables are read off the blob in one go.
     parts = [(",".join(found) + ";").encode("ascii") for _, found in chars]
-    _save_blob(out_dir, "pinyin_chars.bin", "pinyin_char_ptr.npy", parts)
+    _save_blob(out_dir, "pinyin_chars.bin", "pinyin_char_ptr.npy", parts, np.int32)
 
 
-def _save_blob(out_dir: Path, blob: str, ptr_name: str, parts: list[bytes]) -> None:
+def _save_blob(
+    out_dir: Path, blob: str, ptr_name: str, parts: list[bytes], dtype: type = np.int64
+) -> None:
     """`parts` end to end in the file `blob`, their offsets in the array `ptr_name`."""
     (out_dir / blob).write_bytes(b"".join(parts))
-    ptr = np.zeros(len(parts) + 1, np.int64)
+    ptr = np.zeros(len(parts) + 1, dtype)
     np.cumsum([len(part) for part in parts], out=ptr[1:])
     np.save(out_dir / ptr_name, ptr, allow_pickle=False)
 

@@ -1,0 +1,121 @@
+"""Latin query words read as pinyin (search/pinyin.py), over readings stored at build time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from searcher.indexing.writer import build_index
+from searcher.search import Searcher
+
+PINYIN_DOCS = {
+    "grid.txt": "社区网格员每天巡查网格，网格管理要细致。",
+    "account.txt": "登录名 wangge 的账号已经注销。",
+    "database.txt": "数据库每周备份一次。",
+    "bank.txt": "他在银行上班。",
+    "city.txt": "重庆的火锅很有名。",
+    "green.txt": "绿色出行，从我做起。",
+    "triangle.txt": "老师画了一个三角，又画了一个圆。",
+    "foothill.txt": "山脚有一片竹林。",
+}
+
+
+@pytest.fixture(scope="module")
+def pinyin_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    source = tmp_path_factory.mktemp("pinyin-docs")
+    for name, text in PINYIN_DOCS.items():
+        (source / name).write_text(text + "\n", encoding="utf-8")
+    directory = tmp_path_factory.mktemp("pinyin-index")
+    build_index([source], directory)
+    return directory
+
+
+def _files(searcher: Searcher, query: str) -> list[str]:
+    return [Path(hit.path).name for hit in searcher.search(query, limit=20).hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("shujuku", "database.txt"),  # full pinyin
+        ("shu ju ku", "database.txt"),  # syllables typed apart
+        ("sjk", "database.txt"),  # initials
+        ("yinhang", "bank.txt"),  # 银行: the phrase reading of a polyphone
+        ("chongqing", "city.txt"),
+        ("lvse", "green.txt"),  # v for ü
+        ("lv4se4", "green.txt"),  # tone digits ignored
+        ("sanjiao", "triangle.txt"),
+        ("shanjiao", "foothill.txt"),
+    ],
+)
+def test_pinyin_finds_the_chinese_word_it_spells(
+    pinyin_index: Path, query: str, expected: str
+) -> None:
+    with Searcher.open(pinyin_index) as searcher:
+        assert _files(searcher, query)[:1] == [expected]
+
+
+def test_s_and_sh_match_as_typed(pinyin_index: Path) -> None:
+    with Searcher.open(pinyin_index) as searcher:
+        assert "foothill.txt" not in _files(searcher, "sanjiao")
+        assert "triangle.txt" not in _files(searcher, "shanjiao")
+        assert _files(searcher, "shj") == ["foothill.txt"]
+
+
+@pytest.mark.parametrize("query", ["wgeguanli", "wangge gl", "wg guanli", "wanggeguanli"])
+def test_mixed_full_pinyin_and_initials_find_several_words(pinyin_index: Path, query: str) -> None:
+    with Searcher.open(pinyin_index) as searcher:
+        result = searcher.search(query)
+        assert [Path(hit.path).name for hit in result.hits][:1] == ["grid.txt"]
+        assert " ".join(result.interpreted).split() == ["网格", "管理"]
+
+
+def test_latin_letters_as_typed_rank_above_what_they_spell(pinyin_index: Path) -> None:
+    with Searcher.open(pinyin_index) as searcher:
+        result = searcher.search("wangge")
+    assert [Path(hit.path).name for hit in result.hits] == ["account.txt", "grid.txt"]
+    assert result.hits[0].spans and result.hits[0].text[
+        result.hits[0].spans[0].start_char :
+    ].startswith("wangge")
+    # What the letters were read as: the 网格 of the second hit, highlighted there.
+    assert result.pinyin == ("wangge",)
+    assert result.interpreted == ("网格",)
+    grid = result.hits[1]
+    assert {grid.text[s.start_char : s.end_char] for s in grid.spans} == {"网格"}
+
+
+def test_a_chinese_query_is_not_interpreted(pinyin_index: Path) -> None:
+    with Searcher.open(pinyin_index) as searcher:
+        result = searcher.search("网格")
+    assert result.interpreted == () and result.pinyin == ()
+
+
+def test_an_update_reads_new_words_and_keeps_the_old(tmp_path: Path) -> None:
+    source = tmp_path / "docs"
+    source.mkdir()
+    (source / "a.txt").write_text("数据库每周备份一次。\n", encoding="utf-8")
+    build_index([source], tmp_path / "index")
+    (source / "b.txt").write_text("社区网格员每天巡查。\n", encoding="utf-8")
+    build_index([source], tmp_path / "index")
+    with Searcher.open(tmp_path / "index") as searcher:
+        assert _files(searcher, "wangge") == ["b.txt"]
+        assert _files(searcher, "shujuku") == ["a.txt"]
+
+
+def test_a_pinyin_query_never_loads_pypinyin(pinyin_index: Path) -> None:
+    # Loading pypinyin's dictionaries costs ~0.5 s: readings come from the index.
+    script = (
+        "import sys\n"
+        "from searcher.search import Searcher\n"
+        f"with Searcher.open({str(pinyin_index)!r}) as s:\n"
+        "    hits = [len(s.search(q).hits) for q in ('wangge', 'sjk', 'wgeguanli', '网格管里')]\n"
+        "print(hits, 'pypinyin' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    found, loaded = done.stdout.rsplit(" ", 1)
+    assert found.startswith("[2, 1, 1,") and loaded.strip() == "False"
