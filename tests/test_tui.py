@@ -541,3 +541,37 @@ async def test_issue_15_history_recalls_queries_paused_on_without_opening_them(
         await pilot.press("up")
         assert app.search_box.value == "乡村振兴"  # the oldest: the bell
     assert QueryHistory(tmp_path / "history.json").entries == ["乡村振兴", "网格"]
+
+
+async def test_issue_13_pinyin_reading_is_shown_above_the_results(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await search(app, pilot, "wangge")
+        assert app.result.interpreted == ("网格",)
+        assert "wangge → 网格  (pinyin)" in screen_text(app)
+        assert app.results.hits[0].path.endswith(f"{GRID_HANDBOOK}.md")
+        await pilot.press(*["backspace"] * 6, *"网格")
+        await settle(app, pilot)
+        assert "→" not in screen_text(app)  # a Chinese query is read as typed
+
+
+async def test_issue_13_enter_on_the_suggestion_searches_it(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await search(app, pilot, "志原服务")
+        assert "did you mean: 志愿服务" in screen_text(app)
+        assert app.results.hits[0].suggested
+        await pilot.press("enter")  # to the results
+        await settle(app, pilot)
+        assert app.focused is app.results
+        await pilot.press("up")  # on the first hit: up to the suggestion
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.search_box.value == "志愿服务"
+        assert app.result.query == "志愿服务" and app.result.suggestion == ""
+        assert not any(hit.suggested for hit in app.results.hits)
+        assert "did you mean" not in screen_text(app)

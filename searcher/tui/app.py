@@ -34,6 +34,7 @@ from searcher.tui.help_screen import HelpScreen
 from searcher.tui.history import QueryHistory
 from searcher.tui.hit_content import line_of
 from searcher.tui.passage_view import PassageView
+from searcher.tui.query_note import QueryNote
 from searcher.tui.result_list import ResultList
 from searcher.tui.results_pane import ResultsPane
 from searcher.tui.search_box import SearchBox
@@ -158,6 +159,7 @@ class SearchApp(App[None]):
         request = self.session.edit(event.value)
         if request is None:  # the box is blank again
             self.workers.cancel_group(self, "search")
+            self.query_one(QueryNote).show(None)
             self._list([])
             if self.session.stats is not None:
                 self.status.ready(self.session.stats)
@@ -210,11 +212,13 @@ class SearchApp(App[None]):
             return  # the query changed while this search ran
         focus_results = self.session.take_focus_request()
         if isinstance(result, SearcherError):
+            self.query_one(QueryNote).show(None)
             self._list([])
             self.status.error(str(result))
             self._message(notices.query_error(str(result)))
             return
         self.status.result(result)
+        self.query_one(QueryNote).show(result)
         if result.hits:
             self._message(None)
             self._list(result.hits)
@@ -294,7 +298,22 @@ class SearchApp(App[None]):
             self.search_box.stop_browsing()
             self.results.focus()
 
+    @on(QueryNote.Chosen)
+    async def _suggestion_chosen(self, event: QueryNote.Chosen) -> None:
+        """Search the suggestion now, as if typed and entered."""
+        self.search_box.value = event.query
+        self.action_focus_search()
+        await self.search_box.action_submit()
+
     @on(ResultList.LeftTop)
+    def _left_top(self) -> None:
+        """↑ on the first hit: to the suggestion when there is one, else to the search box."""
+        note = self.query_one(QueryNote)
+        if note.suggestion:
+            note.focus()
+        else:
+            self.action_focus_search()
+
     def action_focus_search(self) -> None:
         while len(self.screen_stack) > 1:  # / in a document or the help: back to the box
             self.pop_screen()

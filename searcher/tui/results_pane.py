@@ -1,4 +1,5 @@
-"""The results pane: a message (loading, how to start, no match, a query error) over the hits.
+"""The results pane: a message (loading, how to start, no match, a query error), how the query
+was read (query_note.py), then the hits.
 
 app.py decides what to say (notices.py) and which hits to list; this widget only lays them out.
 """
@@ -11,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from searcher.search import Hit
+from searcher.tui.query_note import QueryNote
 from searcher.tui.result_list import ResultList
 
 
@@ -31,6 +33,7 @@ class ResultsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="message", markup=False)
+        yield QueryNote(id="query-note")
         yield ResultList(id="results")
 
     def say(self, text: str | Content | None) -> None:
