@@ -489,3 +489,45 @@ def test_issue_11_no_collapse_shows_every_repeat_in_query_and_batch(repeated_ind
     batch = _run("batch", "--no-collapse", "--index", str(repeated_index), input="内部参考\n")
     [record] = _lines(batch.stdout)
     assert (record["total"], len(record["hits"])) == (3, 3)
+
+
+# ---------------------------------------------------------------------------- pinyin and typos
+
+
+def test_issue_13_pinyin_query_says_what_it_was_read_as(sample_index: Path) -> None:
+    result = _run("query", "wangge", "gl", "--index", str(sample_index), "-n", "1")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("1. 网格化管理工作手册")
+    assert re.fullmatch(
+        r"1 of \d+ matching passages in [0-9.]+ ms; wangge gl → 网格 管理 \(read as pinyin\)\n",
+        result.stderr,
+    )
+
+
+def test_issue_13_json_carries_the_pinyin_reading(sample_index: Path) -> None:
+    result = _run("query", "wangge", "--json", "-n", "2", "--index", str(sample_index))
+    records = _lines(result.stdout)
+    assert [record["interpreted"] for record in records] == [["网格"], ["网格"]]
+    assert list(records[0]) == [*HIT_KEYS, "interpreted"]
+    batch = _run("batch", "-n", "1", "--index", str(sample_index), input="wangge\n网格\n")
+    first, second = _lines(batch.stdout)
+    assert first["interpreted"] == ["网格"] and "interpreted" not in second
+
+
+def test_issue_13_typo_says_did_you_mean_and_marks_the_suggestions_hits(
+    sample_index: Path,
+) -> None:
+    result = _run("query", "志原服务", "--index", str(sample_index), "-n", "1")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("did you mean: 志愿服务\n1 of ")
+    assert result.stdout.splitlines()[0].endswith("  for 志愿服务")
+
+
+def test_issue_13_json_carries_the_suggestion(sample_index: Path) -> None:
+    result = _run("query", "志原服务", "--json", "-n", "1", "--index", str(sample_index))
+    [record] = _lines(result.stdout)
+    assert record["suggestion"] == "志愿服务" and record["suggested"] is True
+    assert result.stderr == "did you mean: 志愿服务\n"
+    batch = _run("batch", "-n", "1", "--index", str(sample_index), input="志原服务\n网格\n")
+    first, second = _lines(batch.stdout)
+    assert first["suggestion"] == "志愿服务" and "suggestion" not in second
