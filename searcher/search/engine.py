@@ -69,7 +69,7 @@ class Searcher:
         # Queries are cut with the index's own words and frequencies: no segmenter loads.
         self.vocabulary = Vocabulary(self._gen)
         self._pinyin = PinyinReader(self._gen)
-        self._typos = TypoFinder(self._gen, self._literal)
+        self._typos = TypoFinder(self._gen, self._literal, self._cut)
 
     @classmethod
     def open(cls, index_dir: Path | str) -> Searcher:
