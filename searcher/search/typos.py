@@ -27,6 +27,7 @@ _HAN_RUN = re.compile("[\u3400-\u9fff]+")
 _MAX_RUN = 6
 # Nobody mistypes these (and a corpus of statements lacks them): 哪里 is not a typo of 那里.
 _QUESTION_CHARS = frozenset("哪谁什么几何怎吗呢")
+_RUNS_KEPT = 1024  # runs whose answer a searcher keeps (a TUI asks again as you type)
 _MAX_COMBINATIONS = 32  # readings tried for one stretch (each polyphone multiplies them)
 # A typed word that occurs in the collection is suggested against only when the word of the same
 # sound is this many times more frequent: 试验 and 实验 are both right.
@@ -54,6 +55,7 @@ class TypoFinder:
         self._gen = generation
         self._literal = literal
         self._cut = cut
+        self._runs: dict[str, Fix | None] = {}  # _in_run's answers so far
 
     def fixes(self, text: str) -> list[Fix]:
         """The misspelt stretches of `text`, each with the word it most likely meant."""
@@ -62,7 +64,11 @@ class TypoFinder:
             folded = fold_text(run.group())
             if len(folded) != len(run.group()) or not 2 <= len(folded) <= _MAX_RUN:
                 continue
-            fix = self._in_run(folded)
+            if folded not in self._runs:
+                if len(self._runs) >= _RUNS_KEPT:
+                    self._runs.clear()
+                self._runs[folded] = self._in_run(folded)
+            fix = self._runs[folded]
             if fix is not None:
                 start, end = run.start() + fix.start, run.start() + fix.end
                 found.append(Fix(start, end, fix.typed, fix.word, fix.typed_count))
@@ -78,7 +84,7 @@ class TypoFinder:
                 typed = run[start : start + length]
                 if start not in bounds or start + length not in bounds:
                     continue
-                if _QUESTION_CHARS.intersection(typed):
+                if _QUESTION_CHARS.intersection(typed) or self._too_common(typed):
                     continue
                 word, frequency = self._sounding_like(typed)
                 if word is None or frequency <= best_frequency:
@@ -115,6 +121,12 @@ class TypoFinder:
                 if frequency > best_frequency:
                     best, best_frequency = word, frequency
         return best, best_frequency
+
+    def _too_common(self, typed: str) -> bool:
+        """Whether `typed` is a word too frequent for any word to be RARER times more so."""
+        term = self._gen.term_id(typed)
+        rows = int(self._gen.meta["live_rows"])
+        return term is not None and self._gen.document_frequency(term) * RARER > rows
 
     def _count(self, typed: str) -> int:
         """Passages holding `typed`: its document frequency as a word, else literally."""

@@ -30,6 +30,7 @@ from searcher.analysis.pinyin import (
 PINYIN_FILES = ("pinyin.bin", "pinyin_ptr.npy", "pinyin_terms.npy")
 PINYIN_FILES += ("pinyin_chars.npy", "pinyin_char_ptr.npy", "pinyin_chars.bin")
 _CHUNK = 4096  # words a worker reads at a time
+_KEYS_KEPT = 4096  # keys whose readings a reader keeps (a warm TUI or batch asks again)
 
 Readings = dict[int, tuple[str, ...]]  # term id → its readings
 
@@ -93,12 +94,20 @@ class PinyinTable:
         self._char_ptr = array("pinyin_char_ptr")
         self._char_text = memoryview(blob("pinyin_chars.bin"))
         self._syllables: frozenset[str] | None = None
+        self._by_key: dict[str, list[tuple[str, int]]] = {}  # with_key's answers so far
 
     def reading(self, entry: int) -> str:
         return bytes(self._text[int(self._ptr[entry]) : int(self._ptr[entry + 1])]).decode()
 
-    def with_key(self, key: str) -> Iterator[tuple[str, int]]:
+    def with_key(self, key: str) -> list[tuple[str, int]]:
         """(reading, term id) of every reading whose key is `key` ("sjk")."""
+        if key not in self._by_key:
+            if len(self._by_key) >= _KEYS_KEPT:
+                self._by_key.clear()
+            self._by_key[key] = list(self._with_key(key))
+        return self._by_key[key]
+
+    def _with_key(self, key: str) -> Iterator[tuple[str, int]]:
         lo, hi = 0, len(self._terms)
         while lo < hi:
             mid = (lo + hi) // 2
