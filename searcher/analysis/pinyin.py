@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # The words read: all Han characters, and no longer than this (a reading of a 16-character
 # compound is never typed).
@@ -39,6 +39,7 @@ def word_readings(words: list[str]) -> list[tuple[str, ...]]:
     (pypinyin's phrase dictionary picks 银行 yin hang, 重庆 chong qing). Words that are not
     is_pinyin_word() get none."""
     from pypinyin import Style, lazy_pinyin
+    from pypinyin.constants import PHRASES_DICT
 
     chars = char_readings()
     readings: list[tuple[str, ...]] = []
@@ -47,6 +48,12 @@ def word_readings(words: list[str]) -> list[tuple[str, ...]]:
             readings.append(())
         elif len(word) == 1:
             readings.append(chars.get(word, ()))
+        elif all(len(chars.get(char, ())) == 1 for char in word):
+            # Each character has one reading: lazy_pinyin would answer the same, 40 µs slower
+            # (zh-laws: 18,230 of 47,665 words; 7,404 more are in the phrase dictionary).
+            readings.append((" ".join(chars[char][0] for char in word),))
+        elif word in PHRASES_DICT:
+            readings.append((" ".join(_toneless(marked[0]) for marked in PHRASES_DICT[word]),))
         else:
             syllables = lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
             ok = len(syllables) == len(word) and all(s.isalpha() for s in syllables)
@@ -54,18 +61,24 @@ def word_readings(words: list[str]) -> list[tuple[str, ...]]:
     return readings
 
 
+@cache
+def _toneless(marked: str) -> str:
+    """A syllable with tone marks, toneless (ü as v); ~1,500 distinct ones are ever asked."""
+    from pypinyin.contrib.tone_convert import to_normal
+
+    return to_normal(marked)
+
+
 @lru_cache(maxsize=1)
 def char_readings() -> dict[str, tuple[str, ...]]:
     """Every toneless reading of every character in _CHAR_RANGE, most common first."""
-    from pypinyin.contrib.tone_convert import to_normal
     from pypinyin.pinyin_dict import pinyin_dict
 
-    toneless = lru_cache(maxsize=None)(to_normal)  # ~1,500 distinct marked syllables
     table: dict[str, tuple[str, ...]] = {}
     low, high = _CHAR_RANGE
     for code, marked in pinyin_dict.items():
         if low <= code <= high:
-            found = (toneless(syllable) for syllable in marked.split(","))
+            found = (_toneless(syllable) for syllable in marked.split(","))
             kept = tuple(dict.fromkeys(s for s in found if _VOWELS & set(s) and s.isalpha()))
             if kept:
                 table[chr(code)] = kept
