@@ -155,7 +155,7 @@ def test_a_run_is_cut_into_the_index_words_on_the_most_frequent_path() -> None:
         )
         return [(end, freq) for end, freq in found if freq]
 
-    assert cut_by_frequency("网格管理员", words_at, 1000) == ["网格", "管理", "员"]
+    assert cut_by_frequency("网格管理员", words_at, 1000) == [("网格",), ("管理",), ("员",)]
 
 
 def test_a_run_the_index_does_not_hold_is_cut_into_its_characters() -> None:

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from searcher.analysis.frequency_cut import Piece
 from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import Segmenter
 
@@ -61,23 +62,23 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+(?:\.\d+)?%?")
 
 
 def query_words(
-    folded: str, is_known: Callable[[str], bool], cut: Callable[[str], list[str]]
-) -> list[str]:
+    folded: str, is_known: Callable[[str], bool], cut: Callable[[str], list[Piece]]
+) -> list[Piece]:
     """Words of a folded query chunk: ASCII runs as jieba's rule splits them, CJK runs by `cut`.
 
     `cut` is the index's own vocabulary cut (frequency_cut.cut_by_frequency): no segmenter is
     loaded for a query (rjieba's dictionary cost a fresh `searcher query` 115 ms). A run the
-    index holds as a word is that word. Matching is literal for every word anyway, so a
-    different cut changes scores, never which passages match.
+    index holds as a word is that word. Each piece is one word, or characters to be matched
+    together as typed. Matching is literal for every piece, so a different cut changes scores
+    and never which passages hold the whole query.
     """
-    words: list[str] = []
+    pieces: list[Piece] = []
     for run in _RUNS.findall(folded):
         if not _CJK.match(run):
-            words.extend(
-                _ASCII_WORD.findall(run) or ([run] if any(c.isalnum() for c in run) else [])
-            )
+            words = _ASCII_WORD.findall(run) or ([run] if any(c.isalnum() for c in run) else [])
+            pieces.extend((word,) for word in words)
         elif len(run) == 1 or is_known(run):
-            words.append(run)
+            pieces.append((run,))
         else:
-            words.extend(cut(run))
-    return words
+            pieces.extend(cut(run))
+    return pieces

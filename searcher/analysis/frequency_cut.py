@@ -16,15 +16,18 @@ from collections.abc import Callable
 WordsAt = Callable[[str, int], list[tuple[int, int]]]
 
 
+Piece = tuple[str, ...]  # one word, or characters that must occur together as typed
+
+
 def cut_by_frequency(
     run: str, words_at: WordsAt, total: int, stands_alone: Callable[[str], bool] | None = None
-) -> list[str]:
+) -> list[Piece]:
     """The words of `run` on the path of highest summed log frequency (unknown: frequency 1).
 
-    Neighbouring characters left alone on that path are one word again, unless
-    `stands_alone(char)` says a character is mostly a word by itself (的, 是): that is what
-    jieba's HMM does for a name it does not know, so 量子纠缠 in an index without it stays one
-    literal instead of four characters found all over the index."""
+    Neighbouring characters left alone on that path make one piece, unless `stands_alone(char)`
+    says a character is mostly a word by itself (的, 是): that is what jieba's HMM does for a
+    name it does not know, so 量子纠缠 in an index without it is matched as typed, not as four
+    characters found all over the index (each character is still scored as a word)."""
     size = len(run)
     log_total = math.log(max(total, 1))
     # best[i]: (score of the best cut of run[i:], end of its first word)
@@ -36,22 +39,19 @@ def cut_by_frequency(
             if (score, end) > choice:
                 choice = (score, end)
         best[start] = choice
-    words: list[str] = []
+    pieces: list[list[str]] = []
     start = 0
-    glued = False  # whether the last word is characters glued together
     while start < size:
         end = best[start][1]
         word = run[start:end]
-        alone = len(word) > 1 or stands_alone is None or stands_alone(word)
-        if not alone and words and (glued or not _alone(words[-1], stands_alone)):
-            words[-1] += word
-            glued = True
+        if pieces and _loose(word, stands_alone) and _loose(pieces[-1][-1], stands_alone):
+            pieces[-1].append(word)
         else:
-            words.append(word)
-            glued = False
+            pieces.append([word])
         start = end
-    return words
+    return [tuple(piece) for piece in pieces]
 
 
-def _alone(word: str, stands_alone: Callable[[str], bool]) -> bool:
-    return len(word) > 1 or stands_alone(word)
+def _loose(word: str, stands_alone: Callable[[str], bool] | None) -> bool:
+    """Whether `word` is a character that is rarely a word by itself."""
+    return len(word) == 1 and stands_alone is not None and not stands_alone(word)

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 
-from searcher.analysis.frequency_cut import cut_by_frequency
 from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import backend_name
 from searcher.errors import QuerySyntaxError
@@ -34,6 +33,7 @@ from searcher.search.hits import Hit, IndexStats, SearchResult
 from searcher.search.literal import LiteralMatcher
 from searcher.search.pinyin import PinyinReader, interpretation
 from searcher.search.query import Filter, ParsedQuery, parse_query
+from searcher.search.query_cut import QueryCut
 from searcher.search.row_sets import top
 from searcher.search.scoring import Scorer
 from searcher.search.titles import TitleMatcher
@@ -68,8 +68,9 @@ class Searcher:
         self._scorer = Scorer(self._gen, self._literal, self._titles)
         # Queries are cut with the index's own words and frequencies: no segmenter loads.
         self.vocabulary = Vocabulary(self._gen)
+        self._cut = QueryCut(self.vocabulary)
         self._pinyin = PinyinReader(self._gen)
-        self._typos = TypoFinder(self._gen, self._literal, self._cut)
+        self._typos = TypoFinder(self._gen, self._literal, self._cut.cut)
 
     @classmethod
     def open(cls, index_dir: Path | str) -> Searcher:
@@ -171,14 +172,10 @@ class Searcher:
 
     def parse(self, text: str) -> ParsedQuery:
         """`text` in the query syntax, folded and cut as this index was (see search/query.py)."""
-        vocabulary = self.vocabulary
         if len(text) > _LOAD_VOCABULARY_CHARS:
-            vocabulary.load_all()
-        return self._pinyin.read(parse_query(text, vocabulary.__contains__, self._cut))
-
-    def _cut(self, run: str) -> list[str]:
-        vocabulary = self.vocabulary
-        return cut_by_frequency(run, vocabulary.words_at, vocabulary.total, vocabulary.stands_alone)
+            self.vocabulary.load_all()
+        query = parse_query(text, self.vocabulary.__contains__, self._cut.cut)
+        return self._pinyin.read(query)
 
     def ranked_document_ids(self, text: str, limit: int) -> list[str]:
         """Ids of the `limit` best documents for `text` (default options), each at the rank of

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from searcher.analysis.analyzers import query_words
+from searcher.analysis.frequency_cut import Piece
 from searcher.analysis.normalize import fold_text
 from searcher.errors import QuerySyntaxError
 from searcher.oneline import without_surrogates
@@ -70,7 +71,7 @@ MAX_QUERY_CHARS = 10_000
 
 
 def parse_query(
-    text: str, is_known: Callable[[str], bool], cut: Callable[[str], list[str]]
+    text: str, is_known: Callable[[str], bool], cut: Callable[[str], list[Piece]]
 ) -> ParsedQuery:
     """Parse user syntax. `is_known(word)` says whether the index holds a word, `cut(run)` cuts
     a CJK run into the index's words (see analyzers.query_words)."""
@@ -169,17 +170,23 @@ def _units(
     quoted: bool,
     title_only: bool,
     is_known: Callable[[str], bool],
-    cut: Callable[[str], list[str]],
+    cut: Callable[[str], list[Piece]],
 ) -> list[Unit]:
     folded = fold_text(body).strip()
     if not folded:
         return []
-    words = tuple(query_words(folded, is_known, cut))
+    pieces = query_words(folded, is_known, cut)
     if quoted:
+        words = tuple(word for piece in pieces for word in piece)
         return [Unit(folded, words, phrase=True, title_only=title_only)]
-    if not words:  # emoji or punctuation only: match it literally
+    if not pieces:  # emoji or punctuation only: match it literally
         return [Unit(folded, (), phrase=True, title_only=title_only)]
-    return [Unit(word, (word,), title_only=title_only) for word in words]
+    # Characters the index rarely holds as words alone (a name it does not know) are matched
+    # together as typed, each scored as a word.
+    return [
+        Unit("".join(piece), piece, phrase=len(piece) > 1, title_only=title_only)
+        for piece in pieces
+    ]
 
 
 def _as_one(body: str, units: list[Unit]) -> Unit:

@@ -37,9 +37,10 @@ _MAX_NGRAMS = 64  # a pasted paragraph is scored on its 64 rarest bigrams, not a
 # would reward passages that merely ask something too. They count this share of a word unless the
 # query holds nothing else (cmrc2018-dev MRR@10 0.9864 → 0.9876 with the bigrams above).
 QUESTION_WORD_WEIGHT = 0.5
-_QUESTION_WORDS = frozenset(
+QUESTION_WORDS = frozenset(
     "什么 什么样 为什么 哪 哪个 哪一 哪些 哪里 哪儿 哪年 哪一年 哪位 哪种 哪国 谁 何 为何 如何"
-    " 何时 何地 何处 多少 多久 几 怎么 怎样 怎么样 是否 吗 呢".split()
+    " 何时 何地 何处 多少 多久 几 怎么 怎样 怎么样 是否 吗 呢"
+    " 哪一部 哪一种 哪一个 哪一位 哪一所 哪一条 何人 有何 多远 多高 多长 多大 哪种".split()
 )
 # A query word found in a passage's title path but not in its text scores this share of its IDF
 # (what one occurrence scores in a passage of average length): being in the right document counts,
@@ -275,7 +276,7 @@ def _one_literal(query: ParsedQuery) -> bool:
 
 
 def _is_question_word(clause: Clause) -> bool:
-    return all(not unit.phrase and unit.literal in _QUESTION_WORDS for unit in clause.alternatives)
+    return all(not unit.phrase and unit.literal in QUESTION_WORDS for unit in clause.alternatives)
 
 
 def _query_bigram_keys(query: ParsedQuery) -> list[int]:

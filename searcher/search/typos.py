@@ -50,7 +50,10 @@ class TypoFinder:
     stretch is made of whole pieces of that cut (人工只能: 人工|只能), never parts of them."""
 
     def __init__(
-        self, generation: Generation, literal: LiteralMatcher, cut: Callable[[str], list[str]]
+        self,
+        generation: Generation,
+        literal: LiteralMatcher,
+        cut: Callable[[str], list[tuple[str, ...]]],
     ) -> None:
         self._gen = generation
         self._literal = literal
@@ -76,7 +79,8 @@ class TypoFinder:
 
     def _in_run(self, run: str) -> Fix | None:
         """The run as one word if it sounds like one; else its longest stretch that does."""
-        bounds = list(itertools.accumulate((len(piece) for piece in self._cut(run)), initial=0))
+        pieces = self._cut(run)  # each a word, or characters kept together: a tuple of words
+        bounds = list(itertools.accumulate((sum(map(len, p)) for p in pieces), initial=0))
         for length in range(len(run), 1, -1):
             best: Fix | None = None
             best_frequency = 0

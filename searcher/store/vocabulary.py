@@ -63,7 +63,7 @@ class Vocabulary:
         inside longer words (子 of 孩子, 量子): such a character is a word of a query too."""
         if char not in self._alone:
             held = len(self._gen.gram_postings(unigram_key(char))[0])
-            self._alone[char] = held > 0 and self.frequency(char) * 2 >= held
+            self._alone[char] = held > 0 and self.frequency(char) * 4 >= held
         return self._alone[char]
 
     def words_at(self, text: str, start: int) -> list[tuple[int, int]]:
