@@ -30,6 +30,7 @@ class Unit:
     phrase: bool = False
     title_only: bool = False
     reading: str = ""  # the pinyin typed that these words were read from (search/pinyin.py)
+    weight: float = 1.0  # its scores' share: a rarer reading of the same letters counts less
 
     @property
     def literals(self) -> tuple[str, ...]:

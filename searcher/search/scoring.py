@@ -183,6 +183,8 @@ class Scorer:
             score = np.concatenate([score, only])
         for touched in posted:
             buffer[touched] = 0.0
+        if unit.weight != 1.0:
+            score = score * np.float32(unit.weight)
         return rows, score, in_text
 
     def _unit_rows(self, unit: Unit, mark: np.ndarray | None) -> tuple[np.ndarray, int]:
