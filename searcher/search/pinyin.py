@@ -27,6 +27,7 @@ READING_WEIGHT_POWER = 0.5
 _MAX_WORDS = 3  # a token spells at most this many words in a row (wanggeguanli: 网格 管理)
 _MAX_LETTERS = 32  # a longer token is not pinyin anybody types
 _LATIN = re.compile(r"[a-z0-9]+")
+_PIECES_KEPT = 4096  # spellings a reader keeps (a warm TUI or batch asks again)
 
 
 class PinyinReader:
@@ -103,6 +104,8 @@ class PinyinReader:
     def _spelling(self, pieces: tuple[str, ...]) -> list[tuple[int, str]]:
         """(frequency, word) of the index's words spelled by `pieces`, most frequent first."""
         if pieces not in self._words:
+            if len(self._words) >= _PIECES_KEPT:
+                self._words.clear()
             key = "".join(piece[0] for piece in pieces)
             terms = {
                 term
