@@ -87,6 +87,12 @@ def test_latin_letters_as_typed_rank_above_what_they_spell(pinyin_index: Path) -
     assert {grid.text[s.start_char : s.end_char] for s in grid.spans} == {"网格"}
 
 
+def test_letters_in_capitals_are_an_abbreviation_not_initials(pinyin_index: Path) -> None:
+    with Searcher.open(pinyin_index) as searcher:
+        assert _files(searcher, "sjk") == ["database.txt"]
+        assert _files(searcher, "SJK") == []
+
+
 def test_a_chinese_query_is_not_interpreted(pinyin_index: Path) -> None:
     with Searcher.open(pinyin_index) as searcher:
         result = searcher.search("网格")

@@ -27,6 +27,7 @@ READING_WEIGHT_POWER = 0.5
 _MAX_WORDS = 3  # a token spells at most this many words in a row (wanggeguanli: 网格 管理)
 _MAX_LETTERS = 32  # a longer token is not pinyin anybody types
 _LATIN = re.compile(r"[a-z0-9]+")
+_LATIN_TYPED = re.compile(r"[A-Za-z0-9]+")
 _PIECES_KEPT = 4096  # spellings a reader keeps (a warm TUI or batch asks again)
 
 
@@ -40,12 +41,15 @@ class PinyinReader:
         runs of single syllables typed apart (shu ju ku) read as one."""
         if not any(_letters(clause) for clause in query.clauses):
             return query  # no Latin word: the table is not even looked at
+        # SZY, NBA: written in capitals, an abbreviation, not pinyin initials.
+        capitals = {word.lower() for word in _LATIN_TYPED.findall(query.text) if word.isupper()}
         syllables = self._syllables()
         clauses: list[Clause] = []
         changed = False
         for run in _runs(query.clauses, syllables):
             letters = "".join(_letters(clause) or "" for clause in run)
-            spelled = self.spelled(letters) if len(letters) > 1 else []
+            typed_capitals = any(c.alternatives[0].literal in capitals for c in run)
+            spelled = self.spelled(letters) if len(letters) > 1 and not typed_capitals else []
             if not spelled:
                 clauses.extend(run)
                 continue
