@@ -3,12 +3,14 @@ same sound it holds, whose passages then lead."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
+from searcher.search.typos import RARER
 
 TYPO_DOCS = {
     "ai.txt": "人工智能改变了翻译行业。",
@@ -61,3 +63,18 @@ def test_ranked_document_ids_follow_the_suggestion_too(typo_index: Path) -> None
     with Searcher.open(typo_index) as searcher:
         ids = searcher.ranked_document_ids("人工只能", 3)
     assert sorted(Path(i).name for i in ids[:2]) == ["ai-data.txt", "ai.txt"]
+
+
+def test_a_typed_word_that_occurs_keeps_its_hits_first_and_gets_a_suggestion(
+    tmp_path: Path,
+) -> None:
+    # 人工只能 occurs once; 人工智能, of the same sound, in more than RARER times as many passages.
+    records = [{"id": f"ai-{n}", "text": f"第{n}篇：人工智能的应用。"} for n in range(RARER + 1)]
+    records.append({"id": "typo", "text": "这里写成了人工只能。"})
+    source = tmp_path / "docs.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    build_index([source], tmp_path / "index")
+    with Searcher.open(tmp_path / "index") as searcher:
+        result = searcher.search("人工只能", limit=3)
+    assert result.suggestion == "人工智能"
+    assert result.hits[0].id == "typo" and not any(hit.suggested for hit in result.hits)
