@@ -74,14 +74,18 @@ class PinyinReader:
         found: dict[tuple[str, ...], tuple[int, int, int]] = {}
         splits = split_syllables(letters, self._syllables())
         whole = [pieces for pieces in splits if all(p in self._syllables() for p in pieces)]
-        # Whole syllables where they spell something (xian: 先, 西安), else initials too.
+        # Whole syllables where they spell something (xian: 先, 西安), else initials too; one
+        # word where any cut spells one, else runs of words (wanggeguanli: 网格 管理).
         limit = MAX_READINGS
         for group in (whole, splits):
-            for order, pieces in enumerate(group):
-                for words, frequency in self._cover(pieces, _MAX_WORDS):
-                    rank = (len(words), order, -frequency)
-                    if words not in found or rank < found[words]:
-                        found[words] = rank
+            for depth in (1, _MAX_WORDS):
+                for order, pieces in enumerate(group):
+                    for words, frequency in self._cover(pieces, depth):
+                        rank = (len(words), order, -frequency)
+                        if words not in found or rank < found[words]:
+                            found[words] = rank
+                if found:
+                    break
             if found:
                 break
             limit = MAX_INITIALS_READINGS  # initials: many words share them, keep the commonest
@@ -90,12 +94,13 @@ class PinyinReader:
 
     def _cover(self, pieces: tuple[str, ...], depth: int) -> list[tuple[tuple[str, ...], int]]:
         """(words, frequency of the rarest) spelling `pieces`: one word if any does, else a
-        word then the rest, at most `depth` words."""
+        word then the rest, at most `depth` words, each of two characters or more (runs of
+        single characters spell anything: ditie as 的 是 额)."""
         one = [((word,), frequency) for frequency, word in self._spelling(pieces)]
         if one or depth == 1:
             return one[:MAX_READINGS]
         found: list[tuple[tuple[str, ...], int]] = []
-        for cut in range(len(pieces) - 1, 0, -1):
+        for cut in range(len(pieces) - 2, 1, -1):
             heads = self._spelling(pieces[:cut])[:4]
             if not heads:
                 continue
