@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from searcher.analysis.analyzers import query_words
 from searcher.analysis.frequency_cut import Piece
 from searcher.analysis.normalize import fold_text
+from searcher.analysis.regional import regional_forms
 from searcher.errors import QuerySyntaxError
 from searcher.oneline import without_surrogates
+from searcher.search.alternatives import regional_groups
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,14 @@ class Unit:
     words: tuple[str, ...]  # words scored with BM25
     phrase: bool = False
     title_only: bool = False
+    parts: tuple[str, ...] = ()  # what must occur, when not `words` (they hold a phrase's)
 
     @property
     def literals(self) -> tuple[str, ...]:
         """What must occur literally for the unit to match."""
-        return (self.literal,) if self.phrase or not self.words else self.words
+        if self.phrase or not self.words:
+            return (self.literal,)
+        return self.parts or self.words
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,9 @@ class Clause:
     """A required element of the query: it matches when any of its alternatives does (OR)."""
 
     alternatives: tuple[Unit, ...]
+    # The first alternative is the form typed, the others its regional forms (资料库 → 数据库):
+    # passages holding the form typed rank first.
+    typed_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,10 +78,14 @@ MAX_QUERY_CHARS = 10_000
 
 
 def parse_query(
-    text: str, is_known: Callable[[str], bool], cut: Callable[[str], list[Piece]]
+    text: str,
+    is_known: Callable[[str], bool],
+    cut: Callable[[str], list[Piece]],
+    forms: Callable[[str], list[str]] = regional_forms,
 ) -> ParsedQuery:
     """Parse user syntax. `is_known(word)` says whether the index holds a word, `cut(run)` cuts
-    a CJK run into the index's words (see analyzers.query_words)."""
+    a CJK run into the index's words (see analyzers.query_words), `forms(item)` gives a typed
+    item's other regional forms (analysis/regional.py), searched as alternatives."""
     text = _clean(text)
     items = _items(text)
     clauses: list[Clause] = []
@@ -100,14 +112,17 @@ def parse_query(
             excluded.append(_as_one(body, unit_list))
             pending_or = False
             continue
+        regional = [] if quoted or field else forms(body)
         if pending_or:
             previous = clauses.pop()
             if filters and previous in filters[-1][1]:
                 filters.pop()
-            clauses.append(Clause(previous.alternatives + (_as_one(body, unit_list),)))
+            others = (_as_one(form, _units(form, False, False, is_known, cut)) for form in regional)
+            added_units = (_as_one(body, unit_list), *others)
+            clauses.append(Clause(previous.alternatives + added_units))
             pending_or = False
             continue
-        added = _clauses(body, quoted, unit_list)
+        added = _clauses(body, quoted, unit_list, regional, is_known, cut)
         clauses.extend(added)
         if field == "title":
             literals = tuple(unit.literal for unit in unit_list)
@@ -128,8 +143,18 @@ def parse_query(
     )
 
 
-def _clauses(body: str, quoted: bool, units: list[Unit]) -> tuple[Clause, ...]:
-    """The clauses of one typed item: a phrase or one word is one, several words one each."""
+def _clauses(
+    body: str,
+    quoted: bool,
+    units: list[Unit],
+    forms: list[str],
+    is_known: Callable[[str], bool],
+    cut: Callable[[str], list[Piece]],
+) -> tuple[Clause, ...]:
+    """The clauses of one typed item: a phrase or one word is one, several words one each; the
+    words other regions write differently (`forms`) have those as alternatives."""
+    if forms:
+        return _regional_clauses(body, units, forms, is_known, cut)
     if quoted or len(units) == 1:
         return (Clause((_as_one(body, units),)),)
     return tuple(Clause((unit,)) for unit in units)
@@ -193,4 +218,43 @@ def _as_one(body: str, units: list[Unit]) -> Unit:
     if len(units) == 1:
         return units[0]
     words = tuple(word for unit in units for word in unit.words)
-    return Unit(fold_text(body).strip(), words, title_only=units[0].title_only)
+    parts = tuple(part for unit in units for part in unit.literals)
+    literal = fold_text(body).strip()
+    parts = () if parts == words else parts
+    return Unit(literal, words, title_only=units[0].title_only, parts=parts)
+
+
+def _regional_clauses(
+    body: str,
+    units: list[Unit],
+    forms: list[str],
+    is_known: Callable[[str], bool],
+    cut: Callable[[str], list[Piece]],
+) -> tuple[Clause, ...]:
+    """The clauses of a typed item with regional forms: a clause a word, as _clauses gives,
+    but the words another region writes differently are one clause, with each region's text
+    for them as alternatives after the words as typed."""
+    folded = fold_text(body).strip()
+    if len(units) > 1 and any(is_known(form) for form in forms):
+        # Another region's form is one word of the index (通信社 → 通讯社): the item is one
+        # element, that word against the words typed, not against some of them.
+        others = [(_units(form, False, False, is_known, cut), form) for form in forms]
+        alternatives = (_as_one(body, units), *(_as_one(f, found) for found, f in others if found))
+        return (Clause(alternatives, typed_first=True),)
+    spans, at = [], 0
+    for unit in units:
+        start = folded.find(unit.literal, at)
+        start = at if start < 0 else start
+        at = start + len(unit.literal)
+        spans.append((start, at))
+    clauses: list[Clause] = []
+    number = 0
+    for first, end, texts in regional_groups(folded, spans, forms):
+        clauses += [Clause((unit,)) for unit in units[number:first]]
+        typed = _as_one(folded[spans[first][0] : spans[end - 1][1]], units[first:end])
+        others = [(_units(text, False, False, is_known, cut), text) for text in texts]
+        alternatives = (typed, *(_as_one(text, found) for found, text in others if found))
+        clauses.append(Clause(alternatives, typed_first=len(alternatives) > 1))
+        number = end
+    clauses += [Clause((unit,)) for unit in units[number:]]
+    return tuple(clauses)

@@ -70,9 +70,11 @@ class Scorer:
 
     def score(
         self, query: ParsedQuery
-    ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
-        """(score of every row, how many elements it holds; and for a one-element query the
-        rows holding it in their title only, with its score there, counted in neither)."""
+    ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None, np.ndarray | None]:
+        """(score of every row, how many elements it holds; for a one-element query the rows
+        holding it in their title only, with its score there, counted in neither; and the share
+        of the elements with regional forms that each row holds only in another region's form,
+        None without any)."""
         scores = np.zeros(self._rows, np.float32)
         matched = np.zeros(self._rows, np.int32)  # a pasted text can hold 32k+ words
         asking = [_is_question_word(clause) for clause in query.clauses]
@@ -88,11 +90,17 @@ class Scorer:
         # the rest, never merged with them (see engine.Searcher._rank).
         apart = _one_literal(query)
         mark = None if apart else np.zeros(self._rows, bool)
+        regional = [clause for clause in query.clauses if clause.typed_first]
+        other_form = np.zeros(self._rows, np.float32) if regional else None
         for clause, asks in zip(query.clauses, asking, strict=True):
             for unit in clause.alternatives:
                 if unit not in units:
                     units[unit] = self._unit(unit, buffer, mark)
             rows, score, in_text = best_of([units[unit] for unit in clause.alternatives])
+            if other_form is not None and clause.typed_first:
+                typed_rows, _, typed_in_text = units[clause.alternatives[0]]
+                other_form[rows[:in_text]] += 1.0 / len(regional)
+                other_form[typed_rows[:typed_in_text]] -= 1.0 / len(regional)
             if len(query.clauses) == 1 and not apart:  # the rows after `in_text`: see Matched
                 title_only = rows[in_text:], score[in_text:]
                 rows, score = rows[:in_text], score[:in_text]
@@ -104,7 +112,7 @@ class Scorer:
             rows, _ = self._literal.rows(chunk)
             scores[rows] += CHUNK_WEIGHT * self._idf(rows) * (len(chunk) ** 0.5)
         scores += NGRAM_WEIGHT * self._ngram_scores(query)
-        return scores, matched, title_only
+        return scores, matched, title_only, other_form
 
     def whole_word_mask(self, clause: Clause) -> np.ndarray:
         """Rows holding every word of some alternative of `clause` as a word (not a phrase)."""
