@@ -360,7 +360,7 @@ def test_stats_json(sample_index: Path) -> None:
     (record,) = _lines(result.stdout)
     assert (record["documents"], record["passages"], record["files"]) == (24, 132, 19)
     assert record["directory"] == str(sample_index)
-    assert record["analysis"]["folding"] == "nfkc+lower+opencc-t2s"
+    assert record["analysis"]["folding"] == "nfkc+lower+opencc-t2s+no-space-between-han-and-latin"
 
 
 def test_version() -> None:

@@ -18,7 +18,8 @@ from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import Segmenter
 
 # Bump when anything below changes what is indexed: old indexes then ask for --rebuild.
-ANALYSIS_VERSION = 2  # 2: rjieba words re-cut as jieba's (tokenizers._as_jieba)
+ANALYSIS_VERSION = 3  # 2: rjieba words re-cut as jieba's (tokenizers._as_jieba); 3: no spaces
+# between Chinese and Latin letters or digits (normalize.fold)
 TITLE_WEIGHT = 2.0  # a title word counts as this many body words (BM25F field weight)
 
 
@@ -26,7 +27,7 @@ def analysis_settings(userdict_sha1: str | None = None) -> dict[str, object]:
     """What the index records about its analysis; a reader refuses an index that differs."""
     return {
         "version": ANALYSIS_VERSION,
-        "folding": "nfkc+lower+opencc-t2s",
+        "folding": "nfkc+lower+opencc-t2s+no-space-between-han-and-latin",
         "segmenter": "jieba-default-hmm",
         "title_weight": TITLE_WEIGHT,
         "userdict_sha1": userdict_sha1,

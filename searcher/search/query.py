@@ -70,6 +70,8 @@ class ParsedQuery:
     filters: tuple[Filter, ...] = ()  # title: and path: items, in the order typed
 
 
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_BOUNDARY = re.compile(f"[{_HAN}] [a-zA-Z0-9]|[a-zA-Z0-9] [{_HAN}]")
 _TOKEN = re.compile(r'(-?)(?:(title|path):)?(?:"([^"]*)(?:"|$)|(\S+))', re.IGNORECASE)
 
 
@@ -166,13 +168,30 @@ def _typed_filter(field: str, body: str, quoted: bool, literals: tuple[str, ...]
 
 
 def _items(text: str) -> list[tuple[bool, str, str, bool]]:
-    """(negated, field, body, quoted) of each item typed."""
-    items = []
+    """(negated, field, body, quoted) of each item typed. Plain words typed apart only by spaces
+    between Chinese and Latin letters or digits are one item, as they are one in folded text
+    (normalize.fold): "Python 教程" is "Python教程"."""
+    items: list[tuple[bool, str, str, bool]] = []
+    end = -1
     for match in _TOKEN.finditer(text.replace("“", '"').replace("”", '"')):
         negated, field, quoted, plain = match.groups()
         body = quoted if quoted is not None else plain
-        items.append((bool(negated), (field or "").lower(), body, quoted is not None))
+        item = (bool(negated), (field or "").lower(), body, quoted is not None)
+        gap = text[end : match.start()]
+        after_or = len(items) > 1 and items[-2] == (False, "", "OR", False)
+        if items and _plain(items[-1]) and _plain(item) and not after_or and not gap.strip():
+            if _BOUNDARY.search(items[-1][2][-1] + " " + body[0]):
+                items[-1] = (False, "", items[-1][2] + body, False)
+                end = match.end()
+                continue
+        items.append(item)
+        end = match.end()
     return items
+
+
+def _plain(item: tuple[bool, str, str, bool]) -> bool:
+    negated, field, body, quoted = item
+    return not (negated or field or quoted) and body != "OR"
 
 
 def _clean(text: str) -> str:
