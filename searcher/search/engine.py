@@ -160,6 +160,10 @@ class Searcher:
         if other_form is not None:
             # Of passages holding every element, those holding them as typed come first.
             tier = scores - np.where(all_mask, _OTHER_FORM_PENALTY * other_form, 0.0)
+        latin = self._scorer.latin_tiers(query, self.vocabulary)
+        if latin is not None:
+            # Latin words: whole words, then word starts (golang), then insides (logo).
+            tier = tier + np.where(all_mask, _WHOLE_WORD_BONUS * latin, 0.0)
         if require_all:
             keep = all_mask
         keep &= filters

@@ -22,6 +22,7 @@ from searcher.search.query import Clause, ParsedQuery, Unit
 from searcher.search.row_sets import Matched, best_of, holds, text_first, union
 from searcher.search.titles import TitleMatcher
 from searcher.store.generation import Generation
+from searcher.store.vocabulary import Vocabulary
 
 K1 = 1.2
 B = 0.75
@@ -49,7 +50,11 @@ QUESTION_WORDS = frozenset(
 # zh-laws' several-word queries (recall.py), pairs ranked with every word in the text before a
 # word only in the title fell from 0.952 at 0.5 to 0.908 at 1.0.
 TITLE_MATCH_WEIGHT = 0.5
-_ALNUM_RUN = re.compile(r"[^\W_]+")  # bigrams never span punctuation or spaces
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+_LATIN_WORD = re.compile(r"[a-z][a-z0-9]*")
+# A Latin word that starts more words than this (a, s) gets no prefix tier: a union of so many
+# postings would cost more than the ranking it refines.
+_MAX_PREFIXED = 200  # bigrams never span punctuation or spaces
 
 
 class Scorer:
@@ -113,6 +118,29 @@ class Scorer:
             scores[rows] += CHUNK_WEIGHT * self._idf(rows) * (len(chunk) ** 0.5)
         scores += NGRAM_WEIGHT * self._ngram_scores(query)
         return scores, matched, title_only, other_form
+
+    def latin_tiers(self, query: ParsedQuery, vocabulary: Vocabulary) -> np.ndarray | None:
+        """For every row, how its Latin query words occur, averaged over them: 1 as whole words,
+        0.5 at the start of a word (go → golang), 0 inside one (logo); None without any."""
+        latin = [
+            unit.literal
+            for clause in query.clauses
+            for unit in clause.alternatives[:1]
+            if not unit.title_only and _LATIN_WORD.fullmatch(unit.literal)
+        ]
+        if not latin:
+            return None
+        tiers = np.zeros(self._rows, np.float32)
+        for word in latin:
+            tier = np.zeros(self._rows, np.float32)
+            prefixed = vocabulary.prefixed(word, _MAX_PREFIXED)
+            for term_id in prefixed or ():
+                tier[self._gen.word_postings(term_id)[0]] = 0.5
+            term_id = self._gen.term_id(word)
+            if term_id is not None:
+                tier[self._gen.word_postings(term_id)[0]] = 1.0
+            tiers += tier / len(latin)
+        return tiers
 
     def whole_word_mask(self, clause: Clause) -> np.ndarray:
         """Rows holding every word of some alternative of `clause` as a word (not a phrase)."""

@@ -92,6 +92,23 @@ class Vocabulary:
                 words.append((end, self._frequencies[word]))
         return words
 
+    def prefixed(self, prefix: str, limit: int) -> list[int] | None:
+        """Term ids of the words starting with `prefix` (itself left out), or None when there are
+        more than `limit`."""
+        target = prefix.encode()
+        position = self._lower_bound(target, 0)
+        found: list[int] = []
+        while position < self._size:
+            term, term_id = self._gen.sorted_term(position)
+            if not term.startswith(target):
+                break
+            if term != target:
+                if len(found) == limit:
+                    return None
+                found.append(term_id)
+            position += 1
+        return found
+
     def items(self) -> Iterator[tuple[str, int]]:
         """Every word with its frequency, in UTF-8 byte order."""
         for position in range(self._size):
