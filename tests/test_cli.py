@@ -350,18 +350,18 @@ def test_stats_describes_the_sample_index(sample_index: Path) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == f"index       {sample_index}"
-    assert "documents   22" in lines
-    assert "passages    122" in lines
-    assert "files       17" in lines
+    assert "documents   24" in lines
+    assert "passages    132" in lines
+    assert "files       19" in lines
     assert any(line.startswith("segmenter   ") for line in lines)
 
 
 def test_stats_json(sample_index: Path) -> None:
     result = _run("stats", "--json", "--index", str(sample_index))
     (record,) = _lines(result.stdout)
-    assert (record["documents"], record["passages"], record["files"]) == (22, 122, 17)
+    assert (record["documents"], record["passages"], record["files"]) == (24, 132, 19)
     assert record["directory"] == str(sample_index)
-    assert record["analysis"]["folding"] == "nfkc+lower+opencc-t2s"
+    assert record["analysis"]["folding"] == "nfkc+lower+opencc-t2s+no-space-between-han-and-latin"
 
 
 def test_version() -> None:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from searcher.analysis.normalize import fold_text
+from searcher.analysis.normalize import fold, fold_text
 from searcher.search import Hit, Searcher, Span, best_window
 from searcher.search.highlight import match_spans
 
@@ -46,9 +46,11 @@ def _assert_exact(text: str, spans: tuple[Span, ...], literals: list[str]) -> No
     lit = [False] * len(text)
     for span in spans:
         lit[span.start_char : span.end_char] = [True] * (span.end_char - span.start_char)
+    folded = fold(text)
     for literal in folded_literals:
-        for start, end in _occurrences(fold_text(text), literal):
-            assert all(lit[start:end]), (text, literal)  # plain text keeps its offsets
+        for start, end in _occurrences(folded.text, literal):
+            start, end = folded.source_span(start, end)
+            assert all(lit[start:end]), (text, literal)
 
 
 # ---------------------------------------------------------------------------- match_spans

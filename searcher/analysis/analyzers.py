@@ -18,7 +18,8 @@ from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import Segmenter
 
 # Bump when anything below changes what is indexed: old indexes then ask for --rebuild.
-ANALYSIS_VERSION = 2  # 2: rjieba words re-cut as jieba's (tokenizers._as_jieba)
+ANALYSIS_VERSION = 3  # 2: rjieba words re-cut as jieba's (tokenizers._as_jieba); 3: no spaces
+# between Chinese and Latin letters or digits (normalize.fold), and symbol terms (c++, wi-fi)
 TITLE_WEIGHT = 2.0  # a title word counts as this many body words (BM25F field weight)
 
 
@@ -26,7 +27,7 @@ def analysis_settings(userdict_sha1: str | None = None) -> dict[str, object]:
     """What the index records about its analysis; a reader refuses an index that differs."""
     return {
         "version": ANALYSIS_VERSION,
-        "folding": "nfkc+lower+opencc-t2s",
+        "folding": "nfkc+lower+opencc-t2s+no-space-between-han-and-latin",
         "segmenter": "jieba-default-hmm",
         "title_weight": TITLE_WEIGHT,
         "userdict_sha1": userdict_sha1,
@@ -43,6 +44,8 @@ class AnalyzedPassage:
 def analyze_passage(text: str, title_words: Counter[str], segmenter: Segmenter) -> AnalyzedPassage:
     folded = fold_text(text)
     words: dict[str, float] = dict(Counter(segmenter.words(folded)))
+    for term in symbol_terms(folded):  # beside jieba's pieces of them (c, +, +)
+        words[term] = words.get(term, 0) + 1
     length = float(sum(words.values()))
     for word, count in title_words.items():
         words[word] = words.get(word, 0.0) + TITLE_WEIGHT * count
@@ -51,7 +54,29 @@ def analyze_passage(text: str, title_words: Counter[str], segmenter: Segmenter) 
 
 
 def analyze_title(title: str, segmenter: Segmenter) -> Counter[str]:
-    return Counter(word for word, _, _ in segmenter.cut(fold_text(title)))
+    folded = fold_text(title)
+    words = Counter(word for word, _, _ in segmenter.cut(folded))
+    words.update(symbol_terms(folded))
+    return words
+
+
+# Terms whose symbols are part of them (folded: lower case): c++, c#, f#, .net, node.js, 3.14,
+# wi-fi, covid-19, 2024-05-01. jieba cuts them at the symbols (c / + / +, wi / fi), so each is
+# also a word of its own, and a query keeps it whole. Letters and digits alone (5g, iphone15)
+# are one word already.
+_SYMBOL_TERM = re.compile(
+    r"(?<![a-z0-9.])\.[a-z][a-z0-9]*(?![a-z0-9])"  # .net
+    r"|(?<![a-z0-9])[a-z0-9]+(?:[.\-][a-z0-9]+)+(?:\+\+|#)?(?![a-z0-9])"  # node.js, wi-fi, 3.14
+    r"|(?<![a-z0-9])[a-z][a-z0-9]*(?:\+\+|#)(?![a-z0-9+#])"  # c++, c#, f#
+)
+
+
+def symbol_terms(folded: str) -> list[str]:
+    """The terms of folded text that hold symbols (see _SYMBOL_TERM), but those jieba keeps
+    whole itself (3.14)."""
+    if not _SYMBOLS.search(folded):
+        return []
+    return [term for term in _SYMBOL_TERM.findall(folded) if not _ASCII_WORD.fullmatch(term)]
 
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -59,6 +84,8 @@ _RUNS = re.compile(f"[{_HAN}]+|[^\\s{_HAN}]+")
 _CJK = re.compile(f"[{_HAN}]")
 # jieba's own rule for runs it has no dictionary entry for (finalseg's re_skip): 4.55, 50%, iphone15
 _ASCII_WORD = re.compile(r"[a-z0-9]+(?:\.\d+)?%?")
+_SYMBOLS = re.compile(r"[a-z0-9][.+#\-]|\.[a-z]")
+_QUERY_TERM = re.compile(f"{_SYMBOL_TERM.pattern}|{_ASCII_WORD.pattern}")
 
 
 def query_words(
@@ -75,7 +102,7 @@ def query_words(
     pieces: list[Piece] = []
     for run in _RUNS.findall(folded):
         if not _CJK.match(run):
-            words = _ASCII_WORD.findall(run) or ([run] if any(c.isalnum() for c in run) else [])
+            words = _QUERY_TERM.findall(run) or ([run] if any(c.isalnum() for c in run) else [])
             pieces.extend((word,) for word in words)
         elif len(run) == 1 or is_known(run):
             pieces.append((run,))

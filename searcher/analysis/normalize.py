@@ -1,4 +1,5 @@
-"""Fold text for matching: NFKC (full-width → half-width), lower case, traditional → simplified.
+"""Fold text for matching: NFKC (full-width → half-width), lower case, traditional → simplified,
+no spaces between Chinese and Latin letters or digits.
 
 Both the indexed text and the query go through fold(), so they meet in one form. Folding keeps a map
 from folded code points back to the text as written, so highlights land on the original characters.
@@ -6,6 +7,7 @@ from folded code points back to the text as written, so highlights land on the o
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,6 +17,10 @@ from functools import lru_cache
 _TABLE: dict[int, str] = {}
 _SEEN: set[str] = set()
 _MULTI: set[str] = set()  # characters that fold to more or fewer than one character (ﬁ → fi)
+
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_BOUNDARY_SPACE = re.compile(f"(?<=[{_HAN}])[ \t]+(?=[a-z0-9])|(?<=[a-z0-9])[ \t]+(?=[{_HAN}])")
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,27 @@ def _learn(text: str) -> None:
 
 def fold(text: str) -> Folded:
     """Fold `text` for matching, keeping a map back to it."""
+    folded, in_place = _fold_chars(text)
+    if not _BOUNDARY_SPACE.search(folded):
+        return Folded(folded, text, None if in_place else _expanded(text))
+    # Spaces between Chinese and Latin letters or digits are left out: "第 300 期" and "第300期",
+    # "Python 教程" and "Python教程" fold alike, and a match maps back over the spaces.
+    to_source = list(range(len(text) + 1)) if in_place else list(_expanded(text))
+    kept_text: list[str] = []
+    kept_map: list[int] = []
+    last = 0
+    for space in _BOUNDARY_SPACE.finditer(folded):
+        kept_text.append(folded[last : space.start()])
+        kept_map.extend(to_source[last : space.start()])
+        last = space.end()
+    kept_text.append(folded[last:])
+    kept_map.extend(to_source[last:])
+    return Folded("".join(kept_text), text, tuple(kept_map))
+
+
+def _fold_chars(text: str) -> tuple[str, bool]:
+    """`text` folded character by character (and by OpenCC's phrases), and whether every
+    character kept its place."""
     _learn(text)
     folded = text.translate(_TABLE)
     # OpenCC's t2s tables map every phrase to one of equal length (checked in the tests), so this
@@ -70,15 +97,18 @@ def fold(text: str) -> Folded:
         simplified = folded
     if len(simplified) == len(folded):
         folded = simplified
-    if len(folded) == len(text) and not (_MULTI and _MULTI.intersection(text)):
-        return Folded(folded, text)
+    return folded, len(folded) == len(text) and not (_MULTI and _MULTI.intersection(text))
+
+
+def _expanded(text: str) -> tuple[int, ...]:
+    """to_source of text folded character by character (some fold to several, or none)."""
     to_source: list[int] = []
     for offset, char in enumerate(text):
         to_source.extend([offset] * len(_TABLE.get(ord(char), char)))
     to_source.append(len(text))
-    return Folded(folded, text, tuple(to_source))
+    return tuple(to_source)
 
 
 def fold_text(text: str) -> str:
     """The folded text alone, for queries and keys that need no way back."""
-    return fold(text).text
+    return _BOUNDARY_SPACE.sub("", _fold_chars(text)[0])

@@ -46,7 +46,10 @@ from searcher.store.vocabulary import Vocabulary
 # A query longer than this reads the whole vocabulary at once (Vocabulary.load_all), cheaper
 # than a binary search for each of its thousands of words.
 _LOAD_VOCABULARY_CHARS = 2000
-_ALL_WORDS_BONUS = 1e6  # puts passages holding every element above all others
+_ALL_WORDS_BONUS = 1e6
+# Of passages holding every element, those holding the regional forms as typed (資料庫 in a
+# Taiwanese text) rank above those holding only another region's form (数据库), whole words or not.
+_OTHER_FORM_PENALTY = 2e5  # puts passages holding every element above all others
 # For a one-element query, passages holding it in their text come before those holding it only in
 # their title; and of those, passages holding it as a whole jieba word come before those holding
 # it only inside a longer word, whatever their lengths (BM25 alone let 0.4% of such pairs swap).
@@ -207,11 +210,19 @@ class Searcher:
     ) -> tuple[np.ndarray, np.ndarray, int, bool]:
         """(best `limit` rows, best first; all scores; how many rows match; any holds all),
         of the rows `filters` allows."""
-        scores, matched, title_only = self._scorer.score(query)
+        scores, matched, title_only, other_form = self._scorer.score(query)
         typed = self._scorer.typed_mask(query)
         total_clauses = len(query.clauses)
         keep = matched > 0
         all_mask = matched == total_clauses
+        tier = scores
+        if other_form is not None:
+            # Of passages holding every element, those holding them as typed come first.
+            tier = scores - np.where(all_mask, _OTHER_FORM_PENALTY * other_form, 0.0)
+        latin = self._scorer.latin_tiers(query, self.vocabulary)
+        if latin is not None:
+            # Latin words: whole words, then word starts (golang), then insides (logo).
+            tier = tier + np.where(all_mask, _WHOLE_WORD_BONUS * latin, 0.0)
         if require_all:
             keep = all_mask
         keep &= filters
@@ -221,10 +232,10 @@ class Searcher:
             if len(every) >= limit:
                 # Enough passages hold every element: the others are only counted. A word in
                 # most titles (条例) puts most passages among those holding some words.
-                ranked = scores[every] + _typed_bonus(typed, every)
+                ranked = tier[every] + _typed_bonus(typed, every)
                 return top(every, ranked, limit), scores, len(candidates), True
         any_all = bool(all_mask[candidates].any()) if len(candidates) else False
-        ranked = scores[candidates] + np.where(all_mask[candidates], _ALL_WORDS_BONUS, 0.0)
+        ranked = tier[candidates] + np.where(all_mask[candidates], _ALL_WORDS_BONUS, 0.0)
         ranked += _typed_bonus(typed, candidates)
         if title_only is None:
             return top(candidates, ranked, limit), scores, len(candidates), any_all

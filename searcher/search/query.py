@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from searcher.analysis.analyzers import query_words
 from searcher.analysis.frequency_cut import Piece
 from searcher.analysis.normalize import fold_text
+from searcher.analysis.regional import regional_forms
 from searcher.errors import QuerySyntaxError
 from searcher.oneline import without_surrogates
+from searcher.search.alternatives import regional_groups
 
 
 @dataclass(frozen=True)
@@ -29,13 +31,16 @@ class Unit:
     words: tuple[str, ...]  # words scored with BM25
     phrase: bool = False
     title_only: bool = False
+    parts: tuple[str, ...] = ()  # what must occur, when not `words` (they hold a phrase's)
     reading: str = ""  # the pinyin typed that these words were read from (search/pinyin.py)
     weight: float = 1.0  # its scores' share: a rarer reading of the same letters counts less
 
     @property
     def literals(self) -> tuple[str, ...]:
         """What must occur literally for the unit to match."""
-        return (self.literal,) if self.phrase or not self.words else self.words
+        if self.phrase or not self.words:
+            return (self.literal,)
+        return self.parts or self.words
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,9 @@ class Clause:
     """A required element of the query: it matches when any of its alternatives does (OR)."""
 
     alternatives: tuple[Unit, ...]
+    # The first alternative is the form typed, the others its regional forms (资料库 → 数据库):
+    # passages holding the form typed rank first.
+    typed_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,8 @@ class ParsedQuery:
     filters: tuple[Filter, ...] = ()  # title: and path: items, in the order typed
 
 
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_BOUNDARY = re.compile(f"[{_HAN}] [a-zA-Z0-9]|[a-zA-Z0-9] [{_HAN}]")
 _TOKEN = re.compile(r'(-?)(?:(title|path):)?(?:"([^"]*)(?:"|$)|(\S+))', re.IGNORECASE)
 
 
@@ -72,10 +82,14 @@ MAX_QUERY_CHARS = 10_000
 
 
 def parse_query(
-    text: str, is_known: Callable[[str], bool], cut: Callable[[str], list[Piece]]
+    text: str,
+    is_known: Callable[[str], bool],
+    cut: Callable[[str], list[Piece]],
+    forms: Callable[[str], list[str]] = regional_forms,
 ) -> ParsedQuery:
     """Parse user syntax. `is_known(word)` says whether the index holds a word, `cut(run)` cuts
-    a CJK run into the index's words (see analyzers.query_words)."""
+    a CJK run into the index's words (see analyzers.query_words), `forms(item)` gives a typed
+    item's other regional forms (analysis/regional.py), searched as alternatives."""
     text = _clean(text)
     items = _items(text)
     clauses: list[Clause] = []
@@ -102,14 +116,17 @@ def parse_query(
             excluded.append(_as_one(body, unit_list))
             pending_or = False
             continue
+        regional = [] if quoted or field else forms(body)
         if pending_or:
             previous = clauses.pop()
             if filters and previous in filters[-1][1]:
                 filters.pop()
-            clauses.append(Clause(previous.alternatives + (_as_one(body, unit_list),)))
+            others = (_as_one(form, _units(form, False, False, is_known, cut)) for form in regional)
+            added_units = (_as_one(body, unit_list), *others)
+            clauses.append(Clause(previous.alternatives + added_units))
             pending_or = False
             continue
-        added = _clauses(body, quoted, unit_list)
+        added = _clauses(body, quoted, unit_list, regional, is_known, cut)
         clauses.extend(added)
         if field == "title":
             literals = tuple(unit.literal for unit in unit_list)
@@ -130,8 +147,18 @@ def parse_query(
     )
 
 
-def _clauses(body: str, quoted: bool, units: list[Unit]) -> tuple[Clause, ...]:
-    """The clauses of one typed item: a phrase or one word is one, several words one each."""
+def _clauses(
+    body: str,
+    quoted: bool,
+    units: list[Unit],
+    forms: list[str],
+    is_known: Callable[[str], bool],
+    cut: Callable[[str], list[Piece]],
+) -> tuple[Clause, ...]:
+    """The clauses of one typed item: a phrase or one word is one, several words one each; the
+    words other regions write differently (`forms`) have those as alternatives."""
+    if forms:
+        return _regional_clauses(body, units, forms, is_known, cut)
     if quoted or len(units) == 1:
         return (Clause((_as_one(body, units),)),)
     return tuple(Clause((unit,)) for unit in units)
@@ -143,13 +170,30 @@ def _typed_filter(field: str, body: str, quoted: bool, literals: tuple[str, ...]
 
 
 def _items(text: str) -> list[tuple[bool, str, str, bool]]:
-    """(negated, field, body, quoted) of each item typed."""
-    items = []
+    """(negated, field, body, quoted) of each item typed. Plain words typed apart only by spaces
+    between Chinese and Latin letters or digits are one item, as they are one in folded text
+    (normalize.fold): "Python 教程" is "Python教程"."""
+    items: list[tuple[bool, str, str, bool]] = []
+    end = -1
     for match in _TOKEN.finditer(text.replace("“", '"').replace("”", '"')):
         negated, field, quoted, plain = match.groups()
         body = quoted if quoted is not None else plain
-        items.append((bool(negated), (field or "").lower(), body, quoted is not None))
+        item = (bool(negated), (field or "").lower(), body, quoted is not None)
+        gap = text[end : match.start()]
+        after_or = len(items) > 1 and items[-2] == (False, "", "OR", False)
+        if items and _plain(items[-1]) and _plain(item) and not after_or and not gap.strip():
+            if _BOUNDARY.search(items[-1][2][-1] + " " + body[0]):
+                items[-1] = (False, "", items[-1][2] + body, False)
+                end = match.end()
+                continue
+        items.append(item)
+        end = match.end()
     return items
+
+
+def _plain(item: tuple[bool, str, str, bool]) -> bool:
+    negated, field, body, quoted = item
+    return not (negated or field or quoted) and body != "OR"
 
 
 def _clean(text: str) -> str:
@@ -195,4 +239,43 @@ def _as_one(body: str, units: list[Unit]) -> Unit:
     if len(units) == 1:
         return units[0]
     words = tuple(word for unit in units for word in unit.words)
-    return Unit(fold_text(body).strip(), words, title_only=units[0].title_only)
+    parts = tuple(part for unit in units for part in unit.literals)
+    literal = fold_text(body).strip()
+    parts = () if parts == words else parts
+    return Unit(literal, words, title_only=units[0].title_only, parts=parts)
+
+
+def _regional_clauses(
+    body: str,
+    units: list[Unit],
+    forms: list[str],
+    is_known: Callable[[str], bool],
+    cut: Callable[[str], list[Piece]],
+) -> tuple[Clause, ...]:
+    """The clauses of a typed item with regional forms: a clause a word, as _clauses gives,
+    but the words another region writes differently are one clause, with each region's text
+    for them as alternatives after the words as typed."""
+    folded = fold_text(body).strip()
+    if len(units) > 1 and any(is_known(form) for form in forms):
+        # Another region's form is one word of the index (通信社 → 通讯社): the item is one
+        # element, that word against the words typed, not against some of them.
+        others = [(_units(form, False, False, is_known, cut), form) for form in forms]
+        alternatives = (_as_one(body, units), *(_as_one(f, found) for found, f in others if found))
+        return (Clause(alternatives, typed_first=True),)
+    spans, at = [], 0
+    for unit in units:
+        start = folded.find(unit.literal, at)
+        start = at if start < 0 else start
+        at = start + len(unit.literal)
+        spans.append((start, at))
+    clauses: list[Clause] = []
+    number = 0
+    for first, end, texts in regional_groups(folded, spans, forms):
+        clauses += [Clause((unit,)) for unit in units[number:first]]
+        typed = _as_one(folded[spans[first][0] : spans[end - 1][1]], units[first:end])
+        others = [(_units(text, False, False, is_known, cut), text) for text in texts]
+        alternatives = (typed, *(_as_one(text, found) for found, text in others if found))
+        clauses.append(Clause(alternatives, typed_first=len(alternatives) > 1))
+        number = end
+    clauses += [Clause((unit,)) for unit in units[number:]]
+    return tuple(clauses)

@@ -22,6 +22,7 @@ from searcher.search.query import Clause, ParsedQuery, Unit
 from searcher.search.row_sets import Matched, best_of, holds, text_first, union
 from searcher.search.titles import TitleMatcher
 from searcher.store.generation import Generation
+from searcher.store.vocabulary import Vocabulary
 
 K1 = 1.2
 B = 0.75
@@ -49,7 +50,11 @@ QUESTION_WORDS = frozenset(
 # zh-laws' several-word queries (recall.py), pairs ranked with every word in the text before a
 # word only in the title fell from 0.952 at 0.5 to 0.908 at 1.0.
 TITLE_MATCH_WEIGHT = 0.5
-_ALNUM_RUN = re.compile(r"[^\W_]+")  # bigrams never span punctuation or spaces
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+_LATIN_WORD = re.compile(r"[a-z][a-z0-9]*")
+# A Latin word that starts more words than this (a, s) gets no prefix tier: a union of so many
+# postings would cost more than the ranking it refines.
+_MAX_PREFIXED = 200  # bigrams never span punctuation or spaces
 
 
 class Scorer:
@@ -70,9 +75,11 @@ class Scorer:
 
     def score(
         self, query: ParsedQuery
-    ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
-        """(score of every row, how many elements it holds; and for a one-element query the
-        rows holding it in their title only, with its score there, counted in neither)."""
+    ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None, np.ndarray | None]:
+        """(score of every row, how many elements it holds; for a one-element query the rows
+        holding it in their title only, with its score there, counted in neither; and the share
+        of the elements with regional forms that each row holds only in another region's form,
+        None without any)."""
         scores = np.zeros(self._rows, np.float32)
         matched = np.zeros(self._rows, np.int32)  # a pasted text can hold 32k+ words
         asking = [_is_question_word(clause) for clause in query.clauses]
@@ -88,11 +95,17 @@ class Scorer:
         # the rest, never merged with them (see engine.Searcher._rank).
         apart = _one_literal(query)
         mark = None if apart else np.zeros(self._rows, bool)
+        regional = [clause for clause in query.clauses if clause.typed_first]
+        other_form = np.zeros(self._rows, np.float32) if regional else None
         for clause, asks in zip(query.clauses, asking, strict=True):
             for unit in clause.alternatives:
                 if unit not in units:
                     units[unit] = self._unit(unit, buffer, mark)
             rows, score, in_text = best_of([units[unit] for unit in clause.alternatives])
+            if other_form is not None and clause.typed_first:
+                typed_rows, _, typed_in_text = units[clause.alternatives[0]]
+                other_form[rows[:in_text]] += 1.0 / len(regional)
+                other_form[typed_rows[:typed_in_text]] -= 1.0 / len(regional)
             if len(query.clauses) == 1 and not apart:  # the rows after `in_text`: see Matched
                 title_only = rows[in_text:], score[in_text:]
                 rows, score = rows[:in_text], score[:in_text]
@@ -104,7 +117,30 @@ class Scorer:
             rows, _ = self._literal.rows(chunk)
             scores[rows] += CHUNK_WEIGHT * self._idf(rows) * (len(chunk) ** 0.5)
         scores += NGRAM_WEIGHT * self._ngram_scores(query)
-        return scores, matched, title_only
+        return scores, matched, title_only, other_form
+
+    def latin_tiers(self, query: ParsedQuery, vocabulary: Vocabulary) -> np.ndarray | None:
+        """For every row, how its Latin query words occur, averaged over them: 1 as whole words,
+        0.5 at the start of a word (go → golang), 0 inside one (logo); None without any."""
+        latin = [
+            unit.literal
+            for clause in query.clauses
+            for unit in clause.alternatives[:1]
+            if not unit.title_only and _LATIN_WORD.fullmatch(unit.literal)
+        ]
+        if not latin:
+            return None
+        tiers = np.zeros(self._rows, np.float32)
+        for word in latin:
+            tier = np.zeros(self._rows, np.float32)
+            prefixed = vocabulary.prefixed(word, _MAX_PREFIXED)
+            for term_id in prefixed or ():
+                tier[self._gen.word_postings(term_id)[0]] = 0.5
+            term_id = self._gen.term_id(word)
+            if term_id is not None:
+                tier[self._gen.word_postings(term_id)[0]] = 1.0
+            tiers += tier / len(latin)
+        return tiers
 
     def typed_mask(self, query: ParsedQuery) -> np.ndarray | None:
         """Rows holding every clause read as pinyin as typed (its Latin letters), not only by

@@ -33,6 +33,7 @@ class Vocabulary:
         self._frequencies: dict[str, int] = {}  # looked up so far (0: not held)
         self._all: dict[str, int] | None = None
         self._alone: dict[str, bool] = {}
+        self._ranges: dict[str, tuple[int, int]] = {}  # first character → its words' positions
 
     def __len__(self) -> int:
         return self._size
@@ -76,11 +77,11 @@ class Vocabulary:
             found = ((end, self._all.get(text[start:end], 0)) for end in range(start + 1, stop + 1))
             return [(end, freq) for end, freq in found if freq]
         words: list[tuple[int, int]] = []
-        low = 0
+        low, high = self._char_range(text[start])
         for end in range(start + 1, min(len(text), start + MAX_WORD_CHARS) + 1):
             prefix = text[start:end].encode()
-            low = self._lower_bound(prefix, low)
-            if low == self._size:
+            low = self._lower_bound(prefix, low, high)
+            if low == high:
                 break
             term, term_id = self._gen.sorted_term(low)
             if not term.startswith(prefix):
@@ -91,6 +92,23 @@ class Vocabulary:
                     self._frequencies[word] = self._gen.document_frequency(term_id)
                 words.append((end, self._frequencies[word]))
         return words
+
+    def prefixed(self, prefix: str, limit: int) -> list[int] | None:
+        """Term ids of the words starting with `prefix` (itself left out), or None when there are
+        more than `limit`."""
+        target = prefix.encode()
+        position = self._lower_bound(target, 0, self._size)
+        found: list[int] = []
+        while position < self._size:
+            term, term_id = self._gen.sorted_term(position)
+            if not term.startswith(target):
+                break
+            if term != target:
+                if len(found) == limit:
+                    return None
+                found.append(term_id)
+            position += 1
+        return found
 
     def items(self) -> Iterator[tuple[str, int]]:
         """Every word with its frequency, in UTF-8 byte order."""
@@ -105,9 +123,20 @@ class Vocabulary:
         frequencies = self._gen.document_frequencies().tolist()
         self._all = dict(zip(self._gen.terms(), frequencies, strict=True))
 
-    def _lower_bound(self, target: bytes, low: int) -> int:
-        """The first position in byte order, from `low` on, whose word is not below `target`."""
-        high = self._size
+    def _char_range(self, char: str) -> tuple[int, int]:
+        """[low, high) of the positions of the words starting with `char`, in byte order."""
+        found = self._ranges.get(char)
+        if found is None:
+            first = char.encode()
+            low = self._lower_bound(first, 0, self._size)
+            # No UTF-8 byte is 0xff: every word starting with `first` sorts below this.
+            found = low, self._lower_bound(first + b"\xff", low, self._size)
+            self._ranges[char] = found
+        return found
+
+    def _lower_bound(self, target: bytes, low: int, high: int) -> int:
+        """The first position in [low, high) in byte order whose word is not below `target`
+        (`high` when there is none)."""
         while low < high:
             middle = (low + high) // 2
             if self._gen.sorted_term(middle)[0] < target:
