@@ -565,6 +565,7 @@ async def test_issue_13_enter_on_the_suggestion_searches_it(
         await search(app, pilot, "志原服务")
         assert "did you mean: 志愿服务" in screen_text(app)
         assert app.results.hits[0].suggested
+        assert app.results.get_option_at_index(0).prompt.content(60).plain.startswith("  1≈")
         await pilot.press("enter")  # to the results
         await settle(app, pilot)
         assert app.focused is app.results
@@ -575,3 +576,4 @@ async def test_issue_13_enter_on_the_suggestion_searches_it(
         assert app.result.query == "志愿服务" and app.result.suggestion == ""
         assert not any(hit.suggested for hit in app.results.hits)
         assert "did you mean" not in screen_text(app)
+        assert app.results.get_option_at_index(0).prompt.content(60).plain.startswith("  1 ")

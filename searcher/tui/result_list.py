@@ -30,7 +30,8 @@ ROW_LINES = 2
 
 def result_row(hit: Hit, cells: int) -> Content:
     """Two lines for a hit: rank, title and location; then the snippet with its matches."""
-    rank = Content.styled(f"{hit.rank:>3} ", "$foreground-muted")
+    # ≈: a hit of the suggested query ("did you mean", query_note.py), not of the one typed.
+    rank = Content.styled(f"{hit.rank:>3}{'≈' if hit.suggested else ' '}", "$foreground-muted")
     # A collapsed passage says how many more places hold it (the preview lists them).
     where = short_location(hit) + (f" +{hit.duplicates}" if hit.duplicates else "")
     # The location keeps its end (line number, record id) and at most 40% of the row.
