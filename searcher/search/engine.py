@@ -11,12 +11,12 @@ matches, and whole words above parts of words. Filters (title:, path:, -word) ap
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
 import numpy as np
 
-from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import Segmenter, read_userdict
 from searcher.errors import QuerySyntaxError
 from searcher.search.collapse import (
@@ -27,12 +27,14 @@ from searcher.search.collapse import (
     location,
     next_fetch,
 )
+from searcher.search.file_filters import FileTable
 from searcher.search.highlight import match_spans, title_spans
 from searcher.search.hits import Hit, IndexStats, SearchResult
 from searcher.search.literal import LiteralMatcher
 from searcher.search.query import Filter, ParsedQuery, parse_query
 from searcher.search.row_sets import top
 from searcher.search.scoring import Scorer
+from searcher.search.sorting import Arranged, arrange
 from searcher.search.titles import TitleMatcher
 from searcher.store import schema
 from searcher.store.generation import Generation, open_generation
@@ -55,6 +57,7 @@ class Searcher:
         self._literal = LiteralMatcher(self._gen)
         self._titles = TitleMatcher(self._gen)
         self._scorer = Scorer(self._gen, self._literal, self._titles)
+        self._files: FileTable | None = None  # read on the first file filter or date sort
         # Cuts queries with the index's own user dictionary; loads jieba on the first cut only.
         self._segmenter = Segmenter(read_userdict(meta.get("userdict") or ""))
 
@@ -76,17 +79,30 @@ class Searcher:
     # -- searching ---------------------------------------------------------------------------
 
     def search(
-        self, text: str, limit: int = 10, require_all: bool = False, collapse: bool = True
+        self,
+        text: str,
+        limit: int = 10,
+        require_all: bool = False,
+        collapse: bool = True,
+        sort: str = "relevance",
+        group: bool = False,
     ) -> SearchResult:
         """Ranked passages for `text` in the query syntax (see search/query.py). With `collapse`,
-        passages of the same folded text count once (search/collapse.py); `total` too."""
+        passages of the same folded text count once (search/collapse.py); `total` too. `sort`:
+        "relevance", "date" (newest file first) or "path"; `group`: one hit per document, its
+        best passage, with the document's number of matching passages (search/sorting.py)."""
         started = time.perf_counter()
         query = self.parse(text)
         allowed, empty_filter = self._filters(query)
         if empty_filter:
             took_ms = (time.perf_counter() - started) * 1000
-            return SearchResult(text, [], 0, took_ms, empty_filter=empty_filter)
-        if collapse:
+            return SearchResult(text, [], 0, took_ms, empty_filter=empty_filter, sort=sort)
+        arranged = None
+        if sort != "relevance" or group:
+            groups, scores, total, any_all, arranged = self._arranged(
+                query, limit, require_all, allowed, sort, group, collapse
+            )
+        elif collapse:
             groups, scores, total, any_all = self._groups(query, limit, require_all, allowed)
         else:
             top, scores, total, any_all = self._rank(query, limit, require_all, allowed)
@@ -97,8 +113,61 @@ class Searcher:
             self._hit(rank, group.row, float(scores[group.row]), literals, titled, group.repeats)
             for rank, group in enumerate(groups[:limit], 1)
         ]
+        if arranged is not None:
+            hits = self._with_file_facts(hits, arranged, sort)
         took_ms = (time.perf_counter() - started) * 1000
-        return SearchResult(text, hits, total, took_ms, all_words=any_all or not total)
+        return SearchResult(
+            text,
+            hits,
+            total,
+            took_ms,
+            all_words=any_all or not total,
+            sort=sort,
+            documents=arranged.documents if arranged is not None else 0,
+        )
+
+    def _arranged(
+        self,
+        query: ParsedQuery,
+        limit: int,
+        require_all: bool,
+        allowed: np.ndarray,
+        sort: str,
+        group: bool,
+        collapse: bool,
+    ) -> tuple[list[Group], np.ndarray, int, bool, Arranged]:
+        """Every matching row ranked, then grouped and sorted (sorting.py): another order needs
+        them all. On zh-laws, 条例 (99,000 rows by text or title) took 9 ms more this way."""
+        ranked, scores, total, any_all = self._rank(query, self._rows, require_all, allowed)
+        files = self.file_table() if sort != "relevance" else None
+        arranged = arrange(ranked, sort, group, self._gen.array("row_doc"), files)
+        if group or not collapse:
+            return (
+                [Group(int(row)) for row in arranged.rows[:limit]],
+                scores,
+                total,
+                any_all,
+                arranged,
+            )
+        size = limit * OVERFETCH
+        while size:
+            groups = group_rows(arranged.rows[:size], self._gen.folded_bytes)
+            size = next_fetch(size, len(groups), limit, len(arranged.rows[:size]))
+        repeats = sum(len(group.repeats) for group in groups)
+        return groups, scores, total - repeats, any_all, arranged
+
+    def _with_file_facts(self, hits: list[Hit], arranged: Arranged, sort: str) -> list[Hit]:
+        """Hits with their document's matching passages (grouped) and, sorted by date, their
+        file's modification time."""
+        mtimes = self.file_table().row_mtimes() if sort == "date" else None
+        return [
+            dataclasses.replace(
+                hit,
+                matches=arranged.matches.get(hit.row, 0) if arranged.matches else 0,
+                modified=float(mtimes[hit.row]) if mtimes is not None else 0.0,
+            )
+            for hit in hits
+        ]
 
     def _groups(
         self, query: ParsedQuery, limit: int, require_all: bool, allowed: np.ndarray
@@ -112,6 +181,12 @@ class Searcher:
             size = next_fetch(size, len(groups), limit, len(top))
         repeats = sum(len(group.repeats) for group in groups)
         return groups, scores, total - repeats, any_all
+
+    def file_table(self) -> FileTable:
+        """Each row's file: its path, extension, modification time (read on first use)."""
+        if self._files is None:
+            self._files = FileTable.read(self._gen.files(), self._gen.array("row_file"))
+        return self._files
 
     def parse(self, text: str) -> ParsedQuery:
         """`text` in the query syntax, folded and cut as this index was (see search/query.py)."""
@@ -186,7 +261,8 @@ class Searcher:
                 mask[self._literal.rows(unit.literal)[0]] = False
             mask[self._titles.rows(unit.literal)] = False
         for found in query.filters:
-            allowed = self._filter_rows(found) & live
+            allowed = self._filter_rows(found)
+            allowed = (~allowed if found.negated else allowed) & live
             if not allowed.any():
                 return allowed, found.typed
             mask &= allowed
@@ -195,14 +271,10 @@ class Searcher:
         return mask, ""
 
     def _filter_rows(self, found: Filter) -> np.ndarray:
-        """For every row, whether its title (or its file's path) holds all of `found`."""
-        if found.field == "path":
-            allowed = [
-                f["number"]
-                for f in self._gen.files()
-                if all(p in fold_text(f["path"]) for p in found.literals)
-            ]
-            return np.isin(np.asarray(self._gen.array("row_file")), allowed)
+        """For every row, whether its title (or its file: path, ext, dates) passes `found`,
+        negation aside."""
+        if found.field != "title":
+            return self.file_table().rows(found.field, found.literals)
         mask = np.ones(self._rows, bool)
         for literal in found.literals:
             held = np.zeros(self._rows, bool)

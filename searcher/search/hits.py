@@ -37,6 +37,10 @@ class Hit:
     # places of the first few of them, best first: `path:line`, or `path#id` of a JSONL record.
     duplicates: int = 0
     duplicate_locations: tuple[str, ...] = ()
+    # Grouped by document (search(group=True)): the document's matching passages, else 0.
+    matches: int = 0
+    # Sorted by date: the file's modification time as indexed (Unix seconds), else 0.
+    modified: float = 0.0
 
     @property
     def is_record(self) -> bool:
@@ -58,6 +62,8 @@ class SearchResult:
     all_words: bool = True  # False when no passage holds every word and partial matches are shown
     # The filter (title:…, path:…) as typed that left no passage, so there are no hits; "" if none.
     empty_filter: str = ""
+    sort: str = "relevance"  # the order of `hits`: "relevance", "date" or "path"
+    documents: int = 0  # grouped by document: how many documents match, else 0
 
 
 @dataclass(frozen=True)
