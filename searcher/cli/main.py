@@ -193,32 +193,48 @@ def query(
     ctx: typer.Context,
     words: options.WordsArgument,
     index: options.IndexOption = None,
-    limit: options.LimitOption = 10,
+    limit: options.QueryLimitOption = None,
     json_output: options.JsonOption = False,
     full: options.FullOption = False,
     all_words: options.AllWordsOption = False,
     collapse: options.CollapseOption = True,
     color: options.ColorOption = options.Color.auto,
+    sort: options.SortOption = options.Sort.relevance,
+    group: options.GroupOption = False,
+    files: options.FilesOption = False,
+    count: options.CountOption = False,
+    context: options.ContextOption = 0,
 ) -> None:
     """Search the index and print the best passages, matches highlighted.
 
     Syntax: words (passages with all of them first), "a phrase", -excluded, a OR b,
-    title:word, path:text.
+    title:word, path:text, ext:md,txt (or type:), after:2024-05-01, before:2024-06,
+    after:7d; any filter negated with a leading - (-ext:html).
 
-    Example: searcher query 网格 管理 -n 5
+    Example: searcher query 网格 管理 ext:md after:30d --sort date -n 5
     """
     with _errors(json_output):
-        from searcher.cli.render import print_result
+        from searcher.cli.querying import QueryOptions, run_query
         from searcher.search import Searcher
 
         _refuse_unknown_options(words, ctx)
+        chosen = QueryOptions(
+            limit=limit,
+            require_all=all_words,
+            collapse=collapse,
+            sort=sort.value,
+            group=group,
+            files=files,
+            count=count,
+            context=context,
+            full=full,
+            color=color.value,
+            as_json=json_output,
+        )
         with Searcher.open(_index_to_search(index)) as searcher:
-            result = searcher.search(
-                " ".join(words), limit=limit, require_all=all_words, collapse=collapse
-            )
-        print_result(result, full, color, as_json=json_output)
+            found = run_query(searcher, " ".join(words), chosen)
     _read_only_done()
-    raise typer.Exit(EXIT_HITS if result.hits else EXIT_NO_HITS)
+    raise typer.Exit(EXIT_HITS if found else EXIT_NO_HITS)
 
 
 @app.command()

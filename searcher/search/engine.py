@@ -335,6 +335,21 @@ class Searcher:
         titled = self._titles.holding_any(literals.title)
         return [self._hit(i, int(row), 0.0, literals, titled) for i, row in enumerate(rows, 1)]
 
+    def context(self, hit: Hit, count: int) -> tuple[list[Hit], list[Hit]]:
+        """Up to `count` passages of the hit's document just before it, and just after it, in
+        order, unhighlighted (grep's -C)."""
+        row_doc = np.asarray(self._gen.array("row_doc"))
+        live = np.asarray(self._gen.array("row_live"))
+        rows = np.flatnonzero((row_doc == row_doc[hit.row]) & live)
+        at = int(np.searchsorted(rows, hit.row))
+        plain = _Literals(None)
+        before = rows[max(at - count, 0) : at] if count else rows[:0]
+        after = rows[at + 1 : at + 1 + count]
+        return (
+            [self._hit(0, int(row), 0.0, plain, None) for row in before],
+            [self._hit(0, int(row), 0.0, plain, None) for row in after],
+        )
+
     def stats(self) -> IndexStats:
         meta = self._gen.meta
         row_doc = np.asarray(self._gen.array("row_doc"))
