@@ -175,6 +175,26 @@ def index(
 
 
 @app.command()
+def watch(
+    paths: options.PathsArgument = None,
+    index: options.IndexOption = None,
+    quiet: options.QuietOption = False,
+) -> None:
+    """Keep the index in step with folders: index them, then follow every change until Ctrl+C.
+
+    Starts as `searcher index` does (what changed meanwhile), then commits each burst of
+    changes, one commit a second at most, with a status line on stderr. Ignore rules and
+    formats as in `searcher index`; queries run meanwhile, another indexing run waits.
+
+    Example: searcher watch ~/notes --index ~/notes-index
+    """
+    with _errors():
+        from searcher.cli.watching import watch_paths
+
+        watch_paths(paths or [], index, quiet)
+
+
+@app.command()
 def check(index: options.IndexOption = None) -> None:
     """Read every file of the index and say whether anything is damaged (exit 2 if so).
 
