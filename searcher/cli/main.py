@@ -107,7 +107,7 @@ def main(
     _debug = debug
     if ctx.invoked_subcommand is None:
         if _interactive():
-            tui(words=None, index=None)  # `searcher` alone in a terminal: the TUI
+            tui(words=None, index=None, watch=False)  # `searcher` alone in a terminal: the TUI
         print(ctx.get_help())
 
 
@@ -360,11 +360,16 @@ def export(
 
 
 @app.command()
-def tui(words: options.StartQueryArgument = None, index: options.IndexOption = None) -> None:
+def tui(
+    words: options.StartQueryArgument = None,
+    index: options.IndexOption = None,
+    watch: options.WatchOption = False,
+) -> None:
     """Search as you type in a full-screen terminal UI, with a preview of each passage.
 
     Keys: ↑/↓ move, Enter open the document, n/N next/previous match, o open in $EDITOR,
-    y copy, F1 help, Ctrl+C quit. `searcher` alone in a terminal opens it too.
+    y copy, s sort, d one per document, F1 help, Ctrl+C quit. A newer commit of the index
+    (searcher watch, --watch) is searched again at once. `searcher` alone in a terminal opens it.
 
     Example: searcher tui 网格
     """
@@ -383,7 +388,10 @@ def tui(words: options.StartQueryArgument = None, index: options.IndexOption = N
 
         with searcher:
             tui_app = make_app(
-                searcher, initial_query=" ".join(words or []), history_path=history_path()
+                searcher,
+                initial_query=" ".join(words or []),
+                history_path=history_path(),
+                watch=watch,
             )
             tui_app.run()
             tui_app.release_searcher()

@@ -186,6 +186,10 @@ ExportNameOption = Annotated[
 ]
 
 # searcher tui
+WatchOption = Annotated[
+    bool,
+    typer.Option("--watch", help="Follow the index's folders meanwhile, as searcher watch does."),
+]
 StartQueryArgument = Annotated[
     list[str] | None, typer.Argument(help="A query to start with (optional).")
 ]

@@ -38,7 +38,7 @@ from searcher.search.sorting import Arranged, arrange
 from searcher.search.titles import TitleMatcher
 from searcher.store import schema
 from searcher.store.generation import Generation, open_generation
-from searcher.store.layout import index_size
+from searcher.store.layout import GENERATION_PREFIX, index_size, latest_generation
 
 _ALL_WORDS_BONUS = 1e6  # puts passages holding every element above all others
 # For a one-element query, passages holding it in their text come before those holding it only in
@@ -51,15 +51,24 @@ _WHOLE_WORD_BONUS = 1e5
 class Searcher:
     def __init__(self, directory: Path, generation: Generation) -> None:
         self.directory = directory
+        self._load(generation)
+
+    def _load(self, generation: Generation) -> None:
+        """Read through `generation` from now on (at open, and each refresh())."""
         self._gen = generation
+        self.generation = int(generation.directory.name.removeprefix(GENERATION_PREFIX))
         meta = self._gen.meta
         self._rows = int(meta["rows"])
         self._literal = LiteralMatcher(self._gen)
         self._titles = TitleMatcher(self._gen)
         self._scorer = Scorer(self._gen, self._literal, self._titles)
         self._files: FileTable | None = None  # read on the first file filter or date sort
-        # Cuts queries with the index's own user dictionary; loads jieba on the first cut only.
-        self._segmenter = Segmenter(read_userdict(meta.get("userdict") or ""))
+        # Cuts queries with the index's own user dictionary; loads jieba on the first cut only,
+        # so a refresh keeps it unless the dictionary changed.
+        userdict = meta.get("userdict") or ""
+        if getattr(self, "_userdict", None) != userdict:
+            self._segmenter = Segmenter(read_userdict(userdict))
+            self._userdict = userdict
 
     @classmethod
     def open(cls, index_dir: Path | str) -> Searcher:
@@ -69,6 +78,25 @@ class Searcher:
 
     def close(self) -> None:
         self._gen.close()
+
+    def has_newer_generation(self) -> bool:
+        """Whether a commit newer than the one searched has happened (a directory listing:
+        about 20 µs, so a front end may ask twice a second)."""
+        try:
+            latest = latest_generation(self.directory)
+        except OSError:  # the index went away: nothing newer to read
+            return False
+        return latest is not None and latest > self.generation
+
+    def refresh(self) -> bool:
+        """Search the newest commit from now on; False if this is it already. Hits and
+        documents taken before refer to the old one: search again. Errors as open()'s."""
+        if not self.has_newer_generation():
+            return False
+        old = self._gen
+        self._load(open_generation(self.directory))
+        old.close()
+        return True
 
     def __enter__(self) -> Searcher:
         return self
