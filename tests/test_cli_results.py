@@ -181,3 +181,27 @@ def test_flags_in_a_real_process_keep_exit_codes(index: Path) -> None:
     ]
     assert run("巡查", "-c", "ext:pdf").returncode == 1
     assert run("巡查", "-C", "-1").returncode == 2
+
+
+def test_explain_prints_the_parts_of_each_score_under_the_hit(index: Path) -> None:
+    result = _run(index, "交接班", "--explain")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    score = float(re.search(r"score ([0-9.]+)", lines[0]).group(1))
+    assert lines[2] == "   tier: a whole word of the text"
+    assert any(
+        re.fullmatch(r"\s+[0-9.]+  literal 交接班: 0\.4 × BM25 .*tf 1\)", line) for line in lines
+    )
+    total = next(line for line in lines if line.endswith("= score"))
+    assert float(total.split()[0]) == pytest.approx(score, abs=0.01)
+
+
+def test_explain_in_json(index: Path) -> None:
+    result = _run(index, "网格员 交接班", "--explain", "--json")
+    record = json.loads(result.stdout.splitlines()[0])
+    explain = record["explain"]
+    assert explain["tier"].startswith("holds all ")
+    assert {part["kind"] for part in explain["parts"]} >= {"word", "literal", "bigrams"}
+    assert sum(part["score"] for part in explain["parts"]) == pytest.approx(
+        record["score"], abs=1e-3
+    )

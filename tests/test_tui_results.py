@@ -138,3 +138,25 @@ async def test_tui_watch_indexes_a_saved_file_and_shows_it(
         (folder / "saved.txt").write_text("刚保存的山楂。\n", encoding="utf-8")
         await _until(pilot, lambda: app.result is not None and app.result.total == 1)
         assert "index updated" in _status(app)
+
+
+async def test_x_shows_why_the_passage_ranks_there_in_the_preview(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = _app(searcher, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"枇杷")
+        await settle(app, pilot)
+        explain = app.preview.query_one("#passage-explain")
+        assert not explain.display
+        await pilot.press("down", "x")
+        await settle(app, pilot)
+        text = str(explain.render())
+        assert explain.display and "tier: a whole word of the text" in text
+        assert "literal 枇杷" in text and "= score" in text
+        await pilot.press("down")  # it follows the cursor
+        await settle(app, pilot)
+        assert explain.display and app.preview.hit == app.results.highlighted_hit
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert not explain.display

@@ -11,11 +11,8 @@ JSON Lines wire format:
 
 from __future__ import annotations
 
-from searcher.cli.render import Styler, hit_record, print_hits
 from searcher.oneline import escaped, json_line, shown_path
 from searcher.search import Hit, SearchResult
-
-Context = dict[int, tuple[list[Hit], list[Hit]]]  # hit rank → (passages before, after)
 
 
 def document_location(hit: Hit) -> str:
@@ -40,18 +37,9 @@ def print_count(result: SearchResult, as_json: bool) -> None:
     print(json_line({"count": count}) if as_json else count)
 
 
-def print_with_context(
-    result: SearchResult, context: Context, full: bool, style: Styler, as_json: bool
-) -> None:
-    """-C N: each hit between its neighbouring passages, those dimmed."""
-    if as_json:
-        for hit in result.hits:
-            before, after = context.get(hit.rank, ([], []))
-            record = hit_record(hit)
-            record["context"] = {"before": _records(before), "after": _records(after)}
-            print(json_line(record))
-        return
-    print_hits(result, full, style, context)
+def context_record(before: list[Hit], after: list[Hit]) -> dict[str, object]:
+    """-C N under --json: the hit's \"context\"."""
+    return {"before": _records(before), "after": _records(after)}
 
 
 def _records(hits: list[Hit]) -> list[dict[str, object]]:

@@ -224,6 +224,7 @@ def query(
     files: options.FilesOption = False,
     count: options.CountOption = False,
     context: options.ContextOption = 0,
+    explain: options.ExplainOption = False,
 ) -> None:
     """Search the index and print the best passages, matches highlighted.
 
@@ -247,6 +248,7 @@ def query(
             files=files,
             count=count,
             context=context,
+            explain=explain,
             full=full,
             color=color.value,
             as_json=json_output,

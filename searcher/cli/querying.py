@@ -6,9 +6,10 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from searcher.cli.grep_output import print_count, print_files, print_with_context
+from searcher.cli.grep_output import context_record, print_count, print_files
 from searcher.cli.messages import say
-from searcher.cli.render import Styler, print_result, summary
+from searcher.cli.render import Styler, hit_record, print_hits, print_result, summary
+from searcher.oneline import json_line
 from searcher.search import Searcher, SearchResult
 
 DEFAULT_LIMIT = 10
@@ -52,10 +53,8 @@ def run_query(searcher: Searcher, text: str, options: QueryOptions) -> bool:
         print_count(result, options.as_json)
         if result.empty_filter:  # the count alone is the answer, unless a filter explains it
             _summary(result, options.as_json)
-    elif options.context:
-        context = {hit.rank: searcher.context(hit, options.context) for hit in result.hits}
-        style = Styler(options.color, sys.stdout)
-        print_with_context(result, context, options.full, style, options.as_json)
+    elif options.context or options.explain:
+        _print_annotated(searcher, text, result, options)
         _summary(result, options.as_json)
     else:
         print_result(result, options.full, options.color, as_json=options.as_json)
@@ -67,3 +66,24 @@ def _summary(result: SearchResult, as_json: bool) -> None:
     sys.stdout.flush()
     if not as_json or result.empty_filter:
         say(summary(result))
+
+
+def _print_annotated(
+    searcher: Searcher, text: str, result: SearchResult, options: QueryOptions
+) -> None:
+    """Hits with -C's neighbouring passages and --explain's parts of the score."""
+    context = {
+        hit.rank: searcher.context(hit, options.context) for hit in result.hits if options.context
+    }
+    explained = {hit.rank: searcher.explain(text, hit) for hit in result.hits if options.explain}
+    if not options.as_json:
+        style = Styler(options.color, sys.stdout)
+        print_hits(result, options.full, style, context, explained)
+        return
+    for hit in result.hits:
+        record = hit_record(hit)
+        if hit.rank in context:
+            record["context"] = context_record(*context[hit.rank])
+        if hit.rank in explained:
+            record["explain"] = explained[hit.rank].record()
+        print(json_line(record))

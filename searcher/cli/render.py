@@ -11,7 +11,8 @@ and, when its fence names one, "language". A hit standing for passages of the sa
 (collapsed, the default) adds "duplicates": how many, and "duplicate_locations": the first few
 (up to 5) as "path:line" (or "path#id"), best first. With --group, "matches": the document's
 matching passages; with --sort date, "modified": the file's time as indexed, "YYYY-MM-DD HH:MM".
--l, -c and -C are grep_output.py's.
+-l, -c and -C are grep_output.py's; --explain adds "explain": {"tier", "parts": [...]}, each part
+{"kind", "text", "score", "idf", "tf", "weight", "factor"} (search/hits.py: Explanation).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from searcher.cli.messages import say
 from searcher.oneline import escaped, json_line, shown_dir, shown_path
-from searcher.search import Hit, IndexStats, SearchResult, Span, best_window
+from searcher.search import Explanation, Hit, IndexStats, SearchResult, Span, best_window
 
 if TYPE_CHECKING:
     from searcher.search.evaluation import Evaluation
@@ -161,9 +162,11 @@ def print_hits(
     full: bool,
     style: Styler,
     context: dict[int, tuple[list[Hit], list[Hit]]] | None = None,
+    explained: dict[int, Explanation] | None = None,
 ) -> None:
     """Each hit: its header, then its passage (or fragment); with `context` (-C), the
-    neighbouring passages before and after it, dimmed."""
+    neighbouring passages before and after it, dimmed; with `explained` (--explain), the
+    parts of its score under it."""
     for hit in result.hits:
         header = (
             style(f"{hit.rank}. ", "rank")
@@ -179,6 +182,8 @@ def print_hits(
         lines = [header, *(_neighbour(other, style) for other in before)]
         lines += [f"   {highlighted(hit, full, style)}"]
         lines += [_neighbour(other, style) for other in after]
+        if explained and hit.rank in explained:
+            lines += [style(f"   {line}", "score") for line in explained[hit.rank].lines()]
         sys.stdout.write("\n".join(lines) + "\n\n")
 
 

@@ -27,9 +27,10 @@ from searcher.search.collapse import (
     location,
     next_fetch,
 )
+from searcher.search.explain import Explainer
 from searcher.search.file_filters import FileTable
 from searcher.search.highlight import match_spans, title_spans
-from searcher.search.hits import Hit, IndexStats, SearchResult
+from searcher.search.hits import Explanation, Hit, IndexStats, SearchResult
 from searcher.search.literal import LiteralMatcher
 from searcher.search.query import Filter, ParsedQuery, parse_query
 from searcher.search.row_sets import top
@@ -62,6 +63,7 @@ class Searcher:
         self._literal = LiteralMatcher(self._gen)
         self._titles = TitleMatcher(self._gen)
         self._scorer = Scorer(self._gen, self._literal, self._titles)
+        self._explainer = Explainer(self._gen, self._scorer, self._literal, self._titles)
         self._files: FileTable | None = None  # read on the first file filter or date sort
         # Cuts queries with the index's own user dictionary; loads jieba on the first cut only,
         # so a refresh keeps it unless the dictionary changed.
@@ -78,6 +80,10 @@ class Searcher:
 
     def close(self) -> None:
         self._gen.close()
+
+    def explain(self, text: str, hit: Hit) -> Explanation:
+        """The parts of `hit`'s score for the query `text` and its rank tier (explain.py)."""
+        return self._explainer.explain(self.parse(text), hit.row)
 
     def has_newer_generation(self) -> bool:
         """Whether a commit newer than the one searched has happened (a directory listing:

@@ -7,9 +7,7 @@ it. Typing is debounced, then searched in a thread worker; a newer keystroke can
 search, and results that arrive for a superseded query are dropped. One lock serialises calls into
 the Searcher, whose readers are not meant to be shared between threads.
 
-The app follows the index: twice a second it asks whether a newer commit exists (from `searcher
-watch`, another terminal, or its own watcher under `tui --watch`), and if so reads it and searches
-the query again, the cursor kept on the same passage.
+It follows the index (following.py): a newer commit is searched again, the cursor kept.
 """
 
 from __future__ import annotations
@@ -48,7 +46,7 @@ RESULT_LIMIT = 200
 NARROW_CELLS = 70  # below this width the preview pane is hidden
 WARM_UP_QUERY = "预热"  # needs the segmenter and OpenCC, so loading them happens before typing
 _TYPING_ACTIONS = {"leave", "focus_search", "open_editor", "copy_passage", "help"}
-_TYPING_ACTIONS |= {"sort_key", "group_key"}  # s and d; F2 and F3 work while typing too
+_TYPING_ACTIONS |= {"sort_key", "group_key", "explain_key"}  # F2, F3 work while typing
 
 
 class SearchApp(IndexFollowing, PassageActions, App[None]):
@@ -64,6 +62,7 @@ class SearchApp(IndexFollowing, PassageActions, App[None]):
         Binding("y", "copy_passage", "Copy"),
         Binding("s", "sort_key", "Sort"),
         Binding("d", "group_key", "Per doc"),
+        Binding("x", "explain_key", "Why", show=False),
         Binding("f2", "cycle_sort", "Sort", show=False),
         Binding("f3", "toggle_group", "Per doc", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -306,6 +305,7 @@ class SearchApp(IndexFollowing, PassageActions, App[None]):
             return  # the cursor moved on
         self.preview.show(hit)
         self._load_document(hit, self.session.query, open_it=False)
+        self.explain_in_preview(hit)
 
     @on(ResultList.Opened)
     def _opened(self, event: ResultList.Opened) -> None:

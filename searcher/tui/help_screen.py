@@ -21,6 +21,7 @@ KEYS = [
     ("y", "copy the passage to the clipboard"),
     ("s  F2", "order: relevance → date (newest first) → path"),
     ("d  F3", "one result per document, with its matches (×N)"),
+    ("x", "why the passage ranks there: the parts of its score"),
     ("Tab", "search box → results → preview"),
     ("F1  ?", "this screen"),
     ("Ctrl+P", "commands: dark and light themes, …"),
