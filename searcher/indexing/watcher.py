@@ -27,6 +27,7 @@ MIN_COMMIT_SECONDS = 1.0  # one commit a second at most: a burst of saves is one
 STEP_MS = 50
 DEBOUNCE_MS = 1_000
 FIRST_BATCH_MS = 300  # and then every 0.3 s an empty batch when idle: a few µs of CPU each
+SMALL_BATCH = 20  # events of at most this many paths, none a folder: analysed in this process
 # Another writer (`searcher index`) holds the lock for its whole run; a watcher waits that long.
 WRITER_WAIT_SECONDS = 24 * 3600.0
 
@@ -81,10 +82,22 @@ def watch_index(
         pause = last_commit + min_commit_seconds - time.monotonic()
         if pause > 0 and _slept(pause, stop):
             return
-        report = build_index(touched, index_dir, wait_seconds=WRITER_WAIT_SECONDS, warn=warn)
+        workers = 1 if _few_files(changes) else None
+        report = build_index(
+            touched, index_dir, wait_seconds=WRITER_WAIT_SECONDS, warn=warn, workers=workers
+        )
         last_commit = time.monotonic()
         if report.committed:
             on_commit(report)
+
+
+def _few_files(changes: set[tuple[object, str]]) -> bool:
+    """Whether a batch is a few files saved or removed (no folder appeared): analysed in this
+    process, whose segmenter stays loaded between commits, rather than by worker processes
+    started for the commit, each loading its dictionary again."""
+    if len(changes) > SMALL_BATCH:
+        return False
+    return not any(os.path.isdir(path) for _, path in changes)
 
 
 def touched_roots(changed: Iterable[Path], roots: list[Path]) -> list[Path]:
