@@ -205,3 +205,13 @@ def test_explain_in_json(index: Path) -> None:
     assert sum(part["score"] for part in explain["parts"]) == pytest.approx(
         record["score"], abs=1e-3
     )
+
+
+def test_batch_takes_the_same_filters(index: Path) -> None:
+    queries = "网格员 ext:md\n网格员 ext:pdf\n网格员 after:bad\n"
+    result = CliRunner().invoke(app, ["batch", "--index", str(index)], input=queries, env=CLEAN_ENV)
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {Path(hit["path"]).name for hit in answers[0]["hits"]} == {"手册.md"}
+    assert answers[1]["hits"] == [] and answers[1]["empty_filter"] == "ext:pdf"
+    assert answers[2]["error"].startswith("after:bad: not a date")
+    assert result.exit_code == 2  # one query could not run

@@ -11,7 +11,6 @@ matches, and whole words above parts of words. Filters (title:, path:, -word) ap
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from pathlib import Path
 
@@ -35,7 +34,7 @@ from searcher.search.literal import LiteralMatcher
 from searcher.search.query import Filter, ParsedQuery, parse_query
 from searcher.search.row_sets import top
 from searcher.search.scoring import Scorer
-from searcher.search.sorting import Arranged, arrange
+from searcher.search.sorting import Arranged, arrange, with_file_facts
 from searcher.search.titles import TitleMatcher
 from searcher.store import schema
 from searcher.store.generation import Generation, open_generation
@@ -148,7 +147,8 @@ class Searcher:
             for rank, group in enumerate(groups[:limit], 1)
         ]
         if arranged is not None:
-            hits = self._with_file_facts(hits, arranged, sort)
+            mtimes = self.file_table().row_mtimes() if sort == "date" else None
+            hits = with_file_facts(hits, arranged, mtimes)
         took_ms = (time.perf_counter() - started) * 1000
         return SearchResult(
             text,
@@ -189,19 +189,6 @@ class Searcher:
             size = next_fetch(size, len(groups), limit, len(arranged.rows[:size]))
         repeats = sum(len(group.repeats) for group in groups)
         return groups, scores, total - repeats, any_all, arranged
-
-    def _with_file_facts(self, hits: list[Hit], arranged: Arranged, sort: str) -> list[Hit]:
-        """Hits with their document's matching passages (grouped) and, sorted by date, their
-        file's modification time."""
-        mtimes = self.file_table().row_mtimes() if sort == "date" else None
-        return [
-            dataclasses.replace(
-                hit,
-                matches=arranged.matches.get(hit.row, 0) if arranged.matches else 0,
-                modified=float(mtimes[hit.row]) if mtimes is not None else 0.0,
-            )
-            for hit in hits
-        ]
 
     def _groups(
         self, query: ParsedQuery, limit: int, require_all: bool, allowed: np.ndarray
@@ -357,9 +344,7 @@ class Searcher:
 
     def document(self, hit: Hit, query: str | None = None) -> list[Hit]:
         """Every passage of the hit's document, in order, highlighted for `query`."""
-        row_doc = np.asarray(self._gen.array("row_doc"))
-        live = np.asarray(self._gen.array("row_live"))
-        rows = np.flatnonzero((row_doc == row_doc[hit.row]) & live)
+        rows = self._document_rows(hit.row)
         literals = _Literals(None)
         if query:
             try:
@@ -372,9 +357,7 @@ class Searcher:
     def context(self, hit: Hit, count: int) -> tuple[list[Hit], list[Hit]]:
         """Up to `count` passages of the hit's document just before it, and just after it, in
         order, unhighlighted (grep's -C)."""
-        row_doc = np.asarray(self._gen.array("row_doc"))
-        live = np.asarray(self._gen.array("row_live"))
-        rows = np.flatnonzero((row_doc == row_doc[hit.row]) & live)
+        rows = self._document_rows(hit.row)
         at = int(np.searchsorted(rows, hit.row))
         plain = _Literals(None)
         before = rows[max(at - count, 0) : at] if count else rows[:0]
@@ -383,6 +366,11 @@ class Searcher:
             [self._hit(0, int(row), 0.0, plain, None) for row in before],
             [self._hit(0, int(row), 0.0, plain, None) for row in after],
         )
+
+    def _document_rows(self, row: int) -> np.ndarray:
+        """The live rows of `row`'s document, in order."""
+        row_doc = np.asarray(self._gen.array("row_doc"))
+        return np.flatnonzero((row_doc == row_doc[row]) & np.asarray(self._gen.array("row_live")))
 
     def stats(self) -> IndexStats:
         meta = self._gen.meta

@@ -7,11 +7,13 @@ order; under `--sort path`, the passages of a file come in reading order.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from searcher.search.file_filters import FileTable
+from searcher.search.hits import Hit
 
 SORTS = ("relevance", "date", "path")
 
@@ -62,3 +64,16 @@ def _path_ranks(paths: list[str]) -> np.ndarray:
     ranks = np.zeros(len(paths), np.int64)
     ranks[np.argsort(np.array(paths, dtype=object), kind="stable")] = np.arange(len(paths))
     return ranks
+
+
+def with_file_facts(hits: list[Hit], arranged: Arranged, mtimes: np.ndarray | None) -> list[Hit]:
+    """`hits` with their document's matching passages (grouped) and, given every row's file
+    time (sorted by date), their file's modification time."""
+    return [
+        dataclasses.replace(
+            hit,
+            matches=arranged.matches.get(hit.row, 0) if arranged.matches else 0,
+            modified=float(mtimes[hit.row]) if mtimes is not None else 0.0,
+        )
+        for hit in hits
+    ]
