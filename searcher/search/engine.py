@@ -171,7 +171,8 @@ class Searcher:
         collapse: bool,
     ) -> tuple[list[Group], np.ndarray, int, bool, Arranged]:
         """Every matching row ranked, then grouped and sorted (sorting.py): another order needs
-        them all. On zh-laws, 条例 (99,000 rows by text or title) took 9 ms more this way."""
+        them all. Over bench_tui.py's queries on zh-laws, the median query took 1.04× (group)
+        to 1.25× (date) the default's time; 的 (136,559 rows) about twice."""
         ranked, scores, total, any_all = self._rank(query, self._rows, require_all, allowed)
         files = self.file_table() if sort != "relevance" else None
         arranged = arrange(ranked, sort, group, self._gen.array("row_doc"), files)

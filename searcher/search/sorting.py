@@ -20,10 +20,10 @@ SORTS = ("relevance", "date", "path")
 
 @dataclass(frozen=True)
 class Arranged:
-    """Rows in the order to show them; with grouping, each document's matching passages."""
+    """Rows in the order to show them; grouped, each one's document's matching passages."""
 
     rows: np.ndarray
-    matches: dict[int, int] | None = None  # row → its document's matching passages (grouped)
+    matches: np.ndarray | None = None  # grouped: parallel to `rows`, else None
     documents: int = 0  # matching documents (grouped), else 0
 
 
@@ -38,16 +38,14 @@ def arrange(
         raise ValueError(f"unknown sort {sort!r}")
     rows = np.asarray(ranked, np.int64)
     matches = None
-    documents = 0
     if group and len(rows):
-        docs = np.asarray(row_doc)[rows]
-        _, first, counts = np.unique(docs, return_index=True, return_counts=True)
+        # Arrays only: a dict of 74,000 documents (法 on zh-laws) cost 100+ ms to build.
+        _, first, inverse, counts = np.unique(
+            np.asarray(row_doc)[rows], return_index=True, return_inverse=True, return_counts=True
+        )
         order = np.sort(first)  # each document's best row, in relevance order
-        count_of = dict(zip(docs[first].tolist(), counts.tolist(), strict=True))
-        rows = rows[order]
-        shown = zip(rows.tolist(), docs[order].tolist(), strict=True)
-        matches = {row: count_of[doc] for row, doc in shown}
-        documents = len(rows)
+        rows, matches = rows[order], counts[inverse[order]]
+    documents = len(rows) if group else 0
     if sort == "relevance" or not len(rows) or files is None:
         return Arranged(rows, matches, documents)
     position = np.arange(len(rows))
@@ -56,7 +54,7 @@ def arrange(
     else:
         rank = _path_ranks(files.paths)
         order = np.lexsort((rows, rank[files.row_file[rows]]))
-    return Arranged(rows[order], matches, documents)
+    return Arranged(rows[order], None if matches is None else matches[order], documents)
 
 
 def _path_ranks(paths: list[str]) -> np.ndarray:
@@ -67,13 +65,13 @@ def _path_ranks(paths: list[str]) -> np.ndarray:
 
 
 def with_file_facts(hits: list[Hit], arranged: Arranged, mtimes: np.ndarray | None) -> list[Hit]:
-    """`hits` with their document's matching passages (grouped) and, given every row's file
-    time (sorted by date), their file's modification time."""
+    """`hits` (the first of `arranged.rows`, in order) with their document's matching passages
+    (grouped) and, given every row's file time (sorted by date), their file's modification time."""
     return [
         dataclasses.replace(
             hit,
-            matches=arranged.matches.get(hit.row, 0) if arranged.matches else 0,
+            matches=int(arranged.matches[at]) if arranged.matches is not None else 0,
             modified=float(mtimes[hit.row]) if mtimes is not None else 0.0,
         )
-        for hit in hits
+        for at, hit in enumerate(hits)
     ]
