@@ -160,3 +160,30 @@ async def test_x_shows_why_the_passage_ranks_there_in_the_preview(
         await pilot.press("x")
         await settle(app, pilot)
         assert not explain.display
+
+
+def test_tui_watch_option_asks_the_app_for_a_watcher(
+    sample_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from searcher.cli.main import app as cli
+
+    made: list[dict[str, object]] = []
+
+    class _App:  # stands in for the Textual app: the command only runs and releases it
+        return_code = 0
+
+        def run(self) -> None: ...
+
+        def release_searcher(self) -> None: ...
+
+    def make(searcher: object, **options: object) -> _App:
+        made.append(options)
+        return _App()
+
+    monkeypatch.setattr("searcher.cli.main._interactive", lambda: True)
+    monkeypatch.setattr("searcher.tui.app.make_app", make)
+    result = CliRunner().invoke(cli, ["tui", "--watch", "--index", str(sample_index)])
+    assert result.exit_code == 0, result.output
+    assert [options["watch"] for options in made] == [True]

@@ -80,7 +80,7 @@ class PassageView(Vertical):
         widget.display = explanation is not None
         if explanation is not None:
             lines = explanation.lines()
-            widget.update(Content.assemble(("Why it ranks here — ", "bold"), "\n".join(lines)))
+            widget.update(Content.assemble(("Why it ranks here", "bold"), "\n", "\n".join(lines)))
 
     def on_resize(self, event: Resize) -> None:
         self._show_header()
