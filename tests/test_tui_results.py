@@ -187,3 +187,22 @@ def test_tui_watch_option_asks_the_app_for_a_watcher(
     result = CliRunner().invoke(cli, ["tui", "--watch", "--index", str(sample_index)])
     assert result.exit_code == 0, result.output
     assert [options["watch"] for options in made] == [True]
+
+
+async def test_a_newer_commit_that_cannot_be_opened_is_said_once_and_searching_goes_on(
+    searcher: Searcher, folder: Path, tmp_path: Path
+) -> None:
+    app = _app(searcher, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"枇杷")
+        await settle(app, pilot)
+        # A table of contents naming a generation that is not there: the newer "commit" fails.
+        (folder.parent / "index" / "_MAIN_999.toc").write_bytes(b"")
+        await _until(pilot, lambda: len(app._notifications) == 1)
+        (notice,) = list(app._notifications)
+        assert notice.message.startswith("cannot read the index's newer commit: ")
+        await pilot.pause(1.2)  # two more looks at the index: no second notice
+        assert len(app._notifications) == 1
+        await pilot.press("ctrl+u", *"枇杷树")
+        await settle(app, pilot)
+        assert app.result is not None and app.result.query == "枇杷树" and app.result.total == 3

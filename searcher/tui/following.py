@@ -9,11 +9,13 @@ apart so that the app stays readable.
 from __future__ import annotations
 
 import threading
+import time
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.worker import get_current_worker
 
+from searcher.errors import SearcherError
 from searcher.search import IndexStats, Searcher
 from searcher.tui import notices
 
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from searcher.tui.session import QuerySession
 
 FOLLOW_SECONDS = 0.5  # how often to look for a newer commit of the index (a directory listing)
+RETRY_SECONDS = 10.0  # after a newer commit could not be opened (damaged, another version)
 
 
 class IndexFollowing:
@@ -34,14 +37,24 @@ class IndexFollowing:
     def _search_again(self, note: str = "") -> None:
         raise NotImplementedError  # SearchApp's
 
+    _retry_at = 0.0  # after a newer commit failed to open: when to try again (monotonic)
+
     def _check_index(self) -> None:
-        if self.searcher.has_newer_generation():
+        if time.monotonic() >= self._retry_at and self.searcher.has_newer_generation():
             self._follow_index()
 
     @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
     def _follow_index(self) -> None:
         with self._lock:
-            if get_current_worker().is_cancelled or not self.searcher.refresh():
+            if get_current_worker().is_cancelled:
+                return
+            try:
+                if not self.searcher.refresh():
+                    return
+            except SearcherError as err:  # said once, then tried again later, not twice a second
+                self._retry_at = time.monotonic() + RETRY_SECONDS
+                message = f"cannot read the index's newer commit: {err}; still searching the last"
+                self.call_from_thread(self.notify, message, severity="error", timeout=10)
                 return
             self.session.documents.clear()  # rows of the commit no longer searched
             stats = self.searcher.stats()
