@@ -174,3 +174,50 @@ def test_watch_without_paths_and_without_an_index_says_what_to_do(tmp_path: Path
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 2
     assert done.stderr.startswith("searcher: no index at ") and done.stderr.count("\n") == 1
+
+
+def test_a_broken_watch_is_restarted_and_every_folder_walked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import watchfiles
+
+    real_watch = watchfiles.watch
+    broke: list[str] = []
+
+    def breaking_watch(*paths: object, **options: object) -> Iterator[set]:
+        batches = real_watch(*paths, **options)
+        yield next(batches)  # the watch is in place
+        if not broke:  # then it breaks once, as watchfiles does when its watcher fails
+            broke.append("broke")
+            # A change made while no watch runs: only the walk after the restart can find it.
+            (tmp_path / "docs" / "lost.txt").write_text("没有事件的杨梅。\n", encoding="utf-8")
+            raise RuntimeError("error in underlying watcher: queue overflow")
+        yield from batches
+
+    monkeypatch.setattr(watchfiles, "watch", breaking_watch)
+    warnings: list[str] = []
+    source = tmp_path / "docs"
+    source.mkdir()
+    (source / "a.txt").write_text("石榴。\n", encoding="utf-8")
+    commits: queue.Queue[IndexReport] = queue.Queue()
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch_index,
+        args=([source], tmp_path / "index"),
+        kwargs={"on_commit": commits.put, "stop": stop, "warn": warnings.append},
+        daemon=True,
+    )
+    thread.start()
+    try:
+        commits.get(timeout=COMMIT_WAIT_SECONDS)  # the first run's report
+        report = commits.get(timeout=COMMIT_WAIT_SECONDS)  # the walk after the restart
+        assert broke and report.files_new == 1
+        assert warnings == [
+            "file-system events were lost (error in underlying watcher: queue overflow);"
+            " watching again, every folder rescanned"
+        ]
+        with Searcher.open(tmp_path / "index") as searcher:
+            assert searcher.search('"杨梅"').total == 1
+    finally:
+        stop.set()
+        thread.join(timeout=COMMIT_WAIT_SECONDS)

@@ -4,7 +4,8 @@ It starts with the reconciliation `searcher index` does (build_index: what chang
 watched), then waits for file-system events (watchfiles: inotify, FSEvents or kqueue through
 Rust's notify, which batches and de-duplicates them). Each batch rescans the roots it touched
 with build_index, under the same ignore rules and formats, so whatever the events were (a save,
-a delete, a folder renamed, events lost to a full kernel queue), the walk finds what changed:
+a delete, a folder renamed, an event lost), the walk finds what changed; a watch that breaks
+(watchfiles raises: its watcher failed, events were lost) starts again with a walk of every root:
 a rescan of a root of 3,200 files costs 0.14 s when nothing changed (tests/benchmarks/
 bench_watch.py). Commits come at most every MIN_COMMIT_SECONDS; while it waits, changes pile up
 in watchfiles' queue and join the next commit. Each commit is build_index's, atomic: stopping at
@@ -18,7 +19,9 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from types import ModuleType
 
+from searcher.errors import WatchError
 from searcher.indexing.report import IndexReport
 from searcher.indexing.writer import build_index
 
@@ -27,6 +30,7 @@ MIN_COMMIT_SECONDS = 1.0  # one commit a second at most: a burst of saves is one
 STEP_MS = 50
 DEBOUNCE_MS = 1_000
 FIRST_BATCH_MS = 300  # and then every 0.3 s an empty batch when idle: a few µs of CPU each
+MAX_RESTARTS_A_MINUTE = 3  # a watch that breaks more often than this is an error
 SMALL_BATCH = 20  # events of at most this many paths, none a folder: analysed in this process
 # Another writer (`searcher index`) holds the lock for its whole run; a watcher waits that long.
 WRITER_WAIT_SECONDS = 24 * 3600.0
@@ -56,6 +60,53 @@ def watch_index(
     if not watched:
         (on_ready or on_commit)(first)
         return
+
+    def first_ready(report: IndexReport) -> None:  # the first run's, unless the second commits
+        (on_ready or on_commit)(report if report.committed else first)
+
+    ready: OnCommit = first_ready
+
+    restarts: list[float] = []
+    while True:
+        try:
+            _follow(
+                watchfiles,
+                watched,
+                roots,
+                index_dir,
+                ready,
+                on_commit,
+                stop,
+                warn,
+                min_commit_seconds,
+            )
+            return
+        except RuntimeError as err:  # watchfiles' internal error: its watch broke, events lost
+            now = time.monotonic()
+            restarts = [at for at in restarts if now - at < 60] + [now]
+            if len(restarts) > MAX_RESTARTS_A_MINUTE:
+                raise WatchError(f"cannot follow the folders' file-system events: {err}") from err
+            if warn is not None:
+                warn(
+                    f"file-system events were lost ({err}); watching again, every folder rescanned"
+                )
+            # The next watch's first batch walks every root again, and says so only if it commits.
+            ready = _when_committed(on_commit)
+
+
+def _follow(
+    watchfiles: ModuleType,
+    watched: list[Path],
+    roots: list[Path],
+    index_dir: Path,
+    ready: OnCommit,
+    on_commit: OnCommit,
+    stop: threading.Event | None,
+    warn: Callable[[str], None] | None,
+    min_commit_seconds: float,
+) -> None:
+    """One watch of `watched`: its first batch (the watch is in place) walks every root again,
+    each later batch the roots it touched."""
     batches = watchfiles.watch(
         *watched,
         watch_filter=lambda change, path: not _inside(Path(path), index_dir),
@@ -72,9 +123,9 @@ def watch_index(
     last_commit = None
     for changes in batches:
         if last_commit is None:  # the watch is in place: reconcile once more, then say so
-            again = build_index(roots, index_dir, wait_seconds=WRITER_WAIT_SECONDS, warn=warn)
+            report = build_index(roots, index_dir, wait_seconds=WRITER_WAIT_SECONDS, warn=warn)
             last_commit = time.monotonic()
-            (on_ready or on_commit)(again if again.committed else first)
+            ready(report)
             continue
         touched = touched_roots((Path(path) for _, path in changes), roots)
         if not touched:
@@ -89,6 +140,10 @@ def watch_index(
         last_commit = time.monotonic()
         if report.committed:
             on_commit(report)
+
+
+def _when_committed(on_commit: OnCommit) -> OnCommit:
+    return lambda report: on_commit(report) if report.committed else None
 
 
 def _few_files(changes: set[tuple[object, str]]) -> bool:
