@@ -54,7 +54,7 @@ class Filter:
     typed: str  # as the user wrote it, e.g. "title:不存在的标题", to say which one matched nothing
     field: str  # "title", "path", "ext", "after" or "before"
     # folded; a passage's title (or file path) must hold every one; for ext: the extensions
-    # (any one); for after:/before: the bound in Unix seconds, as text (file_filters.py)
+    # (any one); for after:/before: one bound, a float of Unix seconds (file_filters.py)
     literals: tuple
     negated: bool = False
 
@@ -66,7 +66,7 @@ class ParsedQuery:
     excluded: tuple[Unit, ...] = ()
     paths: tuple[str, ...] = ()  # path:… filters, folded
     chunks: tuple[str, ...] = ()  # folded multi-word chunks, a bonus where they occur as typed
-    filters: tuple[Filter, ...] = ()  # title: and path: items, in the order typed
+    filters: tuple[Filter, ...] = ()  # title:, path: and file filter items, in the order typed
 
 
 _TOKEN = re.compile(
