@@ -215,3 +215,14 @@ def test_batch_takes_the_same_filters(index: Path) -> None:
     assert answers[1]["hits"] == [] and answers[1]["empty_filter"] == "ext:pdf"
     assert answers[2]["error"].startswith("after:bad: not a date")
     assert result.exit_code == 2  # one query could not run
+
+
+def test_count_counts_every_copy_of_a_repeated_passage(tmp_path: Path) -> None:
+    source = tmp_path / "docs"
+    source.mkdir()
+    for number in range(5):  # the same line in five files: one hit, shown once, counted 5 times
+        (source / f"{number}.txt").write_text("重复的告示：请勿停车。\n", encoding="utf-8")
+    build_index([source], tmp_path / "index")
+    assert _run(tmp_path / "index", "告示", "-c").stdout == "5\n"
+    shown = _run(tmp_path / "index", "告示")
+    assert shown.stdout.count("also in 4 places") == 1

@@ -42,7 +42,9 @@ def run_query(searcher: Searcher, text: str, options: QueryOptions) -> bool:
         text,
         limit=limit,
         require_all=options.require_all,
-        collapse=options.collapse,
+        # Counted as grep counts lines: every copy of a repeated passage. Collapsing compares
+        # only the best few rows, so its total would depend on -n.
+        collapse=options.collapse and not options.count,
         sort=options.sort,
         group=group,
     )
