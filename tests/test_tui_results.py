@@ -121,6 +121,8 @@ async def test_a_newer_commit_with_an_empty_box_updates_the_counts(
         (folder / "new.txt").write_text("新的一段。\n", encoding="utf-8")
         build_index([folder], folder.parent / "index")
         await _until(pilot, lambda: "7 passages" in _status(app))
+        message = str(app.query_one("#message").render())
+        assert message.startswith("Type to search 7 passages in 4 documents.")
 
 
 async def test_tui_watch_indexes_a_saved_file_and_shows_it(

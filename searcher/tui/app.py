@@ -5,9 +5,8 @@
 The query state lives in session.py (no Textual); this module wires widgets, timers and workers to
 it. Typing is debounced, then searched in a thread worker; a newer keystroke cancels the older
 search, and results that arrive for a superseded query are dropped. One lock serialises calls into
-the Searcher, whose readers are not meant to be shared between threads.
-
-It follows the index (following.py): a newer commit is searched again, the cursor kept.
+the Searcher, whose readers are not meant to be shared between threads. It follows the index
+(following.py): a newer commit is searched again, the cursor kept.
 """
 
 from __future__ import annotations
@@ -271,8 +270,9 @@ class SearchApp(IndexFollowing, PassageActions, App[None]):
         kept on its passage; `note` said in the status line with the results."""
         request = self.session.again(self.search_box.value)
         if request is None:
-            if note and self.session.stats is not None:
+            if note and self.session.stats is not None:  # a newer commit: its counts
                 self.status.ready(self.session.stats)
+                self._message(notices.idle(self.session.stats, str(self.searcher.directory)))
             return
         self._stop_debounce()
         self._keep = self.results.highlighted_hit
