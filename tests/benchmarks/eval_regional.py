@@ -8,7 +8,8 @@ tw2sp. Two subsets: "phrases" keeps the queries whose phrase conversion differs 
 plain script conversion (s2t, t2s), as issue 13 defines it; "words" only those whose conversion,
 folded as searcher folds, differs from the query folded: there the region's *words* differ
 (莱索托 → 賴索托, 紐西蘭 → 新西兰), not only its characters (台 → 臺). MRR@10 of the converted
-queries should come within 0.02 of the same queries as asked.
+queries should come within 0.02 of the same queries as asked. Last, whole questions as asked and
+converted by script only (s2t, t2s), as in eval_quality.py.
 """
 
 from __future__ import annotations
@@ -78,6 +79,17 @@ def main() -> None:
             )
         pairs = zip(asked, converted, strict=True)
         examples += [f"{a.query} → {c.query}" for a, c in pairs][: args.examples]
+        # Whole questions, converted by script only (s2t, t2s), as eval_quality.py does.
+        questions = read_qrels(folder / "queries.jsonl")
+        script = opencc.OpenCC(plain)
+        whole = [JudgedQuery(q.qid, script.convert(q.query), q.relevant) for q in questions]
+        with Searcher.open(index) as searcher:
+            before = evaluate(searcher, questions, K).metrics[f"MRR@{K}"]
+            after = evaluate(searcher, whole, K).metrics[f"MRR@{K}"]
+        lines.append(
+            f"| {name}: questions | {plain} | {len(questions)} | {before:.4f} | {after:.4f}"
+            f" | {after - before:+.4f} |"
+        )
     command = "python tests/benchmarks/eval_regional.py " + " ".join(sys.argv[1:])
     print(f"Produced by `{command}` in {time.perf_counter() - started:.0f} s.\n")
     print("\n".join(lines))
