@@ -133,7 +133,8 @@ class SearchResult:
     pinyin: tuple[str, ...] = ()
     interpreted: tuple[str, ...] = ()
     # A vocabulary word of the same sound for a typed word the index lacks (search/typos.py): the
-    # query with it ("人工智能"), or "". Its hits follow the query's own, each marked `suggested`.
+    # query with it ("人工智能"), or "". When the typed word occurs nowhere, its hits come first,
+    # each marked `suggested` (search/engine.py).
     suggestion: str = ""
     sort: str = "relevance"  # the order of `hits`: "relevance", "date" or "path"
     documents: int = 0  # grouped by document: how many documents match, else 0
