@@ -1,0 +1,199 @@
+"""Whoosh's terms reader over a generation: which rows a word of the text field matches.
+
+A word matches as it does in searcher (search/scoring.py): every live passage that contains it
+literally, in its folded text (n-gram postings, confirmed on the text) or in its folded title
+path, inside longer words too. Its weight there comes from the word postings, the BM25F
+frequency (title words count TITLE_WEIGHT times); a row holding the word only inside longer
+words weighs LITERAL_WEIGHT an occurrence, and one holding it only in its title TITLE_ONLY_WEIGHT.
+The vocabulary (the words jieba cut) is the field's lexicon, for Prefix and friends.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+
+import numpy as np
+from whoosh.codec.base import TermsReader
+from whoosh.matching import ListMatcher
+from whoosh.reading import TermInfo
+
+from searcher.analysis.grams import literal_keys
+from searcher.analysis.normalize import fold_text
+from searcher.store.doc_table import TITLE_CHARS_FILE
+from searcher.store.generation import Generation
+
+TEXT_FIELD = "text"
+LITERAL_WEIGHT = 0.4  # an occurrence inside a longer word, as searcher's literal score weighs it
+TITLE_ONLY_WEIGHT = 0.5  # a word in the title path only, as searcher's TITLE_MATCH_WEIGHT
+_CACHE_SIZE = 256
+_EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
+
+
+class TextMatches:
+    """The live rows of a generation matching a word, with their weights; remembered per word."""
+
+    def __init__(self, generation: Generation) -> None:
+        self._gen = generation
+        self._live = np.asarray(generation.array("row_live"))
+        self._titles: list[str] | None = None
+        self._cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+
+    def rows(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """(rows ascending, weights) of the live passages holding `word`."""
+        if word in self._cache:
+            self._cache.move_to_end(word)
+            return self._cache[word]
+        found = self._find(fold_text(word))
+        self._cache[word] = found
+        if len(self._cache) > _CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return found
+
+    def _find(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        if not word:
+            return _EMPTY
+        text_rows, counts = self._in_text(word)
+        title_rows = self._in_title(word)
+        rows = np.union1d(text_rows, title_rows)
+        weights = np.full(len(rows), TITLE_ONLY_WEIGHT, np.float32)
+        weights[np.searchsorted(rows, text_rows)] = LITERAL_WEIGHT * counts
+        term_id = self._gen.term_id(word)
+        if term_id is not None:
+            word_rows, tfs = self._gen.word_postings(term_id)
+            at = np.searchsorted(rows, word_rows).clip(0, max(len(rows) - 1, 0))
+            held = rows[at] == word_rows if len(rows) else np.zeros(len(at), bool)
+            weights[at[held]] = tfs[held]
+        live = self._live[rows]
+        return rows[live], weights[live]
+
+    def _in_text(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows whose folded text holds `word`, and how often (as search/literal.py finds them)."""
+        keys = literal_keys(word)
+        if not keys:
+            return _EMPTY
+        postings = [self._gen.gram_postings(key) for key in keys]
+        if len(keys) == 1 and len(word) <= 2:  # one character or one bigram: exact
+            rows, counts = postings[0]
+            return np.asarray(rows, np.int64), np.asarray(counts, np.float32)
+        postings.sort(key=lambda posting: len(posting[0]))
+        candidates = np.asarray(postings[0][0], np.int64)
+        for rows, _ in postings[1:]:
+            candidates = np.intersect1d(candidates, rows, assume_unique=True)
+        counts = self._gen.literal_counts(word.encode(), candidates)
+        found = counts > 0
+        return candidates[found], counts[found]
+
+    def _in_title(self, word: str) -> np.ndarray:
+        """Rows whose folded title path holds `word` (titles are few: each one is looked in)."""
+        if self._titles is None:
+            chars = np.asarray(self._gen.array(TITLE_CHARS_FILE.removesuffix(".npy")), np.uint32)
+            text = chars.tobytes().decode("utf-32-le", "surrogatepass")
+            self._titles = text.split("\0")[:-1] if text else []
+        holds = np.array([word in title for title in self._titles] + [False], bool)
+        row_title = np.asarray(self._gen.array("row_title"), np.int64)
+        return np.flatnonzero(holds[row_title])
+
+
+class GenerationTerms(TermsReader):
+    """The text field's terms for rows [first, end) of a generation, as Whoosh documents."""
+
+    def __init__(
+        self, generation: Generation, matches: TextMatches, first: int, end: int, handle: object
+    ) -> None:
+        self._gen = generation
+        self._matches = matches
+        self._first, self._end = first, end
+        self._lengths = np.asarray(generation.array("row_len"))
+        self._handle = handle
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.release()
+            self._handle = None
+
+    def _postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, weights) of a term in this segment."""
+        if fieldname != TEXT_FIELD:
+            return _EMPTY
+        rows, weights = self._matches.rows(btext.decode("utf-8", "surrogatepass"))
+        lo, hi = np.searchsorted(rows, [self._first, self._end]).tolist()
+        return rows[lo:hi] - self._first, weights[lo:hi]
+
+    def __contains__(self, term: tuple[str, bytes]) -> bool:
+        return len(self._postings(*term)[0]) > 0
+
+    def term_info(self, fieldname: str, btext: bytes) -> TermInfo:
+        docs, weights = self._postings(fieldname, btext)
+        if not len(docs):
+            raise KeyError((fieldname, btext))
+        lengths = self._lengths[docs + self._first]
+        return TermInfo(
+            weight=float(weights.sum()),
+            df=len(docs),
+            minlength=float(lengths.min()),
+            maxlength=float(lengths.max()),
+            maxweight=float(weights.max()),
+            minid=int(docs[0]),
+            maxid=int(docs[-1]),
+        )
+
+    def frequency(self, fieldname: str, btext: bytes) -> float:
+        return self.term_info(fieldname, btext).weight()
+
+    def doc_frequency(self, fieldname: str, btext: bytes) -> int:
+        return self.term_info(fieldname, btext).doc_frequency()
+
+    def matcher(
+        self, fieldname: str, btext: bytes, format_: object, scorer: object = None
+    ) -> ListMatcher:
+        docs, weights = self._postings(fieldname, btext)
+        info = self.term_info(fieldname, btext) if len(docs) else TermInfo()
+        return _RowsMatcher(
+            docs.tolist(),
+            weights.tolist(),
+            format=format_,
+            scorer=scorer,
+            term=(fieldname, btext),
+            terminfo=info,
+        )
+
+    def terms(self) -> Iterator[tuple[str, bytes]]:
+        return self.terms_from(TEXT_FIELD, b"")
+
+    def terms_from(self, fieldname: str, prefix: bytes) -> Iterator[tuple[str, bytes]]:
+        if fieldname != TEXT_FIELD:
+            return
+        for word in self._gen.words_from(prefix.decode("utf-8", "surrogatepass")):
+            yield TEXT_FIELD, word.encode("utf-8", "surrogatepass")
+
+    def items(self) -> Iterator[tuple[tuple[str, bytes], TermInfo]]:
+        return self.items_from(TEXT_FIELD, b"")
+
+    def items_from(
+        self, fieldname: str, prefix: bytes
+    ) -> Iterator[tuple[tuple[str, bytes], TermInfo]]:
+        for term in self.terms_from(fieldname, prefix):
+            if term in self:
+                yield term, self.term_info(*term)
+
+    def indexed_field_names(self) -> list[str]:
+        return [TEXT_FIELD]
+
+    def cursor(self, fieldname: str, fieldobj: object) -> None:
+        raise NotImplementedError("fuzzy terms and spelling are not supported on a searcher index")
+
+
+class _RowsMatcher(ListMatcher):
+    """ListMatcher whose copies keep their term and statistics (block quality reads them)."""
+
+    def copy(self) -> _RowsMatcher:
+        return _RowsMatcher(
+            self._ids,
+            self._weights,
+            format=self._format,
+            scorer=self._scorer,
+            position=self._i,
+            term=self._term,
+            terminfo=self._terminfo,
+        )
