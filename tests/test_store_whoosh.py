@@ -262,16 +262,19 @@ def test_prefix_matches_every_vocabulary_word_it_starts(
     assert _parsed(whoosh_searcher, "网格*") == expected
 
 
-def test_results_sort_and_group_by_path(whoosh_searcher: WhooshSearcher) -> None:
+@pytest.mark.parametrize("field", ["path", "title"])
+def test_results_sort_and_group_by_a_stored_column(
+    whoosh_searcher: WhooshSearcher, field: str
+) -> None:
     query = QueryParser("text", whoosh_searcher.schema).parse("居民")
-    hits = whoosh_searcher.search(query, limit=None, sortedby="path")
-    paths = [hit["path"] for hit in hits]
-    assert len(set(paths)) > 1 and paths == sorted(paths)
-    backwards = whoosh_searcher.search(query, limit=None, sortedby="path", reverse=True)
-    assert [hit["path"] for hit in backwards] == sorted(paths, reverse=True)
-    groups = whoosh_searcher.search(query, limit=None, groupedby="path").groups("path")
-    assert {path: sorted(docs) for path, docs in groups.items()} == {
-        path: sorted(hit.docnum for hit in hits if hit["path"] == path) for path in set(paths)
+    hits = whoosh_searcher.search(query, limit=None, sortedby=field)
+    values = [hit[field] for hit in hits]
+    assert len(set(values)) > 1 and values == sorted(values)
+    backwards = whoosh_searcher.search(query, limit=None, sortedby=field, reverse=True)
+    assert [hit[field] for hit in backwards] == sorted(values, reverse=True)
+    groups = whoosh_searcher.search(query, limit=None, groupedby=field).groups(field)
+    assert {value: sorted(docs) for value, docs in groups.items()} == {
+        value: sorted(hit.docnum for hit in hits if hit[field] == value) for value in set(values)
     }
 
 
