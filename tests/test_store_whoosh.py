@@ -51,7 +51,8 @@ def _write_collection(docs: Path) -> None:
         (docs / f"记录{number}.txt").write_text(body + "\n", encoding="utf-8")
     (docs / "手册.md").write_text(
         "# 社区手册\n\n## 议事规则\n\n每月开一次会，会前公示议题。\n\n"
-        "## 网格划分\n\n每户居民都有所属的单元。\n",
+        "## 网格划分\n\n每户居民都有所属的单元。\n\n"
+        "网格内的居民事务由网格统筹，大网格分为小网格，小网格再分到户，居民找居民。\n",
         encoding="utf-8",
     )
     records = [
@@ -305,3 +306,17 @@ def test_an_open_whoosh_searcher_keeps_answering_after_a_commit(tmp_path: Path) 
         assert _parsed(searcher, "网格") == before
     with whoosh_index.open_dir(str(index_dir)).searcher() as searcher:
         assert _parsed(searcher, "网格") == _searcher_rows(index_dir, "网格") != before
+
+
+@pytest.mark.parametrize("text", ["网格", "居民 OR 社区", "网 NOT 巡查", "网格 居民"])
+def test_the_best_few_are_the_top_of_the_full_ranking(
+    whoosh_searcher: WhooshSearcher, text: str
+) -> None:
+    # Whoosh skips postings that cannot make the top few, bounded by each term's best weight
+    # and shortest passage: the bounds must never cut a passage that belongs there.
+    query = QueryParser("text", whoosh_searcher.schema).parse(text)
+    everything = sorted(
+        (hit.score for hit in whoosh_searcher.search(query, limit=None)), reverse=True
+    )
+    best = [hit.score for hit in whoosh_searcher.search(query, limit=3)]
+    assert len(everything) > 3 and best == pytest.approx(everything[:3])
