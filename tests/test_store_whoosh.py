@@ -24,6 +24,7 @@ from searcher.store.generation import open_generation
 from searcher.store.layout import latest_generation
 from searcher.store.toc import read_toc
 from searcher.store.whoosh_analysis import JiebaTokenizer
+from searcher.store.whoosh_matcher import RowsMatcher
 
 # Our own sentences, cut into files and paragraphs below: words repeat across files, some only
 # inside longer words (网 in 网格, 互联网), some only in titles (议事规则), traditional and
@@ -320,3 +321,42 @@ def test_the_best_few_are_the_top_of_the_full_ranking(
     )
     best = [hit.score for hit in whoosh_searcher.search(query, limit=3)]
     assert len(everything) > 3 and best == pytest.approx(everything[:3])
+
+
+class _WeightPerLength:
+    """A scorer whose score grows with the weight and falls with the length, as BM25's does."""
+
+    def __init__(self, lengths: np.ndarray) -> None:
+        self.lengths = lengths
+
+    def supports_block_quality(self) -> bool:
+        return True
+
+    def score(self, matcher: RowsMatcher) -> float:
+        return matcher.weight() / self.lengths[matcher.id()]
+
+    def block_quality(self, matcher: RowsMatcher) -> float:
+        return matcher.block_max_weight() / matcher.block_min_length()
+
+
+def test_skipping_by_block_quality_never_skips_a_passage_that_scores_above_it() -> None:
+    rng = np.random.default_rng(5)
+    docs = np.sort(rng.choice(5000, 1000, replace=False))
+    weights = rng.integers(1, 6, len(docs)).astype(np.float32)
+    lengths = rng.integers(50, 200, 5000).astype(np.float32)
+    scorer = _WeightPerLength(lengths)
+    scores = weights / lengths[docs]
+    skipped = []
+    for threshold in np.quantile(scores, [0.5, 0.9, 0.99]):
+        matcher = RowsMatcher(docs, weights, lengths[docs], ("text", b"x"), scorer)
+        assert matcher.max_quality() >= scores.max()
+        visited = []
+        while matcher.is_active():
+            matcher.skip_to_quality(threshold)
+            if not matcher.is_active():
+                break
+            visited.append(matcher.id())
+            matcher.next()
+        assert set(docs[scores > threshold].tolist()) <= set(visited)
+        skipped.append(len(docs) - len(visited))
+    assert skipped[-1] > 0  # the test skips something

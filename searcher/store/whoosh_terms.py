@@ -10,19 +10,18 @@ The vocabulary (the words jieba cut) is the field's lexicon, for Prefix and frie
 
 from __future__ import annotations
 
-import bisect
 from collections import OrderedDict
 from collections.abc import Iterator
 
 import numpy as np
 from whoosh.codec.base import TermsReader
-from whoosh.matching import Matcher, NullMatcher, ReadTooFar
 from whoosh.reading import TermInfo
 
 from searcher.analysis.grams import literal_keys
 from searcher.analysis.normalize import fold_text
 from searcher.store.doc_table import TITLE_CHARS_FILE
 from searcher.store.generation import Generation
+from searcher.store.whoosh_matcher import RowsMatcher
 
 TEXT_FIELD = "text"
 LITERAL_WEIGHT = 0.4  # an occurrence inside a longer word, as searcher's literal score weighs it
@@ -149,8 +148,8 @@ class GenerationTerms(TermsReader):
         self, fieldname: str, btext: bytes, format_: object, scorer: object = None
     ) -> RowsMatcher:
         docs, weights = self._postings(fieldname, btext)
-        info = self.term_info(fieldname, btext) if len(docs) else TermInfo()
-        return RowsMatcher(docs.tolist(), weights.tolist(), (fieldname, btext), info, scorer)
+        lengths = self._lengths[docs + self._first]
+        return RowsMatcher(docs, weights, lengths, (fieldname, btext), scorer)
 
     def terms(self) -> Iterator[tuple[str, bytes]]:
         return self.terms_from(TEXT_FIELD, b"")
@@ -176,96 +175,3 @@ class GenerationTerms(TermsReader):
 
     def cursor(self, fieldname: str, fieldobj: object) -> None:
         raise NotImplementedError("fuzzy terms and spelling are not supported on a searcher index")
-
-
-class RowsMatcher(Matcher):
-    """A term's postings in one segment: documents ascending with their weights, in lists.
-
-    Whoosh's quality optimisations see the list as one block (its best weight, its shortest
-    document), kept from the start: ListMatcher recomputes max(weights) on every question.
-    """
-
-    def __init__(
-        self,
-        docs: list[int],
-        weights: list[float],
-        term: tuple[str, bytes],
-        info: TermInfo,
-        scorer: object = None,
-        at: int = 0,
-    ) -> None:
-        self._docs, self._weights = docs, weights
-        self._term, self._info, self._scorer = term, info, scorer
-        self._at = at
-        self._max_weight = max(weights, default=0.0)
-
-    def is_active(self) -> bool:
-        return self._at < len(self._docs)
-
-    def reset(self) -> None:
-        self._at = 0
-
-    def term(self) -> tuple[str, bytes]:
-        return self._term
-
-    def copy(self) -> RowsMatcher:
-        return RowsMatcher(
-            self._docs, self._weights, self._term, self._info, self._scorer, self._at
-        )
-
-    def replace(self, minquality: float = 0) -> Matcher:
-        if not self.is_active() or (minquality and self.max_quality() <= minquality):
-            return NullMatcher()
-        return self
-
-    def supports_block_quality(self) -> bool:
-        return self._scorer is not None and self._scorer.supports_block_quality()
-
-    def max_quality(self) -> float:
-        return self._scorer.block_quality(self) if self._scorer else self._max_weight
-
-    def block_quality(self) -> float:
-        return self.max_quality()
-
-    def block_max_weight(self) -> float:
-        return self._max_weight
-
-    def block_min_length(self) -> float:
-        return self._info.min_length()
-
-    def block_max_length(self) -> float:
-        return self._info.max_length()
-
-    def skip_to_quality(self, minquality: float) -> int:
-        if self.block_quality() <= minquality:  # the one block cannot do better: skip it
-            self._at = len(self._docs)
-            return 1
-        return 0
-
-    def id(self) -> int:
-        return self._docs[self._at]
-
-    def all_ids(self) -> Iterator[int]:
-        return iter(self._docs[self._at :])
-
-    def next(self) -> None:
-        self._at += 1
-
-    def skip_to(self, target: int) -> None:
-        if not self.is_active():
-            raise ReadTooFar
-        self._at = bisect.bisect_left(self._docs, target, self._at)
-
-    def weight(self) -> float:
-        return self._weights[self._at]
-
-    def score(self) -> float:
-        return self._scorer.score(self) if self._scorer else self.weight()
-
-    def supports(self, astype: str) -> bool:
-        return astype in ("weight", "frequency")
-
-    def value_as(self, astype: str) -> float:
-        if not self.supports(astype):
-            raise NotImplementedError(f"a searcher index keeps no {astype} in its postings")
-        return self.weight()
