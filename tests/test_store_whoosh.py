@@ -175,6 +175,26 @@ def test_and_or_not_find_the_passages_searcher_finds(
     assert expected or whoosh_query == "不存在的词语"  # each other case finds something
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["title:规则", "title:社区手册", "网格 title:手册", "title:常见问题 title:问题", "title:网"],
+)
+def test_a_title_term_finds_the_passages_searcher_title_filter_finds(
+    updated_index: Path, whoosh_searcher: WhooshSearcher, text: str
+) -> None:
+    expected = _searcher_rows(updated_index, text)
+    assert expected and _parsed(whoosh_searcher, text) == expected
+
+
+def test_a_title_term_leaves_out_passages_holding_the_word_only_in_their_text(
+    whoosh_searcher: WhooshSearcher,
+) -> None:
+    in_title = _parsed(whoosh_searcher, "title:网格")
+    anywhere = _parsed(whoosh_searcher, "网格")
+    assert in_title and in_title < anywhere
+    assert all("网格" in whoosh_searcher.stored_fields(row)["title"] for row in in_title)
+
+
 def test_dead_rows_are_never_found_nor_counted_and_changed_text_is(
     updated_index: Path, whoosh_searcher: WhooshSearcher
 ) -> None:

@@ -7,7 +7,7 @@ when row_live says so. Path and title are sortable columns, read from the stored
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 from whoosh.codec.base import PerDocumentReader
@@ -53,22 +53,30 @@ class GenerationDocs(PerDocumentReader):
         return np.flatnonzero(self._live).tolist()
 
     def doc_field_length(self, docnum: int, fieldname: str, default: float = 0) -> float:
+        if fieldname == schema.TITLE:
+            return 1.0  # title matches are unweighted (whoosh_terms.py)
         if fieldname != schema.TEXT:
             return default
         return float(self._lengths[docnum])
 
     def field_length(self, fieldname: str) -> float:
+        if fieldname == schema.TITLE:
+            return float(self.doc_count())
         if fieldname != schema.TEXT:
             return 0
         return float(self._lengths[self._live].sum(dtype=np.float64))
 
     def min_field_length(self, fieldname: str) -> float:
-        live = self._lengths[self._live]
-        return float(live.min()) if fieldname == schema.TEXT and len(live) else 0
+        return self._length_bound(fieldname, np.min)
 
     def max_field_length(self, fieldname: str) -> float:
+        return self._length_bound(fieldname, np.max)
+
+    def _length_bound(self, fieldname: str, bound: Callable[[np.ndarray], float]) -> float:
+        if fieldname == schema.TITLE:
+            return 1.0
         live = self._lengths[self._live]
-        return float(live.max()) if fieldname == schema.TEXT and len(live) else 0
+        return float(bound(live)) if fieldname == schema.TEXT and len(live) else 0
 
     def stored_fields(self, docnum: int) -> dict:
         return self._gen.stored_fields(self._first + docnum)

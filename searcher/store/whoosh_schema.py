@@ -1,7 +1,7 @@
 """The Whoosh schema a searcher index's table of contents carries (read by whoosh.index.open_dir).
 
-`text` is searchable through the codec (codec.py), cut by the index's jieba analyzer; `path` and
-`title` sort and group; every stored field of a passage is there, so hits show them all.
+`text` and `title` are searchable through the codec (codec.py), cut by the index's jieba analyzer;
+`title` and `path` sort and group; every stored field of a passage is there, so hits show them.
 """
 
 from __future__ import annotations
@@ -33,11 +33,12 @@ _STORED_ONLY += (schema.KIND, schema.LANGUAGE)
 
 def make_schema(userdict: tuple[UserWord, ...] = ()) -> fields.Schema:
     """The schema of an index whose text was cut with `userdict` (its user dictionary)."""
+    analyzer = JiebaTokenizer(userdict)
     return fields.Schema(
         **{
-            schema.TEXT: fields.TEXT(analyzer=JiebaTokenizer(userdict), phrase=False, stored=True),
+            schema.TEXT: fields.TEXT(analyzer=analyzer, phrase=False, stored=True),
+            schema.TITLE: fields.TEXT(analyzer=analyzer, phrase=False, stored=True, sortable=True),
             schema.PATH: StoredColumn(),
-            schema.TITLE: StoredColumn(),
             **{name: fields.STORED() for name in _STORED_ONLY},
         }
     )

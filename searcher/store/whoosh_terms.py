@@ -1,11 +1,12 @@
-"""Whoosh's terms reader over a generation: which rows a word of the text field matches.
+"""Whoosh's terms reader over a generation: which rows a word of the text or title field matches.
 
 A word matches as it does in searcher (search/scoring.py): every live passage that contains it
 literally, in its folded text (n-gram postings, confirmed on the text) or in its folded title
 path, inside longer words too. Its weight there comes from the word postings, the BM25F
 frequency (title words count TITLE_WEIGHT times); a row holding the word only inside longer
 words weighs LITERAL_WEIGHT an occurrence, and one holding it only in its title TITLE_ONLY_WEIGHT.
-The vocabulary (the words jieba cut) is the field's lexicon, for Prefix and friends.
+A word of the title field matches the passages whose title path holds it (searcher's title:),
+each weighing 1. The vocabulary (the words jieba cut) is the lexicon of both, for Prefix.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from searcher.store.generation import Generation
 from searcher.store.whoosh_matcher import RowsMatcher
 
 TEXT_FIELD = "text"
+TITLE_FIELD = "title"  # a word of it matches the passages whose title path holds it, weight 1
 LITERAL_WEIGHT = 0.4  # an occurrence inside a longer word, as searcher's literal score weighs it
 TITLE_ONLY_WEIGHT = 0.5  # a word in the title path only, as searcher's TITLE_MATCH_WEIGHT
+_FIELDS = (TEXT_FIELD, TITLE_FIELD)
 _CACHE_SIZE = 256
 _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 
@@ -37,15 +40,21 @@ class TextMatches:
         self._gen = generation
         self._live = np.asarray(generation.array("row_live"))
         self._titles: list[str] | None = None
-        self._cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
-    def rows(self, word: str) -> tuple[np.ndarray, np.ndarray]:
-        """(rows ascending, weights) of the live passages holding `word`."""
-        if word in self._cache:
-            self._cache.move_to_end(word)
-            return self._cache[word]
-        found = self._find(fold_text(word))
-        self._cache[word] = found
+    def rows(self, word: str, field: str = TEXT_FIELD) -> tuple[np.ndarray, np.ndarray]:
+        """(rows ascending, weights) of the live passages holding `word` in `field`."""
+        key = (field, word)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        if field == TITLE_FIELD:
+            rows = self._in_title(fold_text(word))
+            rows = rows[self._live[rows]]
+            found = rows, np.ones(len(rows), np.float32)
+        else:
+            found = self._find(fold_text(word))
+        self._cache[key] = found
         if len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)
         return found
@@ -114,11 +123,17 @@ class GenerationTerms(TermsReader):
 
     def _postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(documents, weights) of a term in this segment."""
-        if fieldname != TEXT_FIELD:
+        if fieldname not in _FIELDS:
             return _EMPTY
-        rows, weights = self._matches.rows(btext.decode("utf-8", "surrogatepass"))
+        rows, weights = self._matches.rows(btext.decode("utf-8", "surrogatepass"), fieldname)
         lo, hi = np.searchsorted(rows, [self._first, self._end]).tolist()
         return rows[lo:hi] - self._first, weights[lo:hi]
+
+    def _field_lengths(self, fieldname: str, docs: np.ndarray) -> np.ndarray:
+        """Lengths of `docs` in the field: BM25F lengths for text, 1 for every title."""
+        if fieldname == TITLE_FIELD:
+            return np.ones(len(docs), np.float32)
+        return self._lengths[docs + self._first]
 
     def __contains__(self, term: tuple[str, bytes]) -> bool:
         return len(self._postings(*term)[0]) > 0
@@ -127,7 +142,7 @@ class GenerationTerms(TermsReader):
         docs, weights = self._postings(fieldname, btext)
         if not len(docs):
             raise KeyError((fieldname, btext))
-        lengths = self._lengths[docs + self._first]
+        lengths = self._field_lengths(fieldname, docs)
         return TermInfo(
             weight=float(weights.sum()),
             df=len(docs),
@@ -148,20 +163,22 @@ class GenerationTerms(TermsReader):
         self, fieldname: str, btext: bytes, format_: object, scorer: object = None
     ) -> RowsMatcher:
         docs, weights = self._postings(fieldname, btext)
-        lengths = self._lengths[docs + self._first]
+        lengths = self._field_lengths(fieldname, docs)
         return RowsMatcher(docs, weights, lengths, (fieldname, btext), scorer)
 
     def terms(self) -> Iterator[tuple[str, bytes]]:
-        return self.terms_from(TEXT_FIELD, b"")
+        for field in _FIELDS:
+            yield from self.terms_from(field, b"")
 
     def terms_from(self, fieldname: str, prefix: bytes) -> Iterator[tuple[str, bytes]]:
-        if fieldname != TEXT_FIELD:
+        if fieldname not in _FIELDS:
             return
         for word in self._gen.words_from(prefix.decode("utf-8", "surrogatepass")):
-            yield TEXT_FIELD, word.encode("utf-8", "surrogatepass")
+            yield fieldname, word.encode("utf-8", "surrogatepass")
 
     def items(self) -> Iterator[tuple[tuple[str, bytes], TermInfo]]:
-        return self.items_from(TEXT_FIELD, b"")
+        for field in _FIELDS:
+            yield from self.items_from(field, b"")
 
     def items_from(
         self, fieldname: str, prefix: bytes
@@ -171,7 +188,7 @@ class GenerationTerms(TermsReader):
                 yield term, self.term_info(*term)
 
     def indexed_field_names(self) -> list[str]:
-        return [TEXT_FIELD]
+        return list(_FIELDS)
 
     def cursor(self, fieldname: str, fieldobj: object) -> None:
         raise NotImplementedError("fuzzy terms and spelling are not supported on a searcher index")
