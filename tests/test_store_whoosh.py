@@ -20,7 +20,7 @@ from searcher.analysis.tokenizers import Segmenter
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
 from searcher.store.codec import GenerationSegment
-from searcher.store.generation import open_generation
+from searcher.store.generation import open_committed, open_generation
 from searcher.store.layout import latest_generation
 from searcher.store.toc import read_toc
 from searcher.store.whoosh_analysis import JiebaTokenizer
@@ -380,3 +380,29 @@ def test_skipping_by_block_quality_never_skips_a_passage_that_scores_above_it() 
         assert set(docs[scores > threshold].tolist()) <= set(visited)
         skipped.append(len(docs) - len(visited))
     assert skipped[-1] > 0  # the test skips something
+
+
+def test_a_generation_removed_under_whoosh_is_read_again_from_the_newer_table_of_contents(
+    updated_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A commit between Whoosh reading the table of contents and the codec opening the generation
+    # it names removes that generation: the codec says FileNotFoundError, and Whoosh's reader
+    # reads the table of contents again.
+    from searcher.store import codec
+
+    failed = []
+
+    def removed_once(directory: Path, number: int) -> object:
+        if not failed:
+            failed.append(number)
+            raise FileNotFoundError(directory / f"gen-{number}")
+        return open_committed(directory, number)
+
+    monkeypatch.setattr(codec, "open_committed", removed_once)
+    with whoosh_index.open_dir(str(updated_index)).searcher() as searcher:
+        assert failed and _parsed(searcher, "网格") == _searcher_rows(updated_index, "网格")
+
+
+def test_opening_a_generation_a_commit_removed_says_file_not_found(updated_index: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        open_committed(updated_index, latest_generation(updated_index) - 1)
