@@ -19,10 +19,11 @@ from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import Segmenter
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
+from searcher.store.check import check_index
 from searcher.store.codec import GenerationSegment
 from searcher.store.generation import open_committed, open_generation
 from searcher.store.layout import latest_generation
-from searcher.store.toc import read_toc
+from searcher.store.toc import read_toc, write_toc
 from searcher.store.whoosh_analysis import JiebaTokenizer
 from searcher.store.whoosh_matcher import RowsMatcher
 
@@ -406,3 +407,19 @@ def test_a_generation_removed_under_whoosh_is_read_again_from_the_newer_table_of
 def test_opening_a_generation_a_commit_removed_says_file_not_found(updated_index: Path) -> None:
     with pytest.raises(FileNotFoundError):
         open_committed(updated_index, latest_generation(updated_index) - 1)
+
+
+def test_check_finds_a_table_of_contents_listing_other_segments(tmp_path: Path) -> None:
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    _write_collection(docs)
+    build_index([docs], index_dir)
+    assert check_index(index_dir).problems == []
+    number = latest_generation(index_dir)
+    schema, _ = read_toc(index_dir, number)
+    write_toc(index_dir, number, schema, [])  # as a table of contents of older versions had it
+    assert check_index(index_dir).problems == [
+        f"_MAIN_{number}.toc lists other segments than gen-{number} (Whoosh would read it wrong)"
+    ]
+    build_index([], index_dir, rebuild=True)
+    assert check_index(index_dir).problems == []
+    assert whoosh_index.open_dir(str(index_dir)).doc_count() > 0
