@@ -74,7 +74,8 @@ class PendingCommit:
     def commit(self) -> None:
         """The commit point: gen-<n>/ is complete and fsynced (write_generation). Its table of
         contents lists the generation's segments for Whoosh (codec.py), and the schema carries
-        the user dictionary the text was cut with (whoosh_analysis.py)."""
+        the user dictionary the text was cut with (whoosh_analysis.py). Opening the generation
+        to count each segment's dead rows costs a commit ~10 ms on zh-laws (a 1% update: ~1 s)."""
         generation = Generation(self.directory)
         try:
             segments = whoosh_segments(generation, self.generation)
