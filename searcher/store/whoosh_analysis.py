@@ -1,7 +1,8 @@
 """The index's jieba cut as a Whoosh analyzer, for Whoosh's query parser and highlighter.
 
 Whoosh never indexes with it (the numpy pipeline does, indexing/): it cuts what Whoosh cuts itself,
-a query typed into QueryParser and a passage re-read for highlights, exactly as searcher does.
+a query typed into QueryParser (through whoosh_schema.JiebaText) and a passage re-read for
+highlights, exactly as searcher does.
 """
 
 from __future__ import annotations

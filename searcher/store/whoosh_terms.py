@@ -18,8 +18,10 @@ import numpy as np
 from whoosh.codec.base import TermsReader
 from whoosh.reading import TermInfo
 
+from searcher.analysis.analyzers import query_words
 from searcher.analysis.grams import literal_keys
 from searcher.analysis.normalize import fold_text
+from searcher.analysis.tokenizers import Segmenter, read_userdict
 from searcher.store.doc_table import TITLE_CHARS_FILE
 from searcher.store.generation import Generation
 from searcher.store.whoosh_matcher import RowsMatcher
@@ -40,6 +42,8 @@ class TextMatches:
         self._gen = generation
         self._live = np.asarray(generation.array("row_live"))
         self._titles: list[str] | None = None
+        # Cuts with the index's user dictionary; loads the segmenter only for a run to cut.
+        self._segmenter = Segmenter(read_userdict(generation.meta.get("userdict") or ""))
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
     def rows(self, word: str, field: str = TEXT_FIELD) -> tuple[np.ndarray, np.ndarray]:
@@ -48,16 +52,26 @@ class TextMatches:
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        if field == TITLE_FIELD:
-            rows = self._in_title(fold_text(word))
-            rows = rows[self._live[rows]]
-            found = rows, np.ones(len(rows), np.float32)
-        else:
-            found = self._find(fold_text(word))
+        # A run the index does not hold as a word is cut as searcher cuts it in a query, and
+        # each of its words must be there (whoosh_schema.JiebaText parses runs whole).
+        words = query_words(fold_text(word), self._known, self._segmenter)
+        parts = [self._literal(piece, field) for piece in dict.fromkeys(words)]
+        found = parts[0] if len(parts) == 1 else _all_of(parts)
         self._cache[key] = found
         if len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)
         return found
+
+    def _known(self, word: str) -> bool:
+        return self._gen.term_id(word) is not None
+
+    def _literal(self, word: str, field: str) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, weights) of the live passages holding `word` itself in `field`."""
+        if field == TITLE_FIELD:
+            rows = self._in_title(word)
+            rows = rows[self._live[rows]]
+            return rows, np.ones(len(rows), np.float32)
+        return self._find(word)
 
     def _find(self, word: str) -> tuple[np.ndarray, np.ndarray]:
         if not word:
@@ -102,6 +116,15 @@ class TextMatches:
         holds = np.array([word in title for title in self._titles] + [False], bool)
         row_title = np.asarray(self._gen.array("row_title"), np.int64)
         return np.flatnonzero(holds[row_title])
+
+
+def _all_of(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows in every part, each weighing the sum of its weights in them."""
+    rows = parts[0][0]
+    for other, _ in parts[1:]:
+        rows = np.intersect1d(rows, other, assume_unique=True)
+    weights = sum(w[np.searchsorted(r, rows)] for r, w in parts)
+    return rows, np.asarray(weights, np.float32)
 
 
 class GenerationTerms(TermsReader):
