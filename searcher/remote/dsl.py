@@ -1,0 +1,144 @@
+"""A ParsedQuery → an OpenSearch search body that matches the passages searcher matches.
+
+Matching is literal, as in search/: a literal of two or more characters is a phrase of its
+character bigrams (consecutive: "contains the string"), one character a unigram term, and a title
+holds a literal when its folded form contains it (a wildcard). The order follows engine.py's
+tiers with constant bonuses, named so that the engine can take them off the scores it shows:
+several elements: passages holding every one first; one element: in the text as a whole word,
+then in the text, then only in the title. Within a tier, BM25 over the jieba words (title words
+weighted as in BM25F) and the query's character bigrams, as search/scoring.py does; its literal
+and chunk scores have no counterpart here, hence a ranking that agrees in most, not all, places.
+"""
+
+from __future__ import annotations
+
+from searcher.analysis.analyzers import TITLE_WEIGHT
+from searcher.search.export import bigram_tokens
+from searcher.search.query import Clause, ParsedQuery, Unit
+
+# Bonuses stay small enough that float32 scores (OpenSearch's) keep BM25's order under them:
+# around 1e4 a score has steps of 0.001. A BM25 sum over a query's words stays well below 1e3.
+ALL_BONUS = 1e4
+TEXT_BONUS = 1e4
+WHOLE_WORD_BONUS = 1e3
+BONUSES = {"all": ALL_BONUS, "text": TEXT_BONUS, "whole": WHOLE_WORD_BONUS}
+NGRAM_WEIGHT = 0.5  # as search/scoring.py weighs its bigram BM25
+SOURCE_FIELDS = ["id", "path", "title", "paragraph", "line", "text", "meta", "kind", "language"]
+
+
+def search_body(query: ParsedQuery, limit: int, require_all: bool) -> dict:
+    """The body of a search for the `limit` best passages of `query` (not collapsed)."""
+    clauses = [_clause(clause) for clause in query.clauses]
+    boolean: dict = {
+        "filter": [{"bool": {"must": clauses}} if require_all else _any(clauses)],
+        "should": _tiers(query, clauses) + _relevance(query),
+    }
+    boolean["filter"] += [_filter(found.field, found.literals) for found in query.filters]
+    excluded = [match for unit in query.excluded for match in _exclusions(unit)]
+    if excluded:
+        boolean["must_not"] = excluded
+    return {
+        "query": {"bool": boolean},
+        "size": limit,
+        "track_total_hits": True,
+        "_source": SOURCE_FIELDS,
+    }
+
+
+def filter_query(field: str, literals: tuple[str, ...]) -> dict:
+    """A query for the passages a title: or path: filter allows (to tell which matched none)."""
+    return {"query": _filter(field, literals)}
+
+
+def text_match(literal: str) -> dict:
+    """Passages whose folded text contains the folded `literal`."""
+    parts = literal.split()
+    singles = [{"term": {"unigrams": part}} for part in parts if len(part) == 1]
+    tokens = list(bigram_tokens(literal))
+    if not tokens:
+        return singles[0] if len(singles) == 1 else {"bool": {"must": singles}}
+    phrase = {"match_phrase": {"bigrams": " ".join(tokens)}}
+    # A one-character part between spaces has no bigram; it is asked for on its own.
+    return {"bool": {"must": [phrase, *singles]}} if singles else phrase
+
+
+def title_match(literal: str) -> dict:
+    """Passages whose folded title path contains the folded `literal`."""
+    return {"wildcard": {"title_folded": {"value": f"*{_escaped(literal)}*"}}}
+
+
+def _escaped(literal: str) -> str:
+    return literal.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?")
+
+
+def _all(queries: list[dict]) -> dict:
+    return queries[0] if len(queries) == 1 else {"bool": {"must": queries}}
+
+
+def _any(queries: list[dict]) -> dict:
+    return (
+        queries[0]
+        if len(queries) == 1
+        else {"bool": {"should": queries, "minimum_should_match": 1}}
+    )
+
+
+def _unit(unit: Unit, in_title: bool = True) -> dict:
+    """The unit in its passage: each of its literals in the text or in the title."""
+    if unit.title_only:  # title:word holds in the title only
+        return title_match(unit.literal)
+    if not in_title:
+        return _all([text_match(literal) for literal in unit.literals])
+    return _all([_any([text_match(lit), title_match(lit)]) for lit in unit.literals])
+
+
+def _clause(clause: Clause, in_title: bool = True) -> dict:
+    return _any([_unit(unit, in_title) for unit in clause.alternatives])
+
+
+def _tiers(query: ParsedQuery, clauses: list[dict]) -> list[dict]:
+    if len(clauses) > 1:
+        return [_bonus("all", {"bool": {"must": clauses}})]
+    (clause,) = query.clauses
+    tiers = [_bonus("text", _clause(clause, in_title=False))]
+    whole = [
+        _all([{"term": {"words": word}} for word in dict.fromkeys(unit.words)])
+        for unit in clause.alternatives
+        if not unit.phrase and unit.words and not unit.title_only
+    ]
+    return tiers + ([_bonus("whole", _any(whole))] if whole else [])
+
+
+def _bonus(name: str, query: dict) -> dict:
+    return {"constant_score": {"filter": query, "boost": BONUSES[name], "_name": name}}
+
+
+def _relevance(query: ParsedQuery) -> list[dict]:
+    """BM25 over the jieba words in text and title, and over the character bigrams."""
+    units = [unit for clause in query.clauses for unit in clause.alternatives]
+    words = " ".join(word for unit in units if not unit.title_only for word in unit.words)
+    title_words = " ".join(word for unit in units for word in unit.words)
+    texts = list(query.chunks) + [unit.literal for unit in units if not unit.title_only]
+    bigrams = " ".join(dict.fromkeys(t for text in texts for t in bigram_tokens(text) if t != "|"))
+    scoring = []
+    if words:
+        scoring.append({"match": {"words": {"query": words}}})
+    if title_words:
+        scoring.append({"match": {"title_words": {"query": title_words, "boost": TITLE_WEIGHT}}})
+    if bigrams:
+        scoring.append({"match": {"bigrams": {"query": bigrams, "boost": NGRAM_WEIGHT}}})
+    return scoring
+
+
+def _filter(field: str, literals: tuple[str, ...]) -> dict:
+    if field == "path":
+        return _all(
+            [{"wildcard": {"path_folded": {"value": f"*{_escaped(lit)}*"}}} for lit in literals]
+        )
+    return _all([title_match(literal) for literal in literals])
+
+
+def _exclusions(unit: Unit) -> list[dict]:
+    """-word leaves out passages holding it in text or title; -title:word in the title."""
+    matches = [title_match(unit.literal)]
+    return matches if unit.title_only else [text_match(unit.literal), *matches]

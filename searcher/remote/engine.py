@@ -1,0 +1,194 @@
+"""RemoteSearcher: search.Searcher's interface over an index that `searcher push` wrote.
+
+    with RemoteSearcher.open("http://127.0.0.1:9200", "searcher") as s:
+        result = s.search("网格", limit=10)
+
+Queries are parsed as search/query.py parses them, with the user dictionary the push recorded, and
+translated by dsl.py. Hits are built from the stored passage; their spans come from the same
+highlighter as local hits (search/highlight.py), so offsets are code points into `text`, alike.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from searcher.analysis.normalize import fold_text
+from searcher.analysis.tokenizers import Segmenter, read_userdict
+from searcher.errors import QuerySyntaxError
+from searcher.remote import dsl
+from searcher.remote.connection import connect, requests, shown_url
+from searcher.remote.mapping import recorded_push
+from searcher.remote.vocabulary import RemoteVocabulary
+from searcher.search.collapse import MAX_LOCATIONS
+from searcher.search.engine import HighlightLiterals
+from searcher.search.export import DEFAULT_INDEX_NAME
+from searcher.search.highlight import match_spans, title_spans
+from searcher.search.hits import Hit, IndexStats, SearchResult
+from searcher.search.query import ParsedQuery, parse_query
+
+if TYPE_CHECKING:
+    from opensearchpy import OpenSearch
+
+# Cardinality counts are exact below this many distinct values (OpenSearch's maximum).
+_EXACT_COUNT = 40_000
+
+
+class RemoteSearcher:
+    def __init__(self, client: OpenSearch, index: str, record: dict) -> None:
+        self._client = client
+        self.index = index
+        self.directory = f"{shown_url(client)}/{index}"  # what the front ends show as the index
+        self._record = record
+        self._segmenter = Segmenter(read_userdict(record.get("userdict") or ""))
+        self._vocabulary = RemoteVocabulary(client, index)
+
+    @classmethod
+    def open(cls, url: str, index: str = DEFAULT_INDEX_NAME) -> RemoteSearcher:
+        """Connect to an index that searcher push wrote; raises RemoteError's subclasses."""
+        client = connect(url)
+        with requests(client, index):
+            record = recorded_push(client.indices.get_mapping(index=index), index)
+        return cls(client, index, record)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> RemoteSearcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def parse(self, text: str) -> ParsedQuery:
+        """`text` in the query syntax, cut as the pushed index was (see search/query.py)."""
+        is_known = self._vocabulary.lookup(fold_text(text))
+        return parse_query(text, is_known, self._segmenter)
+
+    def search(
+        self, text: str, limit: int = 10, require_all: bool = False, collapse: bool = True
+    ) -> SearchResult:
+        """As Searcher.search: ranked passages for `text`; `collapse` folds repeats into one."""
+        started = time.perf_counter()
+        query = self.parse(text)
+        body = dsl.search_body(query, limit, require_all)
+        if collapse:
+            body["collapse"] = {
+                "field": "text_digest",
+                "inner_hits": {
+                    "name": "same",
+                    "size": MAX_LOCATIONS + 1,
+                    "_source": ["path", "id", "line"],
+                },
+            }
+            body["aggs"] = {
+                "texts": {
+                    "cardinality": {"field": "text_digest", "precision_threshold": _EXACT_COUNT}
+                }
+            }
+        with requests(self._client, self.index):
+            answer = self._client.search(index=self.index, body=body)
+        found = answer["hits"]
+        total = answer["aggregations"]["texts"]["value"] if collapse else found["total"]["value"]
+        empty_filter = "" if total else self._empty_filter(query)
+        literals = HighlightLiterals(query)
+        hits = [_hit(rank, doc, literals) for rank, doc in enumerate(found["hits"], 1)]
+        all_words = (
+            len(query.clauses) == 1
+            or require_all
+            or not hits
+            or "all" in found["hits"][0].get("matched_queries", [])
+        )
+        took_ms = (time.perf_counter() - started) * 1000
+        return SearchResult(text, hits, total, took_ms, all_words, empty_filter)
+
+    def _empty_filter(self, query: ParsedQuery) -> str:
+        """As the local engine says it: the first filter that matches nothing as typed; all of
+        them when each matches something but not together; "" when none is to blame."""
+        if not query.filters:
+            return ""
+        for found in query.filters:
+            body = dsl.filter_query(found.field, found.literals)
+            with requests(self._client, self.index):
+                if not self._client.count(index=self.index, body=body)["count"]:
+                    return found.typed
+        return " ".join(found.typed for found in query.filters)
+
+    def document(self, hit: Hit, query: str | None = None) -> list[Hit]:
+        """Every passage of the hit's document, in order, highlighted for `query`."""
+        literals = HighlightLiterals(None)
+        if query:
+            try:
+                literals = HighlightLiterals(self.parse(query))
+            except QuerySyntaxError:
+                pass  # nothing to highlight
+        body = {
+            "query": {"bool": {"filter": [{"term": {"id": hit.id}}, {"term": {"path": hit.path}}]}},
+            "sort": [{"paragraph": "asc"}],
+            "_source": dsl.SOURCE_FIELDS,
+        }
+        from opensearchpy import helpers
+
+        with requests(self._client, self.index):
+            docs = list(
+                helpers.scan(self._client, query=body, index=self.index, preserve_order=True)
+            )
+        return [_hit(rank, doc, literals, score=0.0) for rank, doc in enumerate(docs, 1)]
+
+    def stats(self) -> IndexStats:
+        body = {
+            "size": 0,
+            "track_total_hits": True,
+            "aggs": {
+                field: {"cardinality": {"field": field, "precision_threshold": _EXACT_COUNT}}
+                for field in ("id", "path")
+            },
+        }
+        with requests(self._client, self.index):
+            answer = self._client.search(index=self.index, body=body)
+            size = self._client.indices.stats(index=self.index, metric="store")
+        record = self._record
+        return IndexStats(
+            directory=self.directory,
+            documents=answer["aggregations"]["id"]["value"],
+            passages=answer["hits"]["total"]["value"],
+            files=answer["aggregations"]["path"]["value"],
+            size_bytes=size["_all"]["primaries"]["store"]["size_in_bytes"],
+            updated=float(record.get("pushed_at", 0.0)),
+            roots=[str(record.get("source", ""))],
+            analysis=dict(record.get("analysis", {})),
+            segmenter=self._segmenter.backend_name,
+        )
+
+
+def _hit(rank: int, doc: dict, literals: HighlightLiterals, score: float | None = None) -> Hit:
+    source = doc["_source"]
+    text, title = source["text"], source["title"]
+    if score is None:  # the bonuses of the tiers (dsl.BONUSES) are the order, not the score
+        bonus = sum(dsl.BONUSES[name] for name in doc.get("matched_queries", ()))
+        score = round(float(doc["_score"] or 0.0) - bonus, 4)
+    same = doc.get("inner_hits", {}).get("same", {}).get("hits", {})
+    others = [other["_source"] for other in same.get("hits", []) if other["_id"] != doc["_id"]]
+    return Hit(
+        rank=rank,
+        score=score,
+        id=source["id"],
+        path=source["path"],
+        title=title,
+        paragraph=source["paragraph"],
+        line=source["line"],
+        text=text,
+        spans=match_spans(text, literals.text),
+        title_spans=title_spans(title, literals.title),
+        meta=source.get("meta"),
+        kind=source.get("kind", "text"),
+        language=source.get("language", ""),
+        duplicates=max(same.get("total", {}).get("value", 1) - 1, 0),
+        duplicate_locations=tuple(_location(other) for other in others[:MAX_LOCATIONS]),
+    )
+
+
+def _location(source: dict) -> str:
+    """As search/collapse.location shows a passage's place."""
+    path, doc_id = source["path"], source["id"]
+    return f"{path}#{doc_id}" if doc_id != path else f"{path}:{source['line']}"
