@@ -24,6 +24,7 @@ WHOLE_WORD_BONUS = 1e3
 BONUSES = {"all": ALL_BONUS, "text": TEXT_BONUS, "whole": WHOLE_WORD_BONUS}
 NGRAM_WEIGHT = 0.5  # as search/scoring.py weighs its bigram BM25
 SOURCE_FIELDS = ["id", "path", "title", "paragraph", "line", "text", "meta", "kind", "language"]
+SOURCE_FIELDS += ["text_digest"]  # passages of one folded text collapse into one hit
 
 
 def search_body(query: ParsedQuery, limit: int, require_all: bool) -> dict:

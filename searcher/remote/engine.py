@@ -13,6 +13,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import Segmenter, read_userdict
 from searcher.errors import QuerySyntaxError
@@ -20,7 +22,7 @@ from searcher.remote import dsl
 from searcher.remote.connection import connect, requests, shown_url
 from searcher.remote.mapping import recorded_push
 from searcher.remote.vocabulary import RemoteVocabulary
-from searcher.search.collapse import MAX_LOCATIONS
+from searcher.search.collapse import MAX_LOCATIONS, OVERFETCH, Group, group_rows, next_fetch
 from searcher.search.engine import HighlightLiterals
 from searcher.search.export import DEFAULT_INDEX_NAME
 from searcher.search.highlight import match_spans, title_spans
@@ -71,28 +73,21 @@ class RemoteSearcher:
         """As Searcher.search: ranked passages for `text`; `collapse` folds repeats into one."""
         started = time.perf_counter()
         query = self.parse(text)
-        body = dsl.search_body(query, limit, require_all)
         if collapse:
-            body["collapse"] = {
-                "field": "text_digest",
-                "inner_hits": {
-                    "name": "same",
-                    "size": MAX_LOCATIONS + 1,
-                    "_source": ["path", "id", "line"],
-                },
-            }
-            body["aggs"] = {
-                "texts": {
-                    "cardinality": {"field": "text_digest", "precision_threshold": _EXACT_COUNT}
-                }
-            }
-        with requests(self._client, self.index):
-            answer = self._client.search(index=self.index, body=body)
-        found = answer["hits"]
-        total = answer["aggregations"]["texts"]["value"] if collapse else found["total"]["value"]
+            found, groups = self._groups(query, limit, require_all)
+            repeats = sum(len(group.repeats) for group in groups)
+            total = found["total"]["value"] - repeats
+        else:
+            found = self._fetch(query, limit, require_all)
+            groups = [Group(i) for i in range(len(found["hits"]))]
+            total = found["total"]["value"]
         empty_filter = "" if total else self._empty_filter(query)
         literals = HighlightLiterals(query)
-        hits = [_hit(rank, doc, literals) for rank, doc in enumerate(found["hits"], 1)]
+        docs = found["hits"]
+        hits = [
+            _hit(rank, docs[group.row], literals, [docs[i] for i in group.repeats])
+            for rank, group in enumerate(groups[:limit], 1)
+        ]
         all_words = (
             len(query.clauses) == 1
             or require_all
@@ -101,6 +96,24 @@ class RemoteSearcher:
         )
         took_ms = (time.perf_counter() - started) * 1000
         return SearchResult(text, hits, total, took_ms, all_words, empty_filter)
+
+    def _fetch(self, query: ParsedQuery, size: int, require_all: bool) -> dict:
+        body = dsl.search_body(query, size, require_all)
+        with requests(self._client, self.index):
+            return self._client.search(index=self.index, body=body)["hits"]
+
+    def _groups(self, query: ParsedQuery, limit: int, require_all: bool) -> tuple[dict, list]:
+        """As the local engine collapses: the best OVERFETCH × limit passages grouped by their
+        folded text, more fetched while most are repeats. (OpenSearch's own field collapsing
+        with inner hits for the repeats took 250-500 ms a query on 154 passages: it searches
+        again for every group.)"""
+        size = limit * OVERFETCH
+        while size:
+            found = self._fetch(query, size, require_all)
+            digests = [doc["_source"]["text_digest"].encode() for doc in found["hits"]]
+            groups = group_rows(np.arange(len(digests)), digests.__getitem__)
+            size = next_fetch(size, len(groups), limit, len(digests))
+        return found, groups
 
     def _empty_filter(self, query: ParsedQuery) -> str:
         """As the local engine says it: the first filter that matches nothing as typed; all of
@@ -161,14 +174,18 @@ class RemoteSearcher:
         )
 
 
-def _hit(rank: int, doc: dict, literals: HighlightLiterals, score: float | None = None) -> Hit:
+def _hit(
+    rank: int,
+    doc: dict,
+    literals: HighlightLiterals,
+    repeats: list[dict] | None = None,
+    score: float | None = None,
+) -> Hit:
     source = doc["_source"]
     text, title = source["text"], source["title"]
     if score is None:  # the bonuses of the tiers (dsl.BONUSES) are the order, not the score
         bonus = sum(dsl.BONUSES[name] for name in doc.get("matched_queries", ()))
         score = round(float(doc["_score"] or 0.0) - bonus, 4)
-    same = doc.get("inner_hits", {}).get("same", {}).get("hits", {})
-    others = [other["_source"] for other in same.get("hits", []) if other["_id"] != doc["_id"]]
     return Hit(
         rank=rank,
         score=score,
@@ -183,8 +200,10 @@ def _hit(rank: int, doc: dict, literals: HighlightLiterals, score: float | None 
         meta=source.get("meta"),
         kind=source.get("kind", "text"),
         language=source.get("language", ""),
-        duplicates=max(same.get("total", {}).get("value", 1) - 1, 0),
-        duplicate_locations=tuple(_location(other) for other in others[:MAX_LOCATIONS]),
+        duplicates=len(repeats or ()),
+        duplicate_locations=tuple(
+            _location(other["_source"]) for other in (repeats or [])[:MAX_LOCATIONS]
+        ),
     )
 
 
