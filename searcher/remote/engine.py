@@ -10,6 +10,7 @@ highlighter as local hits (search/highlight.py), so offsets are code points into
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import TYPE_CHECKING
 
@@ -197,6 +198,7 @@ def _hit(
         text=text,
         spans=match_spans(text, literals.text),
         title_spans=title_spans(title, literals.title),
+        row=_row(doc["_id"]),
         meta=source.get("meta"),
         kind=source.get("kind", "text"),
         language=source.get("language", ""),
@@ -205,6 +207,12 @@ def _hit(
             _location(other["_source"]) for other in (repeats or [])[:MAX_LOCATIONS]
         ),
     )
+
+
+def _row(passage_id: str) -> int:
+    """A number that stands for the passage as a local row does: the TUI finds the hit it opened
+    among its document's passages by it. From the id, so the same passage has the same number."""
+    return int.from_bytes(hashlib.blake2b(passage_id.encode(), digest_size=7).digest(), "big")
 
 
 def _location(source: dict) -> str:
