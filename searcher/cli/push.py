@@ -46,14 +46,18 @@ def push(
     for line in report.rejected[:MAX_REJECTIONS_SHOWN]:
         notice(f"rejected passage {line}")
     print(
-        f"{where}: {report.sent} passages sent, {report.deleted} deleted, "
+        f"{where}: {_passages(report.sent)} sent, {report.deleted} deleted, "
         f"{report.unchanged} unchanged; {report.elapsed_s:.1f} s"
     )
     if report.rejected:
         more = len(report.rejected) - MAX_REJECTIONS_SHOWN
         raise RemoteRejectedError(
-            f"OpenSearch rejected {len(report.rejected)} passages"
+            f"OpenSearch rejected {_passages(len(report.rejected))}"
             + (f" ({more} not listed)" if more > 0 else "")
             + "; the others were written, and the next push tries those again"
         )
     return report
+
+
+def _passages(count: int) -> str:
+    return f"{count:,} passage" + ("" if count == 1 else "s")

@@ -10,7 +10,7 @@
 # Settings (environment): SEARCHER_OS_NODES (2; 1 on a small machine), SEARCHER_OS_HEAP (512m a
 # node), SEARCHER_OS_PORT (9200: node n listens on 9200+n-1 for HTTP, 9300+n-1 for transport),
 # SEARCHER_OS_HOME (where the distribution is unpacked and the nodes keep data and logs; never
-# inside the repository). OpenSearch refuses to run as root, so as root the nodes run as nobody.
+# inside the repository), SEARCHER_OS_FRESH=1 (start with no data: CI does). OpenSearch refuses to run as root, so as root the nodes run as nobody.
 set -euo pipefail
 
 VERSION="${SEARCHER_OS_VERSION:-2.19.6}"  # 2.19.x: the newest line that runs on Java 17
@@ -118,6 +118,7 @@ start() {
     fetch
     local started n owner=() pid
     started=$EPOCHREALTIME
+    [[ "${SEARCHER_OS_FRESH:-}" == 1 ]] && rm -rf "$RUN"
     mkdir -p "$RUN"
     [[ $(id -u) == 0 ]] && owner=(runuser -u nobody --)
     for ((n = 1; n <= NODES; n++)); do

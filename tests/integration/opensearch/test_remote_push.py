@@ -130,7 +130,7 @@ def test_rejected_passages_are_one_line_each_exit_2_and_go_again_on_the_next_pus
         f"searcher: rejected passage {docs / 'second.txt'}/1: cluster_block_exception: "
     )
     assert summary == (
-        "searcher: OpenSearch rejected 1 passages; the others were written, and the next push "
+        "searcher: OpenSearch rejected 1 passage; the others were written, and the next push "
         "tries those again"
     )
     assert _texts(opensearch_url, index_name, "校园") == set()
