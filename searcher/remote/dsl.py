@@ -12,7 +12,6 @@ and chunk scores have no counterpart here, hence a ranking that agrees in most, 
 
 from __future__ import annotations
 
-from searcher.analysis.analyzers import TITLE_WEIGHT
 from searcher.search.export import bigram_tokens
 from searcher.search.query import Clause, ParsedQuery, Unit
 
@@ -22,6 +21,7 @@ ALL_BONUS = 1e4
 TEXT_BONUS = 1e4
 WHOLE_WORD_BONUS = 1e3
 BONUSES = {"all": ALL_BONUS, "text": TEXT_BONUS, "whole": WHOLE_WORD_BONUS}
+LITERAL_WEIGHT = 0.4  # as search/scoring.py weighs a literal's occurrences
 NGRAM_WEIGHT = 0.5  # as search/scoring.py weighs its bigram BM25
 SOURCE_FIELDS = ["id", "path", "title", "paragraph", "line", "text", "meta", "kind", "language"]
 SOURCE_FIELDS += ["text_digest"]  # passages of one folded text collapse into one hit
@@ -103,7 +103,7 @@ def _tiers(query: ParsedQuery, clauses: list[dict]) -> list[dict]:
     (clause,) = query.clauses
     tiers = [_bonus("text", _clause(clause, in_title=False))]
     whole = [
-        _all([{"term": {"words": word}} for word in dict.fromkeys(unit.words)])
+        _all([{"term": {"bm25f_words": word}} for word in dict.fromkeys(unit.words)])
         for unit in clause.alternatives
         if not unit.phrase and unit.words and not unit.title_only
     ]
@@ -115,20 +115,27 @@ def _bonus(name: str, query: dict) -> dict:
 
 
 def _relevance(query: ParsedQuery) -> list[dict]:
-    """BM25 over the jieba words in text and title, and over the character bigrams."""
-    units = [unit for clause in query.clauses for unit in clause.alternatives]
-    words = " ".join(word for unit in units if not unit.title_only for word in unit.words)
-    title_words = " ".join(word for unit in units for word in unit.words)
-    texts = list(query.chunks) + [unit.literal for unit in units if not unit.title_only]
+    """search/scoring.py's score, as far as Lucene's BM25 gives it: BM25F over the jieba words
+    (bm25f_words holds the title's words TITLE_WEIGHT times), a share of BM25 over each literal's
+    occurrences, and a share of BM25 over the query's character bigrams."""
+    units = [u for clause in query.clauses for u in clause.alternatives if not u.title_only]
+    words = " ".join(word for unit in units for word in unit.words)
+    texts = list(query.chunks) + [unit.literal for unit in units]
     bigrams = " ".join(dict.fromkeys(t for text in texts for t in bigram_tokens(text) if t != "|"))
-    scoring = []
-    if words:
-        scoring.append({"match": {"words": {"query": words}}})
-    if title_words:
-        scoring.append({"match": {"title_words": {"query": title_words, "boost": TITLE_WEIGHT}}})
+    scoring = [{"match": {"bm25f_words": {"query": words}}}] if words else []
+    for literal in dict.fromkeys(lit for unit in units for lit in unit.literals):
+        scoring.append(_boosted(text_match(literal), LITERAL_WEIGHT))
     if bigrams:
         scoring.append({"match": {"bigrams": {"query": bigrams, "boost": NGRAM_WEIGHT}}})
     return scoring
+
+
+def _boosted(query: dict, boost: float) -> dict:
+    ((kind, body),) = query.items()
+    if kind == "bool":
+        return {"bool": {**body, "boost": boost}}
+    ((field, value),) = body.items()
+    return {kind: {field: {"query" if kind == "match_phrase" else "value": value, "boost": boost}}}
 
 
 def _filter(field: str, literals: tuple[str, ...]) -> dict:

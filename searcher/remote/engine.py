@@ -101,7 +101,11 @@ class RemoteSearcher:
     def _fetch(self, query: ParsedQuery, size: int, require_all: bool) -> dict:
         body = dsl.search_body(query, size, require_all)
         with requests(self._client, self.index):
-            return self._client.search(index=self.index, body=body)["hits"]
+            # Word statistics of the whole index, as searcher's BM25 has them, not of each shard.
+            answer = self._client.search(
+                index=self.index, body=body, search_type="dfs_query_then_fetch"
+            )
+        return answer["hits"]
 
     def _groups(self, query: ParsedQuery, limit: int, require_all: bool) -> tuple[dict, list]:
         """As the local engine collapses: the best OVERFETCH × limit passages grouped by their

@@ -2,10 +2,12 @@
 
 The token fields come pre-cut (search/export.py), so a `whitespace` analyzer sees our tokens: the
 same words and character n-grams that searcher's own index holds. Three fields are ours besides
-the export's: `digest` (what an incremental push compares), `path_folded` (path: filters fold the
-path, as the local engine does) and `text_digest` (passages of one folded text collapse into one
-hit). The mapping's `_meta.searcher` records the push: the format, the local index it came from,
-its user dictionary (queries are cut with it) and when.
+the export's: `bm25f_words` (the passage's words, then its title's words TITLE_WEIGHT times: the
+bag of words searcher's BM25F scores, so that Lucene's BM25 over it ranks alike), `digest` (what
+an incremental push compares), `path_folded` (path: filters fold the path, as the local engine
+does) and `text_digest` (passages of one folded text collapse into one hit). The mapping's
+`_meta.searcher` records the push: the format, the local index it came from, its user dictionary
+(queries are cut with it) and when.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from searcher.errors import RemoteIndexError
 INDEX_FORMAT = 1
 
 _WORDS = {"type": "text", "analyzer": "whitespace"}
-_GRAMS = {"type": "text", "analyzer": "whitespace", "norms": False}
+_GRAMS = {"type": "text", "analyzer": "whitespace"}  # lengths count: BM25 over characters
 _KEYWORD = {"type": "keyword"}
 _STORED = {"type": "keyword", "index": False, "doc_values": False}
 
@@ -33,6 +35,7 @@ PROPERTIES: dict[str, dict] = {
     "folded_to_source": {"type": "integer", "index": False, "doc_values": False},
     "words": _WORDS,
     "title_words": _WORDS,
+    "bm25f_words": _WORDS,
     "unigrams": _GRAMS,
     "bigrams": _GRAMS,
     "kind": _KEYWORD,

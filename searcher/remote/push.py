@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from searcher.analysis.analyzers import TITLE_WEIGHT
 from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import Segmenter, read_userdict
 from searcher.errors import RemoteError
@@ -142,6 +143,9 @@ def _actions(
         fields = generation.stored_fields(row)
         _, source_line = bulk_lines(fields, name, segmenter, titles)
         source = json.loads(source_line)
+        title_words = source["title_words"]
+        repeated = " ".join([title_words] * int(TITLE_WEIGHT)) if title_words else ""
+        source["bm25f_words"] = f"{source['words']} {repeated}".strip()
         source["digest"] = digest
         source["path_folded"] = fold_text(source["path"])
         folded = source["text_folded"].encode("utf-8", "surrogatepass")

@@ -43,12 +43,7 @@ class RemoteVocabulary:
     def _held(self, words: list[str]) -> set[str]:
         if not words:
             return set()
-        filters = {
-            f"w{i}": {
-                "bool": {"should": [{"term": {"words": word}}, {"term": {"title_words": word}}]}
-            }
-            for i, word in enumerate(words)
-        }
+        filters = {f"w{i}": {"term": {"bm25f_words": word}} for i, word in enumerate(words)}
         body = {"size": 0, "aggs": {"known": {"filters": {"filters": filters}}}}
         with requests(self._client, self._index):
             buckets = self._client.search(index=self._index, body=body)["aggregations"]
