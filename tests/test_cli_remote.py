@@ -81,6 +81,7 @@ class _BusyCluster(BaseHTTPRequestHandler):
     every passage, as a cluster whose write queue is full answers."""
 
     bulk_requests: list[int] = []  # passages in each bulk request received
+    broken = False  # answer every bulk request with a server error instead
 
     def do_HEAD(self) -> None:  # noqa: N802 - the index does not exist yet
         self._answer(404, None)
@@ -95,6 +96,10 @@ class _BusyCluster(BaseHTTPRequestHandler):
             self._answer(200, {"_shards": {"total": 1, "successful": 1, "failed": 0}})
             return
         actions = [json.loads(line) for line in body.splitlines()[::2]]
+        if self.broken:
+            self.bulk_requests.append(len(actions))
+            self._answer(500, {"error": {"type": "exception", "reason": "disk broke"}})
+            return
         busy = not self.bulk_requests
         self.bulk_requests.append(len(actions))
         items = [
@@ -122,6 +127,7 @@ class _BusyCluster(BaseHTTPRequestHandler):
 @pytest.fixture
 def busy_cluster() -> Iterator[str]:
     _BusyCluster.bulk_requests = []
+    _BusyCluster.broken = False
     server = ThreadingHTTPServer(("127.0.0.1", 0), _BusyCluster)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -140,3 +146,13 @@ def test_passages_a_busy_cluster_refuses_with_429_are_sent_again(
     assert report.rejected == []
     with Searcher.open(sample_index) as local:
         assert report.sent == sum(_BusyCluster.bulk_requests[1:]) == local.stats().passages
+
+
+def test_a_cluster_failing_mid_push_is_one_line_and_exit_2(
+    busy_cluster: str, sample_index: Path
+) -> None:
+    _BusyCluster.broken = True
+    result = _run("push", "--opensearch", busy_cluster, "--index", str(sample_index))
+    assert _BusyCluster.bulk_requests  # the fault fired: a bulk request reached the cluster
+    assert result.exit_code == 2
+    assert result.stderr == (f"searcher: OpenSearch at {busy_cluster} answered 500: disk broke\n")
