@@ -12,8 +12,10 @@ and chunk scores have no counterpart here, hence a ranking that agrees in most, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from searcher.search.export import bigram_tokens
-from searcher.search.query import Clause, ParsedQuery, Unit
+from searcher.search.query import Clause, Filter, ParsedQuery, Unit
 
 # Bonuses stay small enough that float32 scores (OpenSearch's) keep BM25's order under them:
 # around 1e4 a score has steps of 0.001. A BM25 sum over a query's words stays well below 1e3.
@@ -46,9 +48,12 @@ def search_body(query: ParsedQuery, limit: int, require_all: bool) -> dict:
     }
 
 
-def filter_query(field: str, literals: tuple[str, ...]) -> dict:
-    """A query for the passages a title: or path: filter allows (to tell which matched none)."""
-    return {"query": _filter(field, literals)}
+def filter_query(filters: Sequence[Filter], excluded: Sequence[Unit] = ()) -> dict:
+    """The passages that title: and path: `filters` allow and `excluded` leaves: to tell which
+    filter left none."""
+    must = [_filter(found.field, found.literals) for found in filters]
+    must_not = [match for unit in excluded for match in _exclusions(unit)]
+    return {"bool": {"filter": must, "must_not": must_not}}
 
 
 def text_match(literal: str) -> dict:

@@ -125,11 +125,14 @@ class RemoteSearcher:
         them when each matches something but not together; "" when none is to blame."""
         if not query.filters:
             return ""
-        for found in query.filters:
-            body = dsl.filter_query(found.field, found.literals)
-            with requests(self._client, self.index):
+        with requests(self._client, self.index):
+            for found in query.filters:
+                body = {"query": dsl.filter_query([found])}
                 if not self._client.count(index=self.index, body=body)["count"]:
                     return found.typed
+            body = {"query": dsl.filter_query(query.filters, query.excluded)}
+            if self._client.count(index=self.index, body=body)["count"]:
+                return ""  # the words matched nothing there, not the filters
         return " ".join(found.typed for found in query.filters)
 
     def document(self, hit: Hit, query: str | None = None) -> list[Hit]:

@@ -40,6 +40,9 @@ QUERIES = [
     "2024",
     "title:不存在的标题 网格",
     "path:nowhere 社区",
+    "title:手册 path:faq 网格",  # each filter matches some passages, together none
+    "title:手册 量子纠缠",  # the filter matches, the words do not
+    "-网格 title:手册 管理",
 ]
 
 
