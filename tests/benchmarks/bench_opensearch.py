@@ -70,7 +70,15 @@ def main() -> None:
     text = _markdown(rows, passages, text_mb, report, push_s, again, again_s, len(queries))
     print(text)
     if not options.no_write:
-        RESULTS.write_text(text, encoding="utf-8")
+        _write(text)
+
+
+def _write(table: str) -> None:
+    """Replace the measured part of results-opensearch.md; the notes around it stay."""
+    start, end = "<!-- bench_opensearch:start -->", "<!-- bench_opensearch:end -->"
+    text = RESULTS.read_text(encoding="utf-8")
+    before, rest = text.split(start, 1)
+    RESULTS.write_text(f"{before}{start}\n{table}{end}{rest.split(end, 1)[1]}", encoding="utf-8")
 
 
 def _traditional(text: str) -> str:
@@ -129,8 +137,6 @@ def _markdown(
     count: int,
 ) -> str:
     lines = [
-        "# searcher and OpenSearch: the same collection, the same queries",
-        "",
         f"`python tests/benchmarks/bench_opensearch.py` on {text_mb:.1f} MB of zh-laws text and the"
         f" bundled samples ({passages:,} passages), {count} queries; a two-node OpenSearch 2.19.6"
         " cluster on 127.0.0.1 (tests/integration/opensearch/node.sh, 512 MB heap a node), index of"
