@@ -16,9 +16,12 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from searcher.cli.main import app
+from searcher.errors import QuerySyntaxError
 from searcher.remote import push_index
 from searcher.remote.connection import connect
+from searcher.remote.dsl import search_body
 from searcher.search import Searcher
+from searcher.search.query import Clause, Filter, ParsedQuery, Unit
 
 
 def _run(*args: str) -> Result:
@@ -156,3 +159,13 @@ def test_a_cluster_failing_mid_push_is_one_line_and_exit_2(
     assert _BusyCluster.bulk_requests  # the fault fired: a bulk request reached the cluster
     assert result.exit_code == 2
     assert result.stderr == (f"searcher: OpenSearch at {busy_cluster} answered 500: disk broke\n")
+
+
+def test_a_filter_the_translation_does_not_know_is_refused_never_dropped() -> None:
+    # Other filters may join title: and path: locally; dropping one would widen remote answers.
+    word = Unit("网格", ("网格",))
+    query = ParsedQuery(
+        "网格 date:2024", (Clause((word,)),), filters=(Filter("date:2024", "date", ("2024",)),)
+    )
+    with pytest.raises(QuerySyntaxError, match="^date: filters cannot be searched in OpenSearch"):
+        search_body(query, 10, False)

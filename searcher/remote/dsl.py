@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from searcher.errors import QuerySyntaxError
 from searcher.search.export import bigram_tokens
 from searcher.search.query import Clause, Filter, ParsedQuery, Unit
 
@@ -148,7 +149,11 @@ def _filter(field: str, literals: tuple[str, ...]) -> dict:
         return _all(
             [{"wildcard": {"path_folded": {"value": f"*{_escaped(lit)}*"}}} for lit in literals]
         )
-    return _all([title_match(literal) for literal in literals])
+    if field == "title":
+        return _all([title_match(literal) for literal in literals])
+    # A filter the local engine learned after this translation was written: refused, never
+    # dropped, so a remote answer is never wider than the local one.
+    raise QuerySyntaxError(f"{field}: filters cannot be searched in OpenSearch yet")
 
 
 def _exclusions(unit: Unit) -> list[dict]:
