@@ -111,10 +111,8 @@ def main(
     global _debug
     _debug = debug
     if ctx.invoked_subcommand is None:
-        if _interactive():
-            tui(
-                words=None, index=None, opensearch=None, name="searcher"
-            )  # `searcher` alone in a terminal: the TUI
+        if _interactive():  # `searcher` alone in a terminal: the TUI
+            tui(words=None, index=None, opensearch=None, name="searcher")
         print(ctx.get_help())
 
 
