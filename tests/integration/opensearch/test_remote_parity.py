@@ -73,6 +73,19 @@ def test_query_matches_the_same_passages_with_the_same_highlights(
     assert (theirs.all_words, theirs.empty_filter) == (mine.all_words, mine.empty_filter)
 
 
+@pytest.mark.parametrize(
+    "query", ["网格 管理", "社区 居民 服务", "充电 -网格", "网格 OR 充电 居民"]
+)
+def test_all_words_only_matches_the_same_passages(
+    both: tuple[Searcher, RemoteSearcher], query: str
+) -> None:
+    local, remote = both
+    mine = local.search(query, limit=1000, require_all=True, collapse=False)
+    theirs = remote.search(query, limit=1000, require_all=True, collapse=False)
+    assert 0 < theirs.total == mine.total
+    assert {_key(hit) for hit in theirs.hits} == {_key(hit) for hit in mine.hits}
+
+
 def test_one_word_ranks_whole_words_then_inner_matches_then_titles_as_locally(
     both: tuple[Searcher, RemoteSearcher],
 ) -> None:
