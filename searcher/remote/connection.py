@@ -71,7 +71,10 @@ def _reason(err: Exception) -> str:
     if isinstance(info, dict):
         error = info.get("error")
         if isinstance(error, dict):
-            return str(error.get("reason") or error.get("type"))
+            # "all shards failed" says little; the first shard's own reason says why.
+            causes = [c for c in error.get("root_cause") or () if isinstance(c, dict)]
+            cause = causes[0] if causes else error
+            return str(cause.get("reason") or cause.get("type"))
     if isinstance(info, Exception):
         return " ".join(str(info).split())[:200]
     return " ".join(str(getattr(err, "error", err)).split())[:200]

@@ -12,6 +12,7 @@ and chunk scores have no counterpart here, hence a ranking that agrees in most, 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from searcher.errors import QuerySyntaxError
@@ -26,27 +27,59 @@ WHOLE_WORD_BONUS = 1e3
 BONUSES = {"all": ALL_BONUS, "text": TEXT_BONUS, "whole": WHOLE_WORD_BONUS}
 LITERAL_WEIGHT = 0.4  # as search/scoring.py weighs a literal's occurrences
 NGRAM_WEIGHT = 0.5  # as search/scoring.py weighs its bigram BM25
+MAX_NGRAMS = 64  # as search/scoring.py, which takes the 64 rarest; here the first 64
+# Lucene's default limit of terms in one query (indices.query.bool.max_clause_count).
+MAX_TERMS = 1024
 SOURCE_FIELDS = ["id", "path", "title", "paragraph", "line", "text", "meta", "kind", "language"]
 SOURCE_FIELDS += ["text_digest"]  # passages of one folded text collapse into one hit
 
 
 def search_body(query: ParsedQuery, limit: int, require_all: bool) -> dict:
-    """The body of a search for the `limit` best passages of `query` (not collapsed)."""
-    clauses = [_clause(clause) for clause in query.clauses]
-    boolean: dict = {
-        "filter": [{"bool": {"must": clauses}} if require_all else _any(clauses)],
-        "should": _tiers(query, clauses) + _relevance(query),
-    }
+    """The body of a search for the `limit` best passages of `query` (not collapsed).
+
+    A pasted paragraph can hold more words than OpenSearch takes terms in one query
+    (MAX_TERMS): then its scoring is BM25 over the words alone, and past that it is refused."""
+    # A word said twice is one clause: any-of and all-of mean the same without the repeat.
+    clauses = list({json.dumps(c, sort_keys=True): c for c in map(_clause, query.clauses)}.values())
+    boolean: dict = {"filter": [{"bool": {"must": clauses}} if require_all else _any(clauses)]}
     boolean["filter"] += [_filter(found.field, found.literals) for found in query.filters]
     excluded = [match for unit in query.excluded for match in _exclusions(unit)]
     if excluded:
         boolean["must_not"] = excluded
+    boolean["should"] = _tiers(query, clauses) + _relevance(query)
+    if _terms(boolean) > MAX_TERMS:
+        boolean["should"] = _relevance(query, words_only=True)
+        if _terms(boolean) > MAX_TERMS:
+            raise QuerySyntaxError(
+                f"the query is too long for OpenSearch ({_terms(boolean):,} terms, at most "
+                f"{MAX_TERMS:,}); shorten it, or search it in the local index"
+            )
     return {
         "query": {"bool": boolean},
         "size": limit,
         "track_total_hits": True,
         "_source": SOURCE_FIELDS,
     }
+
+
+def _terms(query: object) -> int:
+    """How many terms Lucene counts against its clause limit: one a term or wildcard, one a
+    token of a phrase or a match."""
+    if isinstance(query, list):
+        return sum(map(_terms, query))
+    if not isinstance(query, dict):
+        return 0
+    count = 0
+    for kind, body in query.items():
+        if kind in ("term", "wildcard"):
+            count += 1
+        elif kind in ("match", "match_phrase"):
+            ((_, value),) = body.items()
+            text = value["query"] if isinstance(value, dict) else value
+            count += len(str(text).split())
+        else:
+            count += _terms(body)
+    return count
 
 
 def filter_query(filters: Sequence[Filter], excluded: Sequence[Unit] = ()) -> dict:
@@ -120,15 +153,18 @@ def _bonus(name: str, query: dict) -> dict:
     return {"constant_score": {"filter": query, "boost": BONUSES[name], "_name": name}}
 
 
-def _relevance(query: ParsedQuery) -> list[dict]:
+def _relevance(query: ParsedQuery, words_only: bool = False) -> list[dict]:
     """search/scoring.py's score, as far as Lucene's BM25 gives it: BM25F over the jieba words
     (bm25f_words holds the title's words TITLE_WEIGHT times), a share of BM25 over each literal's
     occurrences, and a share of BM25 over the query's character bigrams."""
     units = [u for clause in query.clauses for u in clause.alternatives if not u.title_only]
     words = " ".join(word for unit in units for word in unit.words)
     texts = list(query.chunks) + [unit.literal for unit in units]
-    bigrams = " ".join(dict.fromkeys(t for text in texts for t in bigram_tokens(text) if t != "|"))
+    grams = dict.fromkeys(t for text in texts for t in bigram_tokens(text) if t != "|")
+    bigrams = " ".join(list(grams)[:MAX_NGRAMS])
     scoring = [{"match": {"bm25f_words": {"query": words}}}] if words else []
+    if words_only:
+        return scoring
     for literal in dict.fromkeys(lit for unit in units for lit in unit.literals):
         scoring.append(_boosted(text_match(literal), LITERAL_WEIGHT))
     if bigrams:

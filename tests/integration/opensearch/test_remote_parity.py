@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import Segmenter
+from searcher.cli.main import app
 from searcher.remote import RemoteSearcher
+from searcher.remote.dsl import search_body
 from searcher.search import Hit, Searcher
 
 # Each piece of the query syntax, on the bundled samples: single characters, words, words inside
@@ -84,6 +88,36 @@ def test_all_words_only_matches_the_same_passages(
     theirs = remote.search(query, limit=1000, require_all=True, collapse=False)
     assert 0 < theirs.total == mine.total
     assert {_key(hit) for hit in theirs.hits} == {_key(hit) for hit in mine.hits}
+
+
+def test_a_pasted_text_matches_the_same_passages(
+    both: tuple[Searcher, RemoteSearcher],
+) -> None:
+    local, remote = both
+    passages = local.search("的", limit=1000, collapse=False).hits
+    pasted = "".join(hit.text for hit in sorted(passages, key=lambda h: -len(h.text))[:5])
+    # The fault: more terms than OpenSearch takes with every part of the score, so the
+    # translation falls back to BM25 over the words for scoring (matching is unchanged).
+    assert len(search_body(remote.parse(pasted), 10, False)["query"]["bool"]["should"]) == 1
+    mine = local.search(pasted, limit=1000, collapse=False)
+    theirs = remote.search(pasted, limit=1000, collapse=False)
+    assert theirs.total == mine.total > 0
+    assert {_key(hit) for hit in theirs.hits} == {_key(hit) for hit in mine.hits}
+
+
+def test_a_query_beyond_what_opensearch_takes_is_one_line_exit_2(
+    opensearch_url: str, pushed_samples: str
+) -> None:
+    many = " ".join(chr(0x4E00 + i) for i in range(0, 3000, 2))  # 1,500 different characters
+    result = CliRunner().invoke(
+        app, ["query", many, "--opensearch", opensearch_url, "--name", pushed_samples]
+    )
+    assert result.exit_code == 2
+    assert re.fullmatch(
+        r"searcher: the query is too long for OpenSearch \([0-9,]+ terms, at most 1,024\); "
+        r"shorten it, or search it in the local index\n",
+        result.stderr,
+    )
 
 
 def test_one_word_ranks_whole_words_then_inner_matches_then_titles_as_locally(
