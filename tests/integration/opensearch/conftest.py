@@ -13,8 +13,12 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from opensearchpy import OpenSearch
 
 NODE_SCRIPT = Path(__file__).parent / "node.sh"
 URL = os.environ.get("SEARCHER_OPENSEARCH_URL", "http://127.0.0.1:9200")
@@ -37,7 +41,7 @@ def opensearch_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def client(opensearch_url: str) -> Iterator[object]:
+def client(opensearch_url: str) -> Iterator[OpenSearch]:
     from searcher.remote.connection import connect
 
     opened = connect(opensearch_url)
@@ -46,19 +50,19 @@ def client(opensearch_url: str) -> Iterator[object]:
 
 
 @pytest.fixture
-def index_name(client: object) -> Iterator[str]:
+def index_name(client: OpenSearch) -> Iterator[str]:
     """A fresh OpenSearch index name, deleted after the test."""
     name = f"test-{uuid.uuid4().hex[:12]}"
     yield name
-    client.indices.delete(index=name, ignore_unavailable=True)  # type: ignore[attr-defined]
+    client.indices.delete(index=name, ignore_unavailable=True)
 
 
 @pytest.fixture(scope="session")
-def pushed_samples(client: object, sample_index: Path) -> Iterator[str]:
+def pushed_samples(client: OpenSearch, sample_index: Path) -> Iterator[str]:
     """The sample collection pushed to an index of 2 shards and 1 replica (one on each node)."""
     from searcher.remote import push_index
 
     name = f"test-samples-{uuid.uuid4().hex[:8]}"
-    push_index(sample_index, client, name, shards=2, replicas=1)  # type: ignore[arg-type]
+    push_index(sample_index, client, name, shards=2, replicas=1)
     yield name
-    client.indices.delete(index=name, ignore_unavailable=True)  # type: ignore[attr-defined]
+    client.indices.delete(index=name, ignore_unavailable=True)

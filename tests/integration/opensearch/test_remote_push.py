@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from typer.testing import CliRunner, Result
 
@@ -13,6 +14,9 @@ from searcher.cli.main import app
 from searcher.indexing.writer import build_index
 from searcher.remote import RemoteSearcher, push_index
 from searcher.search import Searcher
+
+if TYPE_CHECKING:
+    from opensearchpy import OpenSearch
 
 FIRST = "网格员每天巡查一次。\n\n楼栋长收集居民意见。\n"
 SECOND = "垃圾分类宣传进社区。\n"
@@ -48,10 +52,10 @@ def _texts(url: str, name: str, query: str) -> set[str]:
 
 
 def test_second_push_sends_only_what_changed_and_deletes_what_was_removed(
-    client: object, opensearch_url: str, index_name: str, tmp_path: Path
+    client: OpenSearch, opensearch_url: str, index_name: str, tmp_path: Path
 ) -> None:
     docs, index = _collection(tmp_path)
-    first = push_index(index, client, index_name, shards=2, replicas=1)  # type: ignore[arg-type]
+    first = push_index(index, client, index_name, shards=2, replicas=1)
     assert (first.sent, first.deleted, first.unchanged, first.rejected) == (5, 0, 0, [])
 
     # One passage changed (the last of first.txt), a file removed (2 passages), one added.
@@ -59,7 +63,7 @@ def test_second_push_sends_only_what_changed_and_deletes_what_was_removed(
     (docs / "third.txt").unlink()
     (docs / "fourth.txt").write_text("议事会每月召开。\n", encoding="utf-8")
     build_index([], index)
-    second = push_index(index, client, index_name)  # type: ignore[arg-type]
+    second = push_index(index, client, index_name)
     assert (second.sent, second.deleted, second.unchanged, second.rejected) == (2, 2, 2, [])
     assert _texts(opensearch_url, index_name, "居民") == {"楼栋长收集居民建议。"}
     assert _texts(opensearch_url, index_name, "充电棚") == set()
@@ -67,7 +71,7 @@ def test_second_push_sends_only_what_changed_and_deletes_what_was_removed(
     with Searcher.open(index) as local, RemoteSearcher.open(opensearch_url, index_name) as remote:
         assert remote.stats().passages == local.stats().passages == 4
 
-    third = push_index(index, client, index_name)  # type: ignore[arg-type]
+    third = push_index(index, client, index_name)
     assert (third.sent, third.deleted, third.unchanged) == (0, 0, 4)
 
 
@@ -90,9 +94,9 @@ def test_push_prints_one_summary_line_and_only_reads_the_local_index(
 
 
 def test_push_into_an_index_searcher_did_not_write_exits_2_in_one_line(
-    client: object, opensearch_url: str, index_name: str, tmp_path: Path
+    client: OpenSearch, opensearch_url: str, index_name: str, tmp_path: Path
 ) -> None:
-    client.indices.create(  # type: ignore[attr-defined]
+    client.indices.create(
         index=index_name, body={"mappings": {"properties": {"words": {"type": "keyword"}}}}
     )
     _, index = _collection(tmp_path)
@@ -105,18 +109,18 @@ def test_push_into_an_index_searcher_did_not_write_exits_2_in_one_line(
         f"searcher: the OpenSearch index '{index_name}' was not written by searcher push; "
         "give another --name, or delete that index\n"
     )
-    assert client.count(index=index_name)["count"] == 0  # type: ignore[attr-defined]
+    assert client.count(index=index_name)["count"] == 0
     assert _files_digest(index) == before
 
 
 def test_rejected_passages_are_one_line_each_exit_2_and_go_again_on_the_next_push(
-    client: object, opensearch_url: str, index_name: str, tmp_path: Path
+    client: OpenSearch, opensearch_url: str, index_name: str, tmp_path: Path
 ) -> None:
     docs, index = _collection(tmp_path)
-    push_index(index, client, index_name)  # type: ignore[arg-type]
+    push_index(index, client, index_name)
     (docs / "second.txt").write_text("垃圾分类宣传进校园。\n", encoding="utf-8")
     build_index([], index)
-    settings = client.indices.put_settings  # type: ignore[attr-defined]
+    settings = client.indices.put_settings
     settings(index=index_name, body={"index.blocks.write": True})  # the fault: writes refused
     try:
         result = _run(
@@ -135,6 +139,6 @@ def test_rejected_passages_are_one_line_each_exit_2_and_go_again_on_the_next_pus
     )
     assert _texts(opensearch_url, index_name, "校园") == set()
 
-    again = push_index(index, client, index_name)  # type: ignore[arg-type]
+    again = push_index(index, client, index_name)
     assert (again.sent, again.rejected) == (1, [])
     assert _texts(opensearch_url, index_name, "校园") == {"垃圾分类宣传进校园。"}
