@@ -25,6 +25,7 @@ def test_the_cli_has_the_documented_commands() -> None:
         "query",
         "stats",
         "tui",
+        "watch",
     ]
 
 

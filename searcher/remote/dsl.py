@@ -42,10 +42,10 @@ def search_body(query: ParsedQuery, limit: int, require_all: bool) -> dict:
     # A word said twice is one clause: any-of and all-of mean the same without the repeat.
     clauses = list({json.dumps(c, sort_keys=True): c for c in map(_clause, query.clauses)}.values())
     boolean: dict = {"filter": [{"bool": {"must": clauses}} if require_all else _any(clauses)]}
-    boolean["filter"] += [_filter(found.field, found.literals) for found in query.filters]
-    excluded = [match for unit in query.excluded for match in _exclusions(unit)]
-    if excluded:
-        boolean["must_not"] = excluded
+    allowed = filter_query(query.filters, query.excluded)["bool"]
+    boolean["filter"] += allowed["filter"]
+    if allowed["must_not"]:
+        boolean["must_not"] = allowed["must_not"]
     boolean["should"] = _tiers(query, clauses) + _relevance(query)
     if _terms(boolean) > MAX_TERMS:
         boolean["should"] = _relevance(query, words_only=True)
@@ -85,8 +85,9 @@ def _terms(query: object) -> int:
 def filter_query(filters: Sequence[Filter], excluded: Sequence[Unit] = ()) -> dict:
     """The passages that title: and path: `filters` allow and `excluded` leaves: to tell which
     filter left none."""
-    must = [_filter(found.field, found.literals) for found in filters]
-    must_not = [match for unit in excluded for match in _exclusions(unit)]
+    must = [_filter(found.field, found.literals) for found in filters if not found.negated]
+    must_not = [_filter(found.field, found.literals) for found in filters if found.negated]
+    must_not += [match for unit in excluded for match in _exclusions(unit)]
     return {"bool": {"filter": must, "must_not": must_not}}
 
 
@@ -180,7 +181,7 @@ def _boosted(query: dict, boost: float) -> dict:
     return {kind: {field: {"query" if kind == "match_phrase" else "value": value, "boost": boost}}}
 
 
-def _filter(field: str, literals: tuple[str, ...]) -> dict:
+def _filter(field: str, literals: tuple) -> dict:
     if field == "path":
         return _all(
             [{"wildcard": {"path_folded": {"value": f"*{_escaped(lit)}*"}}} for lit in literals]
@@ -189,6 +190,7 @@ def _filter(field: str, literals: tuple[str, ...]) -> dict:
         return _all([title_match(literal) for literal in literals])
     # A filter the local engine learned after this translation was written: refused, never
     # dropped, so a remote answer is never wider than the local one.
+    # ext:, after: and before: read the file manifest, which a push does not send.
     raise QuerySyntaxError(f"{field}: filters cannot be searched in OpenSearch yet")
 
 

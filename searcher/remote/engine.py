@@ -18,7 +18,7 @@ import numpy as np
 
 from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import Segmenter, read_userdict
-from searcher.errors import QuerySyntaxError
+from searcher.errors import QuerySyntaxError, RemoteError
 from searcher.remote import dsl
 from searcher.remote.connection import connect, requests, shown_url
 from searcher.remote.mapping import recorded_push
@@ -27,7 +27,7 @@ from searcher.search.collapse import MAX_LOCATIONS, OVERFETCH, Group, group_rows
 from searcher.search.engine import HighlightLiterals
 from searcher.search.export import DEFAULT_INDEX_NAME
 from searcher.search.highlight import match_spans, title_spans
-from searcher.search.hits import Hit, IndexStats, SearchResult
+from searcher.search.hits import Explanation, Hit, IndexStats, SearchResult
 from searcher.search.query import ParsedQuery, parse_query
 
 if TYPE_CHECKING:
@@ -69,9 +69,20 @@ class RemoteSearcher:
         return parse_query(text, is_known, self._segmenter)
 
     def search(
-        self, text: str, limit: int = 10, require_all: bool = False, collapse: bool = True
+        self,
+        text: str,
+        limit: int = 10,
+        require_all: bool = False,
+        collapse: bool = True,
+        sort: str = "relevance",
+        group: bool = False,
     ) -> SearchResult:
-        """As Searcher.search: ranked passages for `text`; `collapse` folds repeats into one."""
+        """As Searcher.search: ranked passages for `text`; `collapse` folds repeats into one.
+        Sorting by date or path and one hit per document are the local engine's alone (the
+        pushed passages carry no file dates), and are refused."""
+        if sort != "relevance" or group:
+            asked = f"--sort {sort}" if sort != "relevance" else "one hit per document (-g, -l)"
+            raise RemoteError(f"{asked}: not available with --opensearch yet")
         started = time.perf_counter()
         query = self.parse(text)
         if collapse:
@@ -155,6 +166,26 @@ class RemoteSearcher:
                 helpers.scan(self._client, query=body, index=self.index, preserve_order=True)
             )
         return [_hit(rank, doc, literals, score=0.0) for rank, doc in enumerate(docs, 1)]
+
+    def context(self, hit: Hit, count: int) -> tuple[list[Hit], list[Hit]]:
+        """As Searcher.context: up to `count` passages of the hit's document just before it,
+        and just after it, unhighlighted (grep's -C)."""
+        passages = self.document(hit)
+        at = next((i for i, part in enumerate(passages) if part.row == hit.row), 0)
+        before = passages[max(at - count, 0) : at] if count else []
+        return before, passages[at + 1 : at + 1 + count]
+
+    def explain(self, text: str, hit: Hit) -> Explanation:
+        raise RemoteError(
+            "--explain takes searcher's own score apart: not available with --opensearch"
+        )
+
+    def has_newer_generation(self) -> bool:
+        """Never: a pushed index changes only by searcher push, and its hits stay valid."""
+        return False
+
+    def refresh(self) -> bool:
+        return False
 
     def stats(self) -> IndexStats:
         body = {
