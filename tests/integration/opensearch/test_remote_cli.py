@@ -64,6 +64,41 @@ def test_query_without_hits_exits_1_and_a_missing_index_exits_2(
     )
 
 
+def test_count_and_context_work_and_what_needs_the_local_index_is_refused_in_one_line(
+    opensearch_url: str, pushed_samples: str, sample_index: Path
+) -> None:
+    remote = ("--opensearch", opensearch_url, "--name", pushed_samples)
+    local = ("--index", str(sample_index))
+    assert _run("query", "网格", "-c", *remote).stdout == _run("query", "网格", "-c", *local).stdout
+    theirs = _run("query", '"格化管"', "-C", "1", "--json", "-n", "20", *remote)
+    mine = _run("query", '"格化管"', "-C", "1", "--json", "-n", "20", *local)
+    assert theirs.exit_code == mine.exit_code == 0
+    key = lambda line: (line["path"], line["paragraph"])  # noqa: E731
+    contexts = {key(h): h["context"] for h in map(json.loads, mine.stdout.splitlines())}
+    assert {key(h): h["context"] for h in map(json.loads, theirs.stdout.splitlines())} == contexts
+    for option, message in [
+        (("--sort", "date"), "--sort date: not available with --opensearch yet"),
+        (("-g",), "one hit per document (-g, -l): not available with --opensearch yet"),
+        (("--explain",), "--explain takes searcher's own score apart: not available with"),
+        (("ext:md",), "ext: filters cannot be searched in OpenSearch yet"),
+    ]:
+        result = _run("query", "网格", *option, *remote)
+        assert result.exit_code == 2, option
+        assert result.stderr.startswith(f"searcher: {message}") and result.stderr.count("\n") == 1
+
+
+def test_negated_path_filter_leaves_out_the_same_passages(
+    opensearch_url: str, pushed_samples: str, sample_index: Path
+) -> None:
+    remote = _run("query", "网格", "-path:手册", "--json", "-n", "50", "--opensearch",
+                  opensearch_url, "--name", pushed_samples)  # fmt: skip
+    local = _run("query", "网格", "-path:手册", "--json", "-n", "50", "--index", str(sample_index))
+    assert remote.exit_code == local.exit_code == 0
+    paths = {json.loads(line)["path"] for line in local.stdout.splitlines()}
+    assert paths and not any("手册" in path for path in paths)
+    assert {json.loads(line)["path"] for line in remote.stdout.splitlines()} == paths
+
+
 def test_batch_answers_each_query_as_over_the_local_index(
     opensearch_url: str, pushed_samples: str, sample_index: Path
 ) -> None:
