@@ -214,7 +214,7 @@ def test_an_index_an_earlier_version_filled_with_the_samples_is_not_yours(workdi
     first = _cli("index", str(docs))
     assert first.exit_code == 0
     assert first.stderr == "searcher: creating your index at ./index (elsewhere: --index DIR)\n"
-    assert ", 17 removed, " in first.stdout  # the samples' files
+    assert ", 19 removed, " in first.stdout  # the samples' files
     assert _paths_found(_cli("query", "网格", "--json", "-n", "50")) == {str(docs / "mine.txt")}
 
 
