@@ -157,7 +157,7 @@ def test_issue_18_truncated_text_is_refused_on_open_and_rebuild_repairs_it(index
         assert searcher.search("人民政府").total == 1
 
 
-@pytest.mark.parametrize("name", ["row_live.npy", "seg-0/post_tfs.npy", "seg-0/gram_rows.npy"])
+@pytest.mark.parametrize("name", ["row_live.npy", "seg-0/post_widths.npy", "seg-0/gram_blocks.npy"])
 def test_issue_18_zeroed_files_are_found_by_check_and_by_the_next_update(
     index: Path, name: str
 ) -> None:

@@ -41,8 +41,10 @@ from searcher.store.layout import (
     STORED_FILE,
     generation_dir,
     latest_generation,
+    packed_files,
     retry_while_committing,
 )
+from searcher.store.packing import PackedPostings
 from searcher.store.segments import Rows, SegmentSpan
 from searcher.store.stored import decode_stored
 
@@ -96,9 +98,11 @@ class Segment(_Mapped):
         super().__init__(directory, SEGMENT_FILES)
         self.first, self.end = first, end
         self._text: memoryview | None = None
+        self._postings: dict[str, PackedPostings] = {}
 
     def close(self) -> None:
         super().close()
+        self._postings.clear()
         self._stored.close()
 
     def stored_bytes(self, row: int) -> bytes:
@@ -113,12 +117,20 @@ class Segment(_Mapped):
             self._text = memoryview(self.blob("text.bin"))
         return bytes(self._text[int(ptr[row - self.first]) : int(ptr[row - self.first + 1])])
 
+    def _packed(self, prefix: str) -> PackedPostings:
+        if prefix not in self._postings:
+            names = packed_files(prefix)
+            arrays = (self.array(name.removesuffix(".npy")) for name in names[1:])
+            self._postings[prefix] = PackedPostings(self.blob(names[0]), *arrays)
+        return self._postings[prefix]
+
     def word_postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray] | None:
         ptr = self.array("post_ptr")
         if term_id + 1 >= len(ptr):  # a word first seen after this segment was written
             return None
-        start, end = ptr[term_id], ptr[term_id + 1]
-        return self.array("post_rows")[start:end], self.array("post_tfs")[start:end]
+        return self._checked(
+            self._packed("post").key(int(ptr[term_id]), int(ptr[term_id + 1]), "word")
+        )
 
     def gram_postings(self, key: int) -> tuple[np.ndarray, np.ndarray] | None:
         keys = self.array("gram_keys")
@@ -126,8 +138,16 @@ class Segment(_Mapped):
         if at == len(keys) or int(keys[at]) != key:
             return None
         ptr = self.array("gram_ptr")
-        start, end = ptr[at], ptr[at + 1]
-        return self.array("gram_rows")[start:end], self.array("gram_tfs")[start:end]
+        return self._checked(self._packed("gram").key(int(ptr[at]), int(ptr[at + 1]), "n-gram"))
+
+    def _checked(self, postings: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        rows = postings[0]
+        if len(rows) and (rows[0] < self.first or rows[-1] >= self.end):
+            raise IndexCorruptError(
+                f"the index's postings in {self.directory.name} are damaged (a row outside it);"
+                " run: searcher check, then searcher index --rebuild"
+            )
+        return postings
 
     def literal_counts(self, needle: bytes, rows: np.ndarray) -> np.ndarray:
         """How often `needle` (UTF-8) occurs in the folded text of each of `rows`."""

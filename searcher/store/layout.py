@@ -16,9 +16,10 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-FORMAT_VERSION = 6  # bump when the layout changes; 5: no pickles, checksums, marker file;
+FORMAT_VERSION = 7  # bump when the layout changes; 5: no pickles, checksums, marker file;
 # 6: each row's title (row_title.npy), where doc_title.npy gave each document's; title_chars.npy
-# and title_grams.npy
+# and title_grams.npy; 7: postings packed in blocks (packing.py), stored passages in zstandard
+# blocks, the writer's row words compressed
 GENERATION_PREFIX = "gen-"
 SEGMENT_PREFIX = "seg-"
 META_FILE = "meta.json"
@@ -40,9 +41,18 @@ READER_FILES = (
     *("terms.bin", "term_ptr.npy", "term_order.npy", FILES_FILE),
     *("doc_ids.bin", "doc_id_ptr.npy", "title_chars.npy", "title_grams.npy"),
 )
+# The files of one family of postings (prefix "post" or "gram"), packed (packing.py), beside its
+# ptr (postings per key, cumulated) and, for grams, keys.
+PACKED_NAMES = ("packed.bin", "blocks.npy", "widths.npy", "values.npy")
+
+
+def packed_files(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}_{name}" for name in PACKED_NAMES)
+
+
 SEGMENT_FILES = ("text.bin", "text_ptr.npy", "stored_ptr.npy")
-SEGMENT_FILES += tuple(f"gram_{name}.npy" for name in ("keys", "ptr", "rows", "tfs"))
-SEGMENT_FILES += tuple(f"post_{name}.npy" for name in ("ptr", "rows", "tfs"))
+SEGMENT_FILES += ("gram_keys.npy", "gram_ptr.npy", *packed_files("gram"))
+SEGMENT_FILES += ("post_ptr.npy", *packed_files("post"))
 WRITER_ONLY = frozenset({"row_ptr.npy", "row_terms.npy", "row_tfs.npy", META_FILE, CHECKSUMS_FILE})
 WRITER_ONLY |= {"titles.json"}  # the titles as written, for the next build's document table
 
