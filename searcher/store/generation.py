@@ -29,9 +29,11 @@ from searcher.errors import (
     describe_os_error,
 )
 from searcher.oneline import shown_dir
+from searcher.store.arrays import load_compressed
 from searcher.store.checksums import check_sizes, read_sums, verify
 from searcher.store.doc_table import IDS_FILE, document_id
 from searcher.store.layout import (
+    COMPRESSED_SUFFIX,
     FILES_FILE,
     FORMAT_VERSION,
     META_FILE,
@@ -39,6 +41,7 @@ from searcher.store.layout import (
     ROW_ARRAYS,
     SEGMENT_FILES,
     STORED_FILE,
+    WRITER_ARRAYS,
     generation_dir,
     latest_generation,
     packed_files,
@@ -46,7 +49,7 @@ from searcher.store.layout import (
 )
 from searcher.store.packing import PackedPostings
 from searcher.store.segments import Rows, SegmentSpan
-from searcher.store.stored import decode_stored
+from searcher.store.stored import StoredBlocks, decode_stored
 
 _EMPTY_ROWS = np.zeros(0, np.int32)
 
@@ -92,11 +95,9 @@ class Segment(_Mapped):
     """Rows [first, end): their folded text, stored passages, word and gram postings."""
 
     def __init__(self, directory: Path, first: int, end: int) -> None:
-        # Stored passages are read a hit at a time (pread), not mapped: a mapping keeps every
-        # page it touched in our resident memory, and a batch of 300 queries touched ~60 MB.
-        self._stored = open(directory / STORED_FILE, "rb")  # noqa: SIM115 - closed in close()
         super().__init__(directory, SEGMENT_FILES)
         self.first, self.end = first, end
+        self._stored = StoredBlocks(directory, end - first, self.array("stored_blocks"))
         self._text: memoryview | None = None
         self._postings: dict[str, PackedPostings] = {}
 
@@ -106,9 +107,7 @@ class Segment(_Mapped):
         self._stored.close()
 
     def stored_bytes(self, row: int) -> bytes:
-        ptr = self.array("stored_ptr")
-        start, end = int(ptr[row - self.first]), int(ptr[row - self.first + 1])
-        return os.pread(self._stored.fileno(), end - start, start)
+        return self._stored.row(row - self.first)
 
     def folded_bytes(self, row: int) -> bytes:
         """The folded text of `row`, UTF-8, as matching reads it."""
@@ -248,7 +247,12 @@ class Generation(_Mapped):
         file is checked against its checksum first: an update must not carry damage over, nor
         call a damaged index unchanged."""
         verified = verify(self.directory, self.sums)
-        arrays = {name: np.array(self.array(name)) for name in ROW_ARRAYS}
+        arrays = {
+            name: load_compressed(self.directory / f"{name}{COMPRESSED_SUFFIX}")
+            if name in WRITER_ARRAYS
+            else np.array(self.array(name))
+            for name in ROW_ARRAYS
+        }
         offsets = self.array("term_ptr").tolist()
         blob = bytes(self.blob("terms.bin"))
         vocabulary = [blob[a:b].decode() for a, b in zip(offsets, offsets[1:], strict=False)]
