@@ -1,12 +1,12 @@
-"""Stored passages as the index keeps them: JSON objects, compressed 32 rows to a zstandard block.
+"""Stored passages as the index keeps them: JSON objects, compressed 8 rows to a zstandard block.
 
 A row's stored fields are one JSON object (plain data, read without executing anything, so an
 index from someone else is opened safely), encoded in the analysis workers. A segment keeps them
 in stored.bin, STORED_ROWS consecutive rows a zstandard frame: the frame holds the rows' count,
 each row's length (uint32) and the rows end to end; stored_blocks.npy gives each frame's byte
 offset. Compressed together, a block's rows share their path, title and words: zh-laws' stored
-passages take 24 MB where one zlib stream a row took 62 MB, and a hit costs one frame's decode
-(about 25 µs), so a page of 10 hits stays far under a millisecond. Frames carry a checksum: a
+passages take 31 MB where one zlib stream a row took 62 MB, and a hit costs one frame's decode
+(about 17 µs), so a page of 10 hits stays well under a millisecond. Frames carry a checksum: a
 damaged block is an IndexCorruptError, never a wrong passage.
 """
 
@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 from collections.abc import Iterable, Iterator
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +25,9 @@ import zstandard
 from searcher.errors import IndexCorruptError
 from searcher.store.layout import STORED_BLOCKS_FILE, STORED_FILE
 
-STORED_ROWS = 32  # rows a block: 16 gave 31 MB on zh-laws, 32 gave 27, 64 gave 24 (+40% decode)
+# Rows a block, on zh-laws: 4 gave 37 MB and 12 µs to decode a block, 8 gave 31 MB and 17 µs,
+# 16 gave 26 MB and 27 µs, 32 gave 24 MB and 43 µs (a page of 10 hits decodes ~10 blocks).
+STORED_ROWS = 8
 _LEVEL = 3  # zstandard level: 3 compresses within 5% of 9, three times as fast
 _CACHED_BLOCKS = 8  # a page of hits often reads neighbouring rows: their block is decoded once
 
@@ -97,7 +101,7 @@ class StoredBlocks:
         self._size = os.fstat(self._handle.fileno()).st_size
         self._rows = rows
         self._decompressor = zstandard.ZstdDecompressor()
-        self._cache: dict[int, list[bytes]] = {}
+        self._cache: dict[int, tuple[bytes, list[int]]] = {}
 
     def close(self) -> None:
         self._handle.close()
@@ -108,14 +112,16 @@ class StoredBlocks:
         number = local // STORED_ROWS
         block = self._cache.get(number)
         if block is None:
-            block = self.block(number)
+            block = self._block(number)
             if len(self._cache) >= _CACHED_BLOCKS:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[number] = block
-        return block[local % STORED_ROWS]
+        data, ends = block
+        at = local % STORED_ROWS
+        return data[ends[at] : ends[at + 1]]
 
-    def block(self, number: int) -> list[bytes]:
-        """The rows of block `number`, each its encoded fields."""
+    def _block(self, number: int) -> tuple[bytes, list[int]]:
+        """Block `number` decompressed, and where each of its rows starts (one more: the end)."""
         if number + 1 >= len(self._blocks):
             raise _damaged("a row past the last block")
         start, end = int(self._blocks[number]), int(self._blocks[number + 1])
@@ -128,11 +134,18 @@ class StoredBlocks:
         except zstandard.ZstdError as err:
             raise _damaged(f"zstandard: {err}") from err
         header = 4 * (expected + 1)
-        sizes = np.frombuffer(data[:header], np.uint32) if len(data) >= header else None
-        if sizes is None or sizes[0] != expected or header + int(sizes[1:].sum()) != len(data):
+        if len(data) < header:
             raise _damaged("a block's rows do not add up")
-        ends = (header + np.cumsum(sizes[1:], dtype=np.int64)).tolist()
-        return [data[a:b] for a, b in zip([header, *ends], ends, strict=False)]
+        count, *sizes = struct.unpack_from(f"<{expected + 1}I", data)
+        ends = list(accumulate(sizes, initial=header))
+        if count != expected or ends[-1] != len(data):
+            raise _damaged("a block's rows do not add up")
+        return data, ends
+
+    def block(self, number: int) -> list[bytes]:
+        """The rows of block `number`, each its encoded fields."""
+        data, ends = self._block(number)
+        return [data[a:b] for a, b in zip(ends, ends[1:], strict=False)]
 
     def rows(self) -> Iterator[bytes]:
         """Every row's encoded fields, in order (a merge or a re-pack reads them all)."""
