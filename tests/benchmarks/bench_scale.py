@@ -48,9 +48,7 @@ def write_copies(source: Path, copies: int, out: Path) -> float:
 def _child(python: str, code: str) -> dict:
     """Run `code` under another interpreter with this folder importable; its last line is JSON."""
     env = {**os.environ, "PYTHONPATH": str(HERE)}
-    done = subprocess.run(
-        [python, "-c", code], capture_output=True, text=True, env=env, check=True
-    )
+    done = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
