@@ -54,10 +54,9 @@ from searcher.store.stored import StoredBlocks, decode_stored
 
 _EMPTY_ROWS = np.zeros(0, np.int32)
 _FAMILY = {"post": "word", "gram": "n-gram"}  # how errors name them
-# Decoded postings kept per segment: lists of 1,000 postings or more (shorter ones decode in
-# ~30 µs), 4 M postings at most (32 MB).
-_CACHE_FROM = 1000
+# Decoded postings kept per segment, 4 M postings at most (32 MB); a short list counts as 64.
 _CACHE_POSTINGS = 4_000_000
+_CACHE_ENTRY = 64
 
 
 class _Mapped:
@@ -160,12 +159,11 @@ class Segment(_Mapped):
             return found
         rows, values = self._packed(prefix).key(start, end, _FAMILY[prefix])
         found = self._checked(rows, values)
-        if end - start >= _CACHE_FROM:
-            self._cache[(prefix, key)] = found
-            self._cached += end - start
-            while self._cached > _CACHE_POSTINGS:
-                _, (dropped, _) = self._cache.popitem(last=False)
-                self._cached -= len(dropped)
+        self._cache[(prefix, key)] = found
+        self._cached += max(end - start, _CACHE_ENTRY)
+        while self._cached > _CACHE_POSTINGS:
+            _, (dropped, _) = self._cache.popitem(last=False)
+            self._cached -= max(len(dropped), _CACHE_ENTRY)
         return found
 
     def _checked(self, rows: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

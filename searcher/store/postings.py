@@ -2,10 +2,11 @@
 
 postings.py cuts the rows of a generation into ranges and sorts each range's postings into a Run
 (its rows and values go to files in the generation's work directory). merge_runs() then writes
-the final arrays key block by key block, so memory holds one block of postings, never them all:
-built in one piece, the zh-laws gram postings took the indexing process to 2.1 GB; in runs its
-peak is 0.5 GB, and a worker sorting a run of 2 M characters peaks near 250 MB. A segment that
-merges older segments reads their postings as runs (previous_run) and sorts only its new rows.
+the final postings key block by key block, packed (packing.py), so memory holds one block of
+postings, never them all: built in one piece, the zh-laws gram postings took the indexing process
+to 2.1 GB; in runs its peak is 0.5 GB, and a worker sorting a run of 2 M characters peaks near
+250 MB. A segment that merges older segments reads their postings as runs (previous_run) and
+sorts only its new rows.
 """
 
 from __future__ import annotations

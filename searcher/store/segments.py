@@ -6,17 +6,19 @@ A generation gen-N/ holds, for every row (= Whoosh document number):
             source file; the vocabulary (term ids in first-seen order: an id never changes, so
             the postings of older segments stay valid; term_order lists them in word order);
   segments  seg-<first row>/, each for a range of rows:
-              text    the folded text, for literal checks;
-              stored  each passage's stored fields, encoded as Whoosh's stored column encodes
-                      them: a query reads its hits here and never imports Whoosh (~65 ms);
+              text    the folded text, for literal checks (plain UTF-8, mapped);
+              stored  each passage's stored fields, JSON in zstandard blocks (stored.py): a
+                      query reads its hits here and never imports Whoosh (~65 ms);
               words   term id → (rows, weighted counts): the word field, scored with BM25F;
-              grams   character unigram/bigram key → (rows, counts): literal matching.
+              grams   character unigram/bigram key → (rows, counts): literal matching;
+                      both packed in bit-packed blocks of 128 postings (packing.py).
 An update writes one segment for its new rows and hard-links the other segments' files from the
 generation before, so its cost follows what changed, not the size of the index. A small segment
 is merged with the new rows until it is a fraction of the one before it (SEGMENT_RATIO): a log of
 segments, each row rewritten a few times at most. Rows of changed files stay in old segments'
 postings, dead (row_live), until a merge or a re-pack drops them.
-Arrays are .npy files opened memory-mapped (generation.py): opening an index reads almost nothing.
+Arrays are .npy files opened memory-mapped (generation.py): opening an index reads almost nothing;
+the rows' words, which only the next build reads, are compressed (arrays.py).
 """
 
 from __future__ import annotations
