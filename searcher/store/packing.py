@@ -7,10 +7,10 @@ number in the sorted table of the distinct values (`values`). Each block stores 
 the width of its largest gap, then its 128 value numbers at theirs: 128 × w bits are 16·w bytes,
 so a block is whole bytes and a width of 0 (every value the same, e.g. all counts 1) costs none.
 
-Decoding is numpy throughout, with no Python loop over blocks: each posting's bits are read as a
-little-endian 64-bit word at its byte (an unaligned, overlapping view of the data), shifted and
-masked; a cumulative sum turns gaps back into rows. On zh-laws this takes the gram postings from
-150 MB of int32 + uint16 arrays to about 37 MB.
+Decoding is numpy throughout, with no Python loop over blocks: the key's bytes become aligned
+4-byte words, word i starting at byte i (_Windows), and each field is one gather of the word at
+its byte, a shift and a mask (blocks grouped by width); a cumulative sum turns gaps back into
+rows. On zh-laws this takes the gram postings from 150 MB of int32 + uint16 arrays to 38 MB.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from searcher.store.layout import PACKED_NAMES, packed_files
 BLOCK = 128
 _BLOCK_BITS = 7
 MAX_WIDTH = 32  # rows and value numbers fit in 32 bits; a wider block is damage
-_PAD = 8  # zero bytes after the last block, so the 8-byte window of its last posting is in bounds
+_PAD = 8  # zero bytes after the last block, so the 8-byte word of its last field is in bounds
 _MASKS = np.array([(1 << w) - 1 for w in range(MAX_WIDTH + 1)], np.uint64)
 _SLOTS = np.arange(BLOCK, dtype=np.int64)
 _BYTE = [(_SLOTS * w) >> 3 for w in range(MAX_WIDTH + 1)]  # of each slot's field, per width
@@ -46,12 +46,6 @@ class PackedPostings:
         self._blocks = blocks  # int64, blocks + 1: byte offset of each block in data
         self._widths = widths  # uint8, (blocks, 2): width of the gaps and of the value numbers
         self.values = values  # the distinct values, ascending
-        # Element i is the 8 bytes from byte i (an overlapping view, nothing copied): a field of
-        # up to 32 bits at any bit offset is one read, a shift and a mask.
-        words = max(len(data) - _PAD + 1, 0)
-        buffer = data if words else np.zeros(8, np.uint8)
-        self._words = np.ndarray((words,), "<u8", buffer, 0, (1,))
-        self._words32 = np.ndarray((words,), "<u4", buffer, 0, (1,))
 
     @classmethod
     def load(cls, directory: Path, prefix: str, mapped: bool = True) -> PackedPostings:
@@ -72,15 +66,15 @@ class PackedPostings:
         if end <= start:
             return np.zeros(0, np.int32), self.values[:0]
         gaps, numbers = self._fields(start, end, what)
-        # The gaps are ours (decoded just now): summed in place, as int32, with no upcast (a
-        # cumsum of uint32 into int64 took 4x as long). A gap of 2^31 or more reads negative.
-        rows = gaps.view(np.int32)
-        if not (rows[1:] > 0).all() or rows[0] < 0:
+        # astype, then an in-place cumsum: np.cumsum(gaps, dtype=np.int64) casts through a
+        # buffer and took 4x as long. A row's gap is never 0 but at a key's first posting.
+        rows = gaps.astype(np.int64)
+        if len(rows) > 1 and rows[1:].min() == 0:
             raise _damaged(what, "rows out of order")
-        if rows.sum(dtype=np.int64) > _LARGEST_ROW:
-            raise _damaged(what, "a row past the largest")
         np.cumsum(rows, out=rows)
-        return rows, self._values(numbers, len(rows), what)
+        if rows[-1] > _LARGEST_ROW:  # ascending: the last is the largest
+            raise _damaged(what, "a row past the largest")
+        return rows.astype(np.int32), self._values(numbers, len(rows), what)
 
     def keys(self, ptr: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray]:
         """Rows and values of postings [ptr[0], ptr[-1]): the keys starting at each ptr entry."""
@@ -114,42 +108,17 @@ class PackedPostings:
             widths.max() > MAX_WIDTH
             or (offsets[1:] - offsets[:-1] != sizes).any()
             or offsets[0] < 0
-            or offsets[-1] > len(self._words)
+            or offsets[-1] > len(self._data) - _PAD
         ):
             raise _damaged(what, "a block's size or width is impossible")
-        base = offsets[:-1]
+        windows = _Windows(self._data, int(offsets[0]), int(offsets[-1]))
+        base = offsets[:-1] - offsets[0]
         skip = start - (first << _BLOCK_BITS)
-        gaps = self._unpack(base, widths[:, 0])[skip : skip + end - start]
+        gaps = _unpack(windows, base, widths[:, 0])[skip : skip + end - start]
         if not widths[:, 1].any():  # every value the first of the table (e.g. all counts 1)
             return gaps, None
-        numbers = self._unpack(base + 16 * row_widths, widths[:, 1])
+        numbers = _unpack(windows, base + 16 * row_widths, widths[:, 1])
         return gaps, numbers[skip : skip + end - start]
-
-    def _unpack(self, base: np.ndarray, widths: np.ndarray) -> np.ndarray:
-        """The 128 numbers of each block (bytes from `base`, `widths` bits each), end to end,
-        as uint32."""
-        if (widths == widths[0]).all():
-            return self._unpack_width(base, int(widths[0])).reshape(-1)
-        out = np.empty((len(base), BLOCK), np.uint32)
-        # Blocks grouped by width: a few groups, each decoded in one go.
-        for width in np.unique(widths).tolist():
-            chosen = np.flatnonzero(widths == width)
-            out[chosen] = self._unpack_width(base[chosen], width)
-        return out.reshape(-1)
-
-    def _unpack_width(self, base: np.ndarray, width: int) -> np.ndarray:
-        if width == 0:
-            return np.zeros((len(base), BLOCK), np.uint32)
-        at = base[:, None] + _BYTE[width]
-        if width <= _NARROW:  # 4-byte reads: half the memory traffic of 8-byte ones
-            fields = self._words32[at]
-            fields >>= _SHIFT32[width]
-            fields &= _MASKS32[width]
-            return fields
-        fields = self._words[at]
-        fields >>= _SHIFT[width]
-        fields &= _MASKS[width]
-        return fields.astype(np.uint32)
 
     def _values(self, numbers: np.ndarray | None, count: int, what: str) -> np.ndarray:
         if not len(self.values):
@@ -158,7 +127,61 @@ class PackedPostings:
             return np.full(count, self.values[0], self.values.dtype)
         if numbers.max() >= len(self.values):
             raise _damaged(what, "a value outside the table")
-        return self.values[numbers]
+        return self.values.take(numbers)
+
+
+class _Windows:
+    """The bytes [start, end) of packed data as aligned words: element i holds bytes i, i + 1, …
+    (little-endian), so a field at any bit offset is one read, a shift and a mask.
+
+    Built per decode from the few bytes of one key (4 or 8 shifted copies, about 1 µs a KB):
+    a gather from aligned words is ~20x faster than from an overlapping, unaligned view of
+    the mapping, which numpy reads element by element through a buffer.
+    """
+
+    def __init__(self, data: np.ndarray, start: int, end: int) -> None:
+        self._data, self._start, self._end = data, start, end
+        self._words: dict[int, np.ndarray] = {}
+
+    def words(self, size: int) -> np.ndarray:
+        """Words of `size` bytes (4 or 8)."""
+        if size not in self._words:
+            dtype = np.uint32 if size == 4 else np.uint64
+            span = np.asarray(self._data[self._start : self._end + size], dtype)
+            count = self._end - self._start
+            words = span[:count].copy()
+            for byte in range(1, size):
+                words |= span[byte : byte + count] << dtype(8 * byte)
+            self._words[size] = words
+        return self._words[size]
+
+
+def _unpack(windows: _Windows, base: np.ndarray, widths: np.ndarray) -> np.ndarray:
+    """The 128 numbers of each block (bytes from `base`, `widths` bits each), end to end, as
+    uint32."""
+    if (widths == widths[0]).all():
+        return _unpack_width(windows, base, int(widths[0])).reshape(-1)
+    out = np.empty((len(base), BLOCK), np.uint32)
+    # Blocks grouped by width: a few groups, each decoded in one go.
+    for width in np.unique(widths).tolist():
+        chosen = np.flatnonzero(widths == width)
+        out[chosen] = _unpack_width(windows, base[chosen], width)
+    return out.reshape(-1)
+
+
+def _unpack_width(windows: _Windows, base: np.ndarray, width: int) -> np.ndarray:
+    if width == 0:
+        return np.zeros((len(base), BLOCK), np.uint32)
+    at = base[:, None] + _BYTE[width]
+    if width <= _NARROW:  # 4-byte words: half the memory traffic of 8-byte ones
+        fields = windows.words(4).take(at)  # take: ~3x faster than fancy indexing
+        fields >>= _SHIFT32[width]
+        fields &= _MASKS32[width]
+        return fields
+    fields = windows.words(8)[at]
+    fields >>= _SHIFT[width]
+    fields &= _MASKS[width]
+    return fields.astype(np.uint32)
 
 
 def _damaged(what: str, detail: str) -> IndexCorruptError:
