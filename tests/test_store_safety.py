@@ -156,6 +156,27 @@ def test_issue_18_truncated_text_is_refused_on_open_and_rebuild_repairs_it(index
         assert searcher.search("人民政府").total == 1
 
 
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("seg-0/gram_packed.bin", "n-gram postings are damaged"),
+        ("seg-0/post_packed.bin", "word postings are damaged"),
+        ("seg-0/stored.bin", "stored passage of the index is damaged"),
+    ],
+)
+def test_issue_14_a_flipped_bit_in_a_compressed_block_is_an_error_not_a_wrong_answer(
+    index: Path, name: str, message: str
+) -> None:
+    path = _generation(index) / name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 3] ^= 0b10000  # same size: only a block's own check can see it
+    path.write_bytes(bytes(data))
+    with Searcher.open(index) as searcher, pytest.raises(IndexCorruptError, match=message):
+        for query in ("网格", "人民政府", "社区", "员"):
+            searcher.search(query)
+    assert check_index(index).problems == [f"{_generation(index).name}/{name}"]
+
+
 @pytest.mark.parametrize("name", ["row_live.npy", "seg-0/post_widths.npy", "seg-0/gram_blocks.npy"])
 def test_issue_18_zeroed_files_are_found_by_check_and_by_the_next_update(
     index: Path, name: str

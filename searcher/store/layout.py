@@ -47,7 +47,7 @@ READER_FILES = (
 )
 # The files of one family of postings (prefix "post" or "gram"), packed (packing.py), beside its
 # ptr (postings per key, cumulated) and, for grams, keys.
-PACKED_NAMES = ("packed.bin", "blocks.npy", "widths.npy", "values.npy")
+PACKED_NAMES = ("packed.bin", "blocks.npy", "widths.npy", "values.npy", "sums.npy")
 
 
 def packed_files(prefix: str) -> tuple[str, ...]:

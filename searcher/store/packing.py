@@ -6,6 +6,8 @@ the posting before it, or as itself at the start of a key; its value (a weighted
 number in the sorted table of the distinct values (`values`). Each block stores its 128 gaps at
 the width of its largest gap, then its 128 value numbers at theirs: 128 × w bits are 16·w bytes,
 so a block is whole bytes and a width of 0 (every value the same, e.g. all counts 1) costs none.
+Each block's sums of gaps and of value numbers (mod 2^32) are kept beside it and checked on every
+decode: a damaged field is an IndexCorruptError, never a wrong row.
 
 Decoding is numpy throughout, with no Python loop over blocks: the key's bytes become aligned
 4-byte words, word i starting at byte i (_Windows), and each field is one gather of the word at
@@ -40,12 +42,20 @@ class PackedPostings:
     """The packed postings of one family in one segment, decoded a key range at a time."""
 
     def __init__(
-        self, data: np.ndarray, blocks: np.ndarray, widths: np.ndarray, values: np.ndarray
+        self,
+        data: np.ndarray,
+        blocks: np.ndarray,
+        widths: np.ndarray,
+        values: np.ndarray,
+        sums: np.ndarray,
     ) -> None:
         self._data = data  # uint8, ends with _PAD zero bytes
         self._blocks = blocks  # int64, blocks + 1: byte offset of each block in data
         self._widths = widths  # uint8, (blocks, 2): width of the gaps and of the value numbers
         self.values = values  # the distinct values, ascending
+        # uint32, (blocks, 2): the sums of each block's 128 gaps and value numbers, mod 2^32;
+        # checked on every decode, so a damaged field is an error, not a wrong row.
+        self._sums = sums
 
     @classmethod
     def load(cls, directory: Path, prefix: str, mapped: bool = True) -> PackedPostings:
@@ -98,7 +108,7 @@ class PackedPostings:
     def _fields(self, start: int, end: int, what: str) -> tuple[np.ndarray, np.ndarray | None]:
         """Gaps and value numbers of postings [start, end); numbers None when all are 0."""
         first, last = start >> _BLOCK_BITS, (end - 1) >> _BLOCK_BITS
-        if last + 1 >= len(self._blocks) or last >= len(self._widths):
+        if last + 1 >= len(self._blocks) or last >= min(len(self._widths), len(self._sums)):
             raise _damaged(what, "postings past the last block")
         widths = self._widths[first : last + 1]
         offsets = self._blocks[first : last + 2]
@@ -114,11 +124,17 @@ class PackedPostings:
         windows = _Windows(self._data, int(offsets[0]), int(offsets[-1]))
         base = offsets[:-1] - offsets[0]
         skip = start - (first << _BLOCK_BITS)
-        gaps = _unpack(windows, base, widths[:, 0])[skip : skip + end - start]
-        if not widths[:, 1].any():  # every value the first of the table (e.g. all counts 1)
-            return gaps, None
-        numbers = _unpack(windows, base + 16 * row_widths, widths[:, 1])
-        return gaps, numbers[skip : skip + end - start]
+        sums = self._sums[first : last + 1]
+        gaps = _unpack(windows, base, widths[:, 0])
+        numbers = None
+        if widths[:, 1].any():
+            numbers = _unpack(windows, base + 16 * row_widths, widths[:, 1])
+        number_sums = _block_sums(numbers) if numbers is not None else 0
+        if (_block_sums(gaps) != sums[:, 0]).any() or (number_sums != sums[:, 1]).any():
+            raise _damaged(what, "a block's sum differs")
+        if numbers is not None:
+            numbers = numbers[skip : skip + end - start]
+        return gaps[skip : skip + end - start], numbers
 
     def _values(self, numbers: np.ndarray | None, count: int, what: str) -> np.ndarray:
         if not len(self.values):
@@ -154,6 +170,11 @@ class _Windows:
                 words |= span[byte : byte + count] << dtype(8 * byte)
             self._words[size] = words
         return self._words[size]
+
+
+def _block_sums(fields: np.ndarray) -> np.ndarray:
+    """The sum of each block's 128 fields, mod 2^32 (a uint32 reduction: no upcast)."""
+    return np.add.reduce(fields.reshape(-1, BLOCK), axis=1, dtype=np.uint32)
 
 
 def _unpack(windows: _Windows, base: np.ndarray, widths: np.ndarray) -> np.ndarray:
@@ -203,6 +224,7 @@ class PackedWriter:
         self._values = values
         self._offsets: list[np.ndarray] = [np.zeros(1, np.int64)]
         self._widths: list[np.ndarray] = []
+        self._sums: list[np.ndarray] = []
         self._at = 0
         # Postings of the last part block, kept until the next piece completes it.
         self._gaps = np.zeros(0, np.uint64)
@@ -242,6 +264,8 @@ class PackedWriter:
         np.save(self._paths["blocks.npy"], offsets, allow_pickle=False)
         np.save(self._paths["widths.npy"], widths, allow_pickle=False)
         np.save(self._paths["values.npy"], self._values, allow_pickle=False)
+        sums = np.concatenate(self._sums) if self._sums else np.zeros((0, 2), np.uint32)
+        np.save(self._paths["sums.npy"], sums, allow_pickle=False)
 
     def _encode(self, gaps: np.ndarray, numbers: np.ndarray) -> None:
         count = len(gaps) // BLOCK
@@ -262,6 +286,8 @@ class PackedWriter:
         self._offsets.append(offsets[1:] + self._at)
         self._at += int(offsets[-1])
         self._widths.append(widths.astype(np.uint8))
+        sums = np.stack([gaps.sum(axis=1), numbers.sum(axis=1)], 1) & np.uint64(0xFFFFFFFF)
+        self._sums.append(sums.astype(np.uint32))
 
 
 def _bit_length(values: np.ndarray) -> np.ndarray:
