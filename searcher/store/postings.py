@@ -122,7 +122,9 @@ def previous_run(
     keys = np.load(directory / f"{keys_name}.npy") if keys_name else np.arange(len(ptr) - 1)
     if key_map is not None:
         keys = key_map[keys]
-    source = _Packed(PackedPostings.load(directory, prefix, mapped=False), ptr)
+    # Mapped: the packed postings are a quarter of the arrays they replace, and their pages are
+    # the page cache's, read a block of keys at a time.
+    source = _Packed(PackedPostings.load(directory, prefix), ptr)
     counts = np.diff(ptr)
     if not keep.all():  # count what survives, a block of keys at a time
         counts = np.zeros(len(keys), np.int64)
