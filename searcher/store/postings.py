@@ -219,8 +219,9 @@ def write_word_postings(
     first_row: int = 0,
     previous: Sequence[Path] = (),
 ) -> None:
-    """post_ptr/post_rows/post_tfs: for each term id, the live rows holding it, ascending, of
-    rows [first_row, n) and of the `previous` segments' postings (rows before first_row)."""
+    """post_ptr and the packed post_* files: for each term id, the live rows holding it,
+    ascending, of rows [first_row, n) and of the `previous` segments' postings (rows before
+    first_row)."""
     names = (None, "post_ptr")
     runs = [previous_run(directory, names, "post", row_live) for directory in previous]
     for first, last in _row_ranges(np.diff(row_ptr), RUN_ENTRIES, first_row):
@@ -255,9 +256,9 @@ def write_gram_postings(
     map_tasks: MapTasks = map,
     previous: Sequence[Path] = (),
 ) -> None:
-    """gram_keys/gram_ptr/gram_rows/gram_tfs from the folded text of the live rows [first_row, n)
-    (text_ptr: their byte offsets in text_path, n - first_row + 1) and of the `previous`
-    segments' postings.
+    """gram_keys, gram_ptr and the packed gram_* files from the folded text of the live rows
+    [first_row, n) (text_ptr: their byte offsets in text_path, n - first_row + 1) and of the
+    `previous` segments' postings.
 
     Runs are independent, so `map_tasks` may sort them in worker processes: on two cores that
     halves the longest step left in the indexing process once analysis is done.
