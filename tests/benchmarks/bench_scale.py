@@ -46,9 +46,15 @@ def write_copies(source: Path, copies: int, out: Path) -> float:
 
 
 def _child(python: str, code: str) -> dict:
-    """Run `code` under another interpreter with this folder importable; its last line is JSON."""
+    """Run `code` under another interpreter with this folder importable; its last line is JSON.
+    It runs in this folder: `python -c` puts its working directory first on sys.path, and from
+    the repository's root that would import this checkout's searcher, not that interpreter's."""
     env = {**os.environ, "PYTHONPATH": str(HERE)}
-    done = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env, check=True)
+    done = subprocess.run(
+        [python, "-c", code], capture_output=True, text=True, env=env, cwd=HERE, check=False
+    )
+    if done.returncode:
+        raise RuntimeError(f"{python} failed: {done.stderr.strip()[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
