@@ -227,21 +227,23 @@ class PackedWriter:
         self._sums: list[np.ndarray] = []
         self._at = 0
         # Postings of the last part block, kept until the next piece completes it.
-        self._gaps = np.zeros(0, np.uint64)
-        self._numbers = np.zeros(0, np.uint64)
+        self._gaps = np.zeros(0, np.uint32)
+        self._numbers = np.zeros(0, np.uint32)
 
     def write(self, rows: np.ndarray, values: np.ndarray, key_starts: np.ndarray) -> None:
         """Postings of whole keys, rows ascending within each key; `key_starts` marks the first
         posting of each key (True)."""
         if not len(rows):
             return
-        rows = rows.astype(np.int64)
-        gaps = np.empty(len(rows), np.int64)
+        # uint32 throughout: rows and value numbers fit, and a merge block of 2 M postings
+        # holds half the memory it would as uint64.
+        rows = rows.astype(np.int32, copy=False)
+        gaps = np.empty(len(rows), np.int32)
         gaps[0] = rows[0]
-        gaps[1:] = rows[1:] - rows[:-1]
+        np.subtract(rows[1:], rows[:-1], out=gaps[1:])
         gaps[key_starts] = rows[key_starts]
-        numbers = np.searchsorted(self._values, values).astype(np.uint64)
-        self._gaps = np.concatenate([self._gaps, gaps.astype(np.uint64)])
+        numbers = np.searchsorted(self._values, values).astype(np.uint32)
+        self._gaps = np.concatenate([self._gaps, gaps.view(np.uint32)])
         self._numbers = np.concatenate([self._numbers, numbers])
         whole = len(self._gaps) // BLOCK * BLOCK
         # 512 K postings at a time: the bit arrays of one piece stay under ~20 MB.
@@ -254,8 +256,8 @@ class PackedWriter:
         if len(self._gaps):  # the last block, padded with zeros to 128
             pad = BLOCK - len(self._gaps)
             self._encode(
-                np.append(self._gaps, np.zeros(pad, np.uint64)),
-                np.append(self._numbers, np.zeros(pad, np.uint64)),
+                np.append(self._gaps, np.zeros(pad, np.uint32)),
+                np.append(self._numbers, np.zeros(pad, np.uint32)),
             )
         self._handle.write(bytes(_PAD))
         self._handle.close()
@@ -286,7 +288,10 @@ class PackedWriter:
         self._offsets.append(offsets[1:] + self._at)
         self._at += int(offsets[-1])
         self._widths.append(widths.astype(np.uint8))
-        sums = np.stack([gaps.sum(axis=1), numbers.sum(axis=1)], 1) & np.uint64(0xFFFFFFFF)
+        sums = np.stack(
+            [gaps.sum(axis=1, dtype=np.uint64), numbers.sum(axis=1, dtype=np.uint64)], 1
+        )
+        sums &= np.uint64(0xFFFFFFFF)
         self._sums.append(sums.astype(np.uint32))
 
 
@@ -305,5 +310,5 @@ def _pack_blocks(fields: np.ndarray, width: int) -> np.ndarray:
     """(blocks, 128) numbers of `width` bits → (blocks, 16 · width) bytes, little-endian bits."""
     bits = np.empty((*fields.shape, width), np.uint8)
     for bit in range(width):
-        bits[:, :, bit] = (fields >> np.uint64(bit)) & np.uint64(1)
+        bits[:, :, bit] = (fields >> np.uint32(bit)) & np.uint32(1)
     return np.packbits(bits.reshape(len(fields), -1), axis=1, bitorder="little")
