@@ -3,7 +3,7 @@
     python tests/benchmarks/index_size.py INDEX_DIR [--text-mb MB]
 
 Sums the newest generation's files by kind (a segment's files are added up over all segments,
-e.g. every seg-*/gram_rows.npy is one line) and prints a Markdown table of MB, share of the
+e.g. every seg-*/gram_packed.bin is one line) and prints a Markdown table of MB, share of the
 index and, with --text-mb, MB of index per MB of text.
 """
 
