@@ -7,7 +7,10 @@ JSON Lines wire format, one object per hit:
      "title_highlights"}
 `highlights` is a list of [start, end) offsets into `text`, in code points (not bytes);
 `title_highlights` the same into `title`. A code block of a Markdown file adds "kind": "code"
-and, when its fence names one, "language". A hit standing for passages of the same text elsewhere
+and, when its fence names one, "language". A passage of a PDF adds "page" (1-based) and has
+"line": null; of a DOCX or an image, "line" is null and "paragraph" is the ¶N of its location;
+of an EPUB, "chapter" is the chapter file in the book and "line" a line of it. Text read by OCR
+adds "ocr": true and "ocr_confidence" (0-1). A hit standing for passages of the same text elsewhere
 (collapsed, the default) adds "duplicates": how many, and "duplicate_locations": the first few
 (up to 5) as "path:line" (or "path#id"), best first.
 """
@@ -80,7 +83,7 @@ def hit_record(hit: Hit) -> dict[str, object]:
         "path": hit.path,
         "title": hit.title,
         "paragraph": hit.paragraph,
-        "line": hit.line,
+        "line": hit.line or None,  # a PDF, DOCX or image has no lines
         "text": hit.text,
         "highlights": [[span.start_char, span.end_char] for span in hit.spans],
         "title_highlights": [[span.start_char, span.end_char] for span in hit.title_spans],
@@ -89,6 +92,13 @@ def hit_record(hit: Hit) -> dict[str, object]:
         record["kind"] = hit.kind
         if hit.language:
             record["language"] = hit.language
+    if hit.page:
+        record["page"] = hit.page
+    if hit.part:
+        record["chapter"] = hit.part
+    if hit.ocr_confidence:
+        record["ocr"] = True
+        record["ocr_confidence"] = hit.ocr_confidence
     if hit.duplicates:
         record["duplicates"] = hit.duplicates
         record["duplicate_locations"] = list(hit.duplicate_locations)

@@ -2,6 +2,14 @@
 
 from searcher.search.engine import Searcher
 from searcher.search.highlight import best_window
-from searcher.search.hits import Hit, IndexStats, SearchResult, Span
+from searcher.search.hits import Hit, IndexStats, SearchResult, Span, place_suffix
 
-__all__ = ["Hit", "IndexStats", "SearchResult", "Searcher", "Span", "best_window"]
+__all__ = [
+    "Hit",
+    "IndexStats",
+    "SearchResult",
+    "Searcher",
+    "Span",
+    "best_window",
+    "place_suffix",
+]

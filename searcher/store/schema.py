@@ -27,6 +27,11 @@ META = "meta"
 # passage, nearly every one, is stored as before.
 KIND = "kind"
 LANGUAGE = "language"
+# Only a passage of a document that is not a text file stores these: its PDF page, its EPUB
+# chapter file, and the confidence of OCR that read it from an image.
+PAGE = "page"
+PART = "part"
+OCR_CONFIDENCE = "ocr_confidence"
 
 
 def make_schema() -> fields.Schema:

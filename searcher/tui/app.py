@@ -29,7 +29,7 @@ from searcher.errors import SearcherError
 from searcher.search import Hit, IndexStats, Searcher, SearchResult
 from searcher.tui import notices
 from searcher.tui.document_screen import DocumentScreen
-from searcher.tui.editor import editor_command, run_editor
+from searcher.tui.editor import editor_command, run_editor, run_viewer, viewer_command
 from searcher.tui.help_screen import HelpScreen
 from searcher.tui.history import QueryHistory
 from searcher.tui.hit_content import line_of
@@ -347,6 +347,9 @@ class SearchApp(App[None]):
         if not Path(hit.path).is_file():
             self.notify(f"{hit.path} is no longer there; reindex to update.", severity="error")
             return
+        if hit.in_document:
+            self._open_viewer(hit)
+            return
         try:
             argv = editor_command(hit.path, line_of(hit, offset), self.environ)
         except SearcherError as err:
@@ -360,6 +363,21 @@ class SearchApp(App[None]):
             outcome = run_editor(argv, interactive=False)
         if outcome:
             self.notify(outcome, severity="error")
+
+    def _open_viewer(self, hit: Hit) -> None:
+        """A PDF at the hit's page, or a DOCX, EPUB or image, in a viewer beside the app."""
+        try:
+            argv = viewer_command(hit.path, hit.page, self.environ)
+        except SearcherError as err:
+            self.notify(str(err), severity="error")
+            return
+        self._remember(self.session.query)
+        outcome = run_viewer(argv)
+        self.notify(
+            outcome or f"Opened {Path(hit.path).name}",
+            severity="error" if outcome else "information",
+            timeout=3,
+        )
 
     def release_searcher(self) -> None:
         """Wait until no worker is inside the Searcher, so the caller may close it. (Workers
