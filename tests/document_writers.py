@@ -145,6 +145,7 @@ class DocxDocument:
 
 
 def write_docx(path: Path, document: DocxDocument) -> None:
+    title = document.title
     footnotes: list[str] = []
     body = []
     for block in document.blocks:
@@ -162,7 +163,10 @@ def write_docx(path: Path, document: DocxDocument) -> None:
     )
     members = {
         "[Content_Types].xml": _DOCX_TYPES,
-        "_rels/.rels": _rels([("rId1", f"{_DOC_REL}/officeDocument", "word/document.xml")]),
+        "_rels/.rels": _rels(
+            [("rId1", f"{_DOC_REL}/officeDocument", "word/document.xml")]
+            + [("rId2", f"{_PKG}/metadata/core-properties", "docProps/core.xml")] * bool(title)
+        ),
         "word/_rels/document.xml.rels": _rels(
             [
                 ("rIdStyles", f"{_DOC_REL}/styles", "styles.xml"),
@@ -181,6 +185,12 @@ def write_docx(path: Path, document: DocxDocument) -> None:
         "word/footnotes.xml": _docx_footnotes(footnotes),
         **document.extra,
     }
+    if title:
+        members["docProps/core.xml"] = (
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+            'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            f"<dc:title>{escape(title)}</dc:title></cp:coreProperties>"
+        )
     _write_zip(path, members)
 
 
@@ -211,7 +221,10 @@ def _docx_footnotes(notes: list[str]) -> str:
 
 
 def _docx_styles() -> str:
-    styles = '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
+    styles = (
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal">'
+        '<w:name w:val="Normal"/></w:style>'
+    )
     for level in range(1, 7):
         styles += (
             f'<w:style w:type="paragraph" w:styleId="Heading{level}">'
@@ -223,7 +236,8 @@ def _docx_styles() -> str:
 
 _DOCX_TYPES = (
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels"'
+    ' ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/word/document.xml" ContentType="application/'
     'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
@@ -260,7 +274,9 @@ class EpubChapter:
 
 def write_epub(path: Path, title: str, chapters: list[EpubChapter]) -> None:
     """An EPUB 3 file: mimetype, container, package (manifest and spine), navigation document."""
-    manifest = '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>'
+    manifest = (
+        '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>'
+    )
     spine = ""
     nav = ""
     members = {"mimetype": "application/epub+zip"}
@@ -283,12 +299,14 @@ def write_epub(path: Path, title: str, chapters: list[EpubChapter]) -> None:
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">'
         '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">'
-        f'<dc:identifier id="id">searcher-sample</dc:identifier><dc:title>{escape(title)}</dc:title>'
+        '<dc:identifier id="id">searcher-sample</dc:identifier>'
+        f"<dc:title>{escape(title)}</dc:title>"
         "<dc:language>zh</dc:language></metadata>"
-        f'<manifest>{manifest}</manifest><spine>{spine}</spine></package>'
+        f"<manifest>{manifest}</manifest><spine>{spine}</spine></package>"
     )
     members["OEBPS/nav.xhtml"] = _xhtml(
-        title, f'<nav xmlns:epub="http://www.idpf.org/2007/ops" epub:type="toc"><ol>{nav}</ol></nav>'
+        title,
+        f'<nav xmlns:epub="http://www.idpf.org/2007/ops" epub:type="toc"><ol>{nav}</ol></nav>',
     )
     _write_zip(path, members)
 

@@ -31,6 +31,11 @@ _SOFT_BREAKS = "\x02\ufffe\u00ad"
 _SENTENCE_END = tuple("。！？!?.；;：:”」』）)")
 _PARAGRAPH_GAP = 1.45  # a gap this many times the page's usual line spacing starts a paragraph
 _DIGITS = re.compile(r"\d+")
+# A line that is a page number alone: "3", "- 3 -", "第 3 页", "3 / 12", "Page 3 of 12".
+_PAGE_NUMBER = re.compile(
+    r"[\s\-–—·•|]*(?:第|page)?\s*\d+\s*(?:页|頁)?\s*(?:(?:/|of|共)\s*\d+\s*页?)?[\s\-–—·•|]*",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -113,12 +118,12 @@ def repeated_key(text: str) -> str:
 
 
 def without_repeated(lines: list[LaidLine], repeated: set[str]) -> list[LaidLine]:
-    """The page's lines less a running header or footer among its first or last two."""
-    if not repeated:
-        return lines
+    """The page's lines less a running header or footer among its first or last two, and less
+    a page number there (a one-page document has one too)."""
     edge = set(range(min(2, len(lines)))) | set(range(max(len(lines) - 2, 0), len(lines)))
     return [
         line
         for number, line in enumerate(lines)
-        if number not in edge or repeated_key(line.text) not in repeated
+        if number not in edge
+        or not (repeated_key(line.text) in repeated or _PAGE_NUMBER.fullmatch(line.text))
     ]

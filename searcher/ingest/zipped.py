@@ -19,16 +19,18 @@ def check_zip(path: Path, kind: str, member: str) -> None:
         with open(path, "rb") as handle:
             head = handle.read(512)
         if head.startswith(_OLE):
-            raise DocumentReadError(f"not a {kind}: an encrypted Office file or an old binary one")
+            raise DocumentReadError(
+                f"not {_a(kind)}: an encrypted Office file or an old binary one"
+            )
         if not zipfile.is_zipfile(path):
-            raise DocumentReadError(f"not a {kind}: {_what(head)}")
+            raise DocumentReadError(f"not {_a(kind)}: {_what(head)}")
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (OSError, zipfile.BadZipFile) as err:
-        raise DocumentReadError(f"not a {kind}: damaged zip ({err})") from None
+        raise DocumentReadError(f"not {_a(kind)}: damaged zip ({err})") from None
     names = {info.filename for info in infos}
     if member not in names:
-        raise DocumentReadError(f"not a {kind}: no {member} in the zip")
+        raise DocumentReadError(f"not {_a(kind)}: no {member} in the zip")
     if any(info.flag_bits & 0x1 for info in infos):
         raise DocumentReadError(f"encrypted {kind} (a password-protected zip)")
     if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
@@ -42,3 +44,7 @@ def _what(head: bytes) -> str:
     if start.startswith(b"%pdf"):
         return "a PDF under that name"
     return "not a zip file"
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "AEIOU" else f"a {kind}"
