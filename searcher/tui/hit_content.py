@@ -113,11 +113,12 @@ def snippet(hit: Hit, cells: int) -> Content:
 
 
 def short_location(hit: Hit) -> str:
-    """File name and line (or #id of a JSONL record), for a result row."""
+    """File name and line (or #id of a JSONL record, or a document's place), for a result row."""
     name = escaped(os.path.basename(hit.path))
     if hit.is_record:
         return f"{name}#{escaped(hit.id)}"
-    return name + escaped(place_suffix(hit.line, hit.page, hit.part, hit.paragraph))
+    part = os.path.basename(hit.part)  # an EPUB's chapter file, without its folders in the book
+    return name + escaped(place_suffix(hit.line, hit.page, part, hit.paragraph))
 
 
 def repeats_line(hit: Hit) -> str:
