@@ -82,8 +82,11 @@ def write_pdf(
 
 
 def _wrapped(text: str, width: int) -> list[str]:
-    """Lines of `width` characters at most; English is broken between words or, for a word that
-    does not fit, with a hyphen, as a typesetter would."""
+    """Lines of `width` characters at most, and a new one at each line break of the text;
+    English is broken between words or, for a word that does not fit, with a hyphen, as a
+    typesetter would."""
+    if "\n" in text:
+        return [line for segment in text.split("\n") for line in _wrapped(segment, width)]
     lines, line = [], ""
     for word in _words(text):
         if len(line) + len(word) <= width:

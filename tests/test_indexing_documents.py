@@ -24,7 +24,7 @@ from document_writers import (
 from searcher.cli.indexing import index_summary
 from searcher.indexing import batches
 from searcher.indexing.writer import build_index
-from searcher.ingest import pdf
+from searcher.ingest import ocr, pdf
 from searcher.ingest.ocr import OCR_HINT
 from searcher.search import Searcher
 
@@ -131,7 +131,8 @@ def test_broken_documents_are_skipped_one_line_each_and_nothing_indexed_is_lost(
 def test_pdf_without_text_layer_is_said_once_and_counted_in_the_summary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batches, "ocr_available", lambda: False)
+    monkeypatch.setattr(batches, "ocr_available", lambda: False)  # as without the extra
+    monkeypatch.setattr(ocr, "ocr_available", lambda: False)
     folder = tmp_path / "docs"
     folder.mkdir()
     write_pdf(folder / "扫描件.pdf", [PdfPage([], image_only=True)] * 2)

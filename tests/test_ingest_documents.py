@@ -19,6 +19,7 @@ from document_writers import (
 )
 
 from searcher.errors import DocumentReadError, NoTextLayerError
+from searcher.ingest import ocr
 from searcher.ingest.documents import DOCX, IMAGE, PDF, document_kind
 from searcher.ingest.formats import Passage, read_passages
 from searcher.ingest.page_text import LaidLine, join_lines, paragraphs
@@ -90,7 +91,10 @@ def test_pdf_without_outline_or_title_is_titled_by_its_file_name(tmp_path: Path)
     assert [(p.title, p.page, p.text) for p in _read(path)] == [("通知", 1, VISIT)]
 
 
-def test_pdf_without_a_text_layer_says_scanned_and_how_to_read_it(tmp_path: Path) -> None:
+def test_pdf_without_a_text_layer_says_scanned_and_how_to_read_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ocr, "ocr_available", lambda: False)  # as without the extra
     path = tmp_path / "扫描件.pdf"
     write_pdf(path, [PdfPage([], image_only=True), PdfPage([], image_only=True)])
     with pytest.raises(NoTextLayerError) as caught:

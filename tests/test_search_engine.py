@@ -62,9 +62,7 @@ def test_grid_query_ranks_the_grid_handbook_first(samples: Searcher) -> None:
     assert [hit.rank for hit in hits] == [1, 2, 3]
 
 
-def test_grid_query_finds_every_document_about_grids(
-    samples: Searcher, sample_docs: Docs
-) -> None:
+def test_grid_query_finds_every_document_about_grids(samples: Searcher, sample_docs: Docs) -> None:
     files = {name for name, _, _ in _found(samples, "网格")}
     assert files == {
         GRID_HANDBOOK,

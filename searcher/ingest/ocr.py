@@ -47,23 +47,22 @@ def read_image(image: str | bytes) -> list[tuple[str, float]]:
         result, _ = _engine()(image)
     except Exception as err:  # noqa: BLE001 - OpenCV and onnxruntime raise their own types
         raise DocumentReadError(f"OCR could not read the image ({type(err).__name__})") from None
-    lines: list[tuple[LaidLine, float]] = []
+    lines: list[LaidLine] = []
+    scores: list[float] = []
     for box, text, score in result or ():
         if float(score) < _MIN_CONFIDENCE or not text.strip():
             continue
+        scores.append(float(score))
         xs = [point[0] for point in box]
         ys = [point[1] for point in box]
-        height = max(ys) - min(ys)
-        line = LaidLine(text, min(xs), max(xs), -max(ys))
-        if lines and abs(lines[-1][0].baseline - line.baseline) < height / 2:
-            last, last_score = lines[-1]
-            joined = LaidLine(last.text + " " + text, last.left, line.right, last.baseline)
-            lines[-1] = (joined, (last_score + float(score)) / 2)
+        line = LaidLine(text, min(xs), max(xs), -max(ys))  # y grows down an image, up a page
+        if lines and abs(lines[-1].baseline - line.baseline) < (max(ys) - min(ys)) / 2:
+            last = lines[-1]  # a box of the same line
+            lines[-1] = LaidLine(last.text + " " + text, last.left, line.right, last.baseline)
         else:
-            lines.append((line, float(score)))
-    confidence = statistics.fmean(score for _, score in lines) if lines else 0.0
-    texts = paragraphs([line for line, _ in lines])
-    return [(_SPACE_IN_CHINESE.sub("", text), round(confidence, 3)) for text in texts]
+            lines.append(line)
+    confidence = round(statistics.fmean(scores), 3) if scores else 0.0
+    return [(_SPACE_IN_CHINESE.sub("", text), confidence) for text in paragraphs(lines)]
 
 
 def image_passages(path: Path) -> Iterator[Passage]:

@@ -10,7 +10,6 @@ between English words, and a word hyphenated at a line end is made whole again.
 from __future__ import annotations
 
 import re
-import statistics
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -83,7 +82,9 @@ def paragraphs(lines: list[LaidLine]) -> list[str]:
         for above, below in zip(lines, lines[1:], strict=False)
         if above.baseline - below.baseline > 0
     ]
-    spacing = statistics.median(gaps) if gaps else 0.0
+    # The usual spacing: the lower quartile of the gaps, as the wider ones are what is looked for
+    # (with few lines, a median would be one of them).
+    spacing = sorted(gaps)[len(gaps) // 4] if gaps else 0.0
     margin = min(line.left for line in lines)
     groups: list[list[str]] = [[lines[0].text]]
     for above, below in zip(lines, lines[1:], strict=False):

@@ -54,14 +54,19 @@ def _document_passages(
         raise NoTextLayerError(NO_TEXT_LAYER)
     repeated = repeated_lines([lines for lines in pages if lines])
     titles = _page_titles(document, _document_title(document, path), len(pages))
+    found = False
     for index, lines in enumerate(pages):
         if not lines and read_image_page is not None:
             for text, confidence in read_image_page(document, index):
+                found = True
                 yield _passage(titles[index], index, text, confidence)
             continue
         for paragraph in paragraphs(without_repeated(lines, repeated)):
             for _, text in pieces(paragraph, 0, len(paragraph)):
+                found = True
                 yield _passage(titles[index], index, text)
+    if not found and not any(pages):
+        raise NoTextLayerError("no text layer, and OCR found no text on its pages")
 
 
 def _passage(title: str, index: int, text: str, confidence: float = 0.0) -> Passage:
