@@ -37,8 +37,8 @@ def document_kind(path: Path) -> str | None:
             head = handle.read(_HEAD_BYTES)
     except OSError:
         return _BY_SUFFIX.get(suffix)  # the reader reports the error
-    if b"%PDF-" in head:
-        return PDF
+    if head.startswith(b"%PDF-") or (suffix == ".pdf" and b"%PDF-" in head):
+        return PDF  # readers allow junk before the header; only a .pdf is searched for it
     if head.startswith(_IMAGE_MAGIC):
         return IMAGE
     return _BY_SUFFIX.get(suffix)

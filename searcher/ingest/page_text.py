@@ -44,7 +44,8 @@ class LaidLine:
     text: str
     left: float
     right: float
-    baseline: float  # lower on the page: smaller
+    baseline: float  # the line's lowest point; lower on the page: smaller
+    top: float = 0.0  # its highest point (a standard font not embedded has no heights: baseline)
 
 
 def fold_compatible(text: str) -> str:

@@ -92,15 +92,30 @@ def _page_lines(document: object, index: int) -> list[LaidLine]:
             text = textpage.get_text_bounded(left, bottom, right, top)
             if not text.strip():
                 continue
-            if lines and abs(lines[-1].baseline - bottom) < _SAME_LINE:
-                last = lines[-1]
-                lines[-1] = LaidLine(last.text + text, last.left, max(last.right, right), bottom)
+            last = lines[-1] if lines else None
+            if last is not None and _continues(last, left, bottom, top):
+                lines[-1] = LaidLine(
+                    last.text + text,
+                    last.left,
+                    right,
+                    min(last.baseline, bottom),
+                    max(last.top, top),
+                )
             else:
-                lines.append(LaidLine(text, left, right, bottom))
+                lines.append(LaidLine(text, left, right, bottom, top))
         return lines
     finally:
         textpage.close()
         page.close()
+
+
+def _continues(line: LaidLine, left: float, bottom: float, top: float) -> bool:
+    """Whether a text rectangle goes on with `line`: to its right, and overlapping it in height.
+    (PDFium cuts a line where the font changes; a quotation mark's box sits high, a comma's low.)
+    """
+    if left < line.right - _SAME_LINE:
+        return False  # back to the left: the next line, or the next column
+    return bottom <= line.top + _SAME_LINE and top >= line.baseline - _SAME_LINE
 
 
 def _document_title(document: object, path: Path) -> str:
