@@ -19,7 +19,7 @@ from document_writers import (
 )
 
 from searcher.errors import DocumentReadError, NoTextLayerError
-from searcher.ingest import ocr
+from searcher.ingest import ocr, pdf
 from searcher.ingest.documents import DOCX, IMAGE, PDF, document_kind
 from searcher.ingest.formats import Passage, read_passages
 from searcher.ingest.page_text import LaidLine, join_lines, paragraphs
@@ -147,6 +147,14 @@ def test_page_lines_make_paragraphs_at_wider_gaps_and_indents() -> None:
         "第二段缩进两格，第二段结束。",
         "第三段在空行后。",
     ]
+
+
+def test_a_quotation_mark_high_on_a_line_stays_on_that_line() -> None:
+    # An embedded font's boxes are its glyphs': “ sits above the line's other characters.
+    line = LaidLine("依法做好", 72, 120, 697, 709)
+    assert pdf._continues(line, 120, 704, 710)  # “ right after, higher up
+    assert not pdf._continues(line, 72, 679, 691)  # the next line down
+    assert not pdf._continues(line, 90, 697, 709)  # back to the left: another column's line
 
 
 @pytest.mark.parametrize(
