@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from test_indexing_documents import write_documents
-from test_tui import build_app, screen_text, search
+from test_tui import build_app, screen_text, search, settle
 
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
@@ -72,6 +72,19 @@ async def test_o_shows_the_pdf_at_the_hit_page_in_the_configured_viewer(
         while not args.exists():  # the viewer runs beside the app; wait until it has written
             await asyncio.sleep(0.02)
         assert args.read_text().splitlines() == ["--page=2", hit.path]
+
+
+async def test_the_document_screen_numbers_a_pdf_by_page(
+    searcher: Searcher, tmp_path: Path
+) -> None:
+    app = build_app(searcher, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await search(app, pilot, "隐患")
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        screen = screen_text(app)
+        assert "p1   网格员每周走访" in screen
+        assert "p2 ▌ 发现消防通道堵塞" in screen  # the passage opened
 
 
 def test_viewer_command_fills_in_page_and_path() -> None:

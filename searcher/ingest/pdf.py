@@ -1,9 +1,10 @@
 """PDF → passages with pypdfium2: each paragraph of a page is a passage, located by its page.
 
 pypdfium2 (PDFium's text layer) reads Chinese from embedded TrueType and from standard CID fonts
-that are not embedded alike, at ~4 ms a page; pypdf took 0.3-3 s for a 30-page Chinese PDF and
-pdfminer.six 2-4 s. Lines come from PDFium's text rectangles; page_text.py makes paragraphs of
-them. Running headers and footers are left out, and the outline (bookmarks) gives title paths.
+that are not embedded alike, with every character found (tests/benchmarks/results-documents.md);
+pypdf took 0.3-3 s for a 30-page Chinese PDF and pdfminer.six 2-4 s, 10-30 times as long. Lines
+come from PDFium's text rectangles; page_text.py makes paragraphs of them. Running headers and
+footers are left out, and the outline (bookmarks) gives title paths.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from searcher.ingest.passage import Passage
 from searcher.ingest.titles import TitlePath
 
 NO_TEXT_LAYER = "no text layer: scanned? install searcher[ocr]"
-_SAME_LINE = 2.0  # points: text rectangles whose baselines differ by less sit on one line
+_SAME_LINE = 2.0  # points: how far apart two text rectangles of one line may be
 
-# OCR for a page without text: (path, page index, document) → [(text, confidence)], or None.
+# OCR for a page without text: (document, page index) → [(paragraph, confidence)].
 PageReader = Callable[[object, int], list[tuple[str, float]]]
 
 
