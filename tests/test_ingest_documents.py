@@ -249,6 +249,21 @@ def test_corrupt_docx_zip_is_refused_with_the_reason(tmp_path: Path) -> None:
     assert str(caught.value) == f"{path}: not a DOCX: not a zip file"
 
 
+def test_docx_with_malformed_xml_is_refused_with_the_parser_reason(tmp_path: Path) -> None:
+    path = tmp_path / "坏.docx"
+    write_docx(path, DocxDocument([DocxParagraph(VISIT)]))
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["word/document.xml"] = members["word/document.xml"][:-40]  # cut mid-element
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(DocumentReadError) as caught:
+        _read(path)
+    assert str(caught.value).startswith(f"{path}: damaged DOCX (XMLSyntaxError: ")
+    assert "\n" not in str(caught.value)
+
+
 def test_zip_without_a_word_document_is_not_a_docx(tmp_path: Path) -> None:
     path = tmp_path / "a.docx"
     with zipfile.ZipFile(path, "w") as archive:

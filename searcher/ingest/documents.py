@@ -48,9 +48,16 @@ def read_document(path: Path, kind: str) -> Iterator[Passage]:
     """The passages of a document of `kind`, numbered from 1, their id the path. Raises
     DocumentReadError (no path in its message) for a file that cannot be read."""
     number = 0
-    for passage in _passages(path, kind):
-        number += 1
-        yield dataclasses.replace(passage, id=str(path), paragraph=number)
+    try:
+        for passage in _passages(path, kind):
+            number += 1
+            yield dataclasses.replace(passage, id=str(path), paragraph=number)
+    except DocumentReadError:
+        raise
+    except Exception as err:  # noqa: BLE001 - the parsers (lxml, PDFium, zipfile) raise their own
+        # types on a malformed file; one line naming the file and the reason, not a traceback.
+        reason = " ".join(f"{type(err).__name__}: {err}".split())[:200]
+        raise DocumentReadError(f"damaged {kind.upper()} ({reason})") from None
     if not number:
         raise DocumentReadError("holds no text")
 
