@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -287,7 +288,8 @@ def write_table(
         f"Generated from {source} ({source_mb:.2f} MB of text, {asked} sentences) by",
         "`python tests/benchmarks/bench_documents.py`. Embedded font: "
         + (f"`{font.name}`" if font else "none found")
-        + ".",
+        + f"; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end"
+        " (times on a busy machine run long; their ratios hold better).",
         "",
         "| format | files | pages | files MB | extraction s | pages/s | source MB/s"
         " | `searcher index` s (as .txt: s) | extraction's share of the build"
