@@ -329,3 +329,16 @@ def test_document_kind_by_suffix_checked_by_magic(tmp_path: Path) -> None:
         IMAGE,
         DOCX,
     )
+
+
+# ---------------------------------------------------------------------------- samples
+
+
+def test_bundled_samples_are_what_make_samples_writes(tmp_path: Path) -> None:
+    from make_samples import SAMPLES, write_samples
+
+    for written in write_samples(tmp_path):
+        committed = SAMPLES / written.name
+        assert [(p.title, p.page, p.part, p.line, p.text) for p in _read(written)] == [
+            (p.title, p.page, p.part, p.line, p.text) for p in _read(committed)
+        ]
