@@ -5,6 +5,7 @@ with the same change detection as text, and a broken file skipped in one line, n
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from document_writers import (
 )
 
 from searcher.cli.indexing import index_summary
+from searcher.errors import IndexWriteError
 from searcher.indexing import batches
 from searcher.indexing.writer import build_index
 from searcher.ingest import ocr, pdf
@@ -186,3 +188,34 @@ def test_a_document_over_the_time_limit_is_skipped_and_the_run_goes_on(
     ]
     assert report.files_new == 3
     assert _search(tmp_path / "index", "李明") == [(f"{folder}/制度.docx:¶3", "制度 › 值班制度")]
+
+
+def _stuck_pdf(started: Path) -> object:
+    def passages(path: Path, read_image_page: object = None) -> Iterator[object]:
+        # Stuck where the time limit's signal cannot reach it, as inside one call into PDFium.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        started.write_text(str(os.getpid()))
+        time.sleep(600)
+        yield from ()
+
+    return passages
+
+
+def test_a_document_stuck_past_the_time_limit_stops_the_run_and_keeps_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_documents(tmp_path / "docs")
+    index = tmp_path / "index"
+    build_index([folder], index)
+    before = _search(index, "网格员")
+    write_pdf(folder / "卡住.pdf", [PdfPage([REPORT])])
+    started = tmp_path / "started"
+    monkeypatch.setattr(pdf, "pdf_passages", _stuck_pdf(started))
+    with pytest.raises(IndexWriteError) as caught:
+        build_index([folder], index, extract_seconds=0.5)
+    assert started.exists()  # the reader did get stuck
+    assert str(caught.value) == (
+        f"{folder}/卡住.pdf: reading it took over 11 s and did not stop; leave it out"
+        " (searcher index --exclude) and run again. The previous index is unchanged"
+    )
+    assert _search(index, "网格员") == before

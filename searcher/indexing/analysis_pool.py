@@ -67,6 +67,10 @@ class AnalyzedBatch:
         return ((self, position) for position in range(len(self.folded)))
 
 
+class PoolStalledError(Exception):
+    """No result came from the workers in time (AnalysisPool.map's stall_seconds)."""
+
+
 _TERMINATE_SECONDS = 5.0  # how long closing waits for the pool to end by itself
 _IN_FLIGHT = 8  # batches read ahead of the writer: bounds memory whatever the corpus size
 
@@ -192,7 +196,12 @@ class AnalysisPool:
             self._pool = context.Pool(workers, _start_worker, (self._userdict, os.getpid()))
             self._workers = [p for p in multiprocessing.active_children() if p not in others]
 
-    def map(self, batches: Iterable[Batch | DocumentTask]) -> Iterator[AnalyzedBatch]:
+    def map(
+        self, batches: Iterable[Batch | DocumentTask], stall_seconds: float | None = None
+    ) -> Iterator[AnalyzedBatch]:
+        """The analysis of each batch, in order. With workers, PoolStalledError when the next
+        result takes over `stall_seconds`: a reader stuck where the time limit's signal cannot
+        reach it (inside one call into PDFium) would otherwise hold the run forever."""
         if self._pool is None:
             yield from (analyze_task(batch, self._segmenter) for batch in batches)
             return
@@ -204,7 +213,14 @@ class AnalysisPool:
                     return
                 yield batch
 
-        for result in self._pool.imap(_analyze_in_worker, bounded()):
+        results = self._pool.imap(_analyze_in_worker, bounded())
+        while True:
+            try:
+                result = results.next(stall_seconds)
+            except StopIteration:
+                return
+            except multiprocessing.TimeoutError:
+                raise PoolStalledError from None
             self._slots.release()
             yield result
 

@@ -28,7 +28,7 @@ from searcher.errors import (
     IndexWriteError,
     describe_os_error,
 )
-from searcher.indexing.analysis_pool import AnalysisPool
+from searcher.indexing.analysis_pool import AnalysisPool, PoolStalledError
 from searcher.indexing.batches import (
     EXTRACT_SECONDS,
     BatchOrigins,
@@ -233,9 +233,21 @@ def _add_files(run: _Run, builder: RowsBuilder, roots: list[Path]) -> list[FileJ
     jobs = read_jobs(builder, to_read, run.skip, run.report, run.progress, failed, run.note)
     origins = BatchOrigins()
     tasks = batches(jobs, origins, failed, run.extract_seconds)
-    for results in run.pool.map(tasks):
-        for job, passage, result in placed(origins.pop(), results, run.skip, run.report, failed):
-            builder.add(job, passage, result)
+    # A document's reading ends by its time limit, unless stuck inside one call into PDFium.
+    stall = 2 * run.extract_seconds + 10 if run.extract_seconds > 0 else None
+    try:
+        for results in run.pool.map(tasks, stall):
+            for job, passage, result in placed(
+                origins.pop(), results, run.skip, run.report, failed
+            ):
+                builder.add(job, passage, result)
+    except PoolStalledError:
+        [(job, _), *_] = origins.pop()
+        raise IndexWriteError(
+            f"{escaped(str(job.source.path))}: reading it took over {stall:g} s and did not stop;"
+            " leave it out (searcher index --exclude) and run again. The previous index is"
+            " unchanged"
+        ) from None
     if run.report.images_without_ocr:
         count = run.report.images_without_ocr
         run.warn(f"{count} image{'s' if count > 1 else ''} not read: {OCR_HINT}")
