@@ -171,7 +171,8 @@ def placed(
     document's passages come with its result, or the reason it could not be read."""
     if result.passages is None and result.error is None:
         for (job, passage), analysis in zip(items, result, strict=True):
-            yield job, passage, analysis  # type: ignore[misc] - a text batch has its passages
+            assert passage is not None, "a text batch names each of its passages"
+            yield job, passage, analysis
         return
     [(job, _)] = items
     if result.error is not None:
