@@ -275,13 +275,18 @@ class EpubChapter:
     heading: str = ""  # an <h1> at the chapter's start, if any
 
 
-def write_epub(path: Path, title: str, chapters: list[EpubChapter]) -> None:
-    """An EPUB 3 file: mimetype, container, package (manifest and spine), navigation document."""
+def write_epub(path: Path, title: str, chapters: list[EpubChapter], ncx: bool = False) -> None:
+    """An EPUB 3 file: mimetype, container, package (manifest and spine), navigation document;
+    `ncx`: an EPUB 2 file, whose table of contents is a toc.ncx instead."""
     manifest = (
-        '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>'
+        '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>'
+        if ncx
+        else '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>'
     )
     spine = ""
+    spine_toc = ' toc="ncx"' if ncx else ""
     nav = ""
+    points = ""
     members = {"mimetype": "application/epub+zip"}
     for number, chapter in enumerate(chapters, 1):
         manifest += (
@@ -289,6 +294,10 @@ def write_epub(path: Path, title: str, chapters: list[EpubChapter]) -> None:
         )
         spine += f'<itemref idref="c{number}"/>'
         nav += f'<li><a href="{chapter.file}">{escape(chapter.title)}</a></li>'
+        points += (
+            f'<navPoint id="p{number}"><navLabel><text>{escape(chapter.title)}</text></navLabel>'
+            f'<content src="{chapter.file}"/></navPoint>'
+        )
         heading = f"<h1>{escape(chapter.heading)}</h1>\n" if chapter.heading else ""
         paragraphs = "\n".join(f"<p>{escape(text)}</p>" for text in chapter.paragraphs)
         members[f"OEBPS/{chapter.file}"] = _xhtml(chapter.title, heading + paragraphs)
@@ -305,12 +314,19 @@ def write_epub(path: Path, title: str, chapters: list[EpubChapter]) -> None:
         '<dc:identifier id="id">searcher-sample</dc:identifier>'
         f"<dc:title>{escape(title)}</dc:title>"
         "<dc:language>zh</dc:language></metadata>"
-        f"<manifest>{manifest}</manifest><spine>{spine}</spine></package>"
+        f"<manifest>{manifest}</manifest>"
+        f"<spine{spine_toc}>{spine}</spine></package>"
     )
-    members["OEBPS/nav.xhtml"] = _xhtml(
-        title,
-        f'<nav xmlns:epub="http://www.idpf.org/2007/ops" epub:type="toc"><ol>{nav}</ol></nav>',
-    )
+    if ncx:
+        members["OEBPS/toc.ncx"] = (
+            '<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
+            f"<navMap>{points}</navMap></ncx>"
+        )
+    else:
+        members["OEBPS/nav.xhtml"] = _xhtml(
+            title,
+            f'<nav xmlns:epub="http://www.idpf.org/2007/ops" epub:type="toc"><ol>{nav}</ol></nav>',
+        )
     _write_zip(path, members)
 
 

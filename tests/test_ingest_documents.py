@@ -298,6 +298,16 @@ def test_epub_chapters_in_spine_order_titled_by_the_navigation(tmp_path: Path) -
     assert [p.paragraph for p in passages] == [1, 2, 3]
 
 
+def test_epub2_chapters_are_titled_by_the_ncx_table_of_contents(tmp_path: Path) -> None:
+    path = tmp_path / "旧书.epub"
+    chapters = [EpubChapter("a.xhtml", "上篇", [VISIT]), EpubChapter("b.xhtml", "下篇", [REPORT])]
+    write_epub(path, "旧书", chapters, ncx=True)
+    assert [(p.title, p.part, p.text) for p in _read(path)] == [
+        ("旧书 › 上篇", "OEBPS/a.xhtml", VISIT),
+        ("旧书 › 下篇", "OEBPS/b.xhtml", REPORT),
+    ]
+
+
 def test_epub_line_is_the_line_of_the_chapter_file(tmp_path: Path) -> None:
     path = _book(tmp_path / "book.epub")
     passage = _read(path)[2]
