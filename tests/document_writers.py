@@ -129,7 +129,7 @@ _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 @dataclass
 class DocxParagraph:
     text: str
-    heading: int = 0  # 1-6: a Heading N style; 0: body text
+    heading: int = 0  # 1-6: a Heading N style; -1: the Title style; 0: body text
     footnote: str = ""  # the text of a footnote referenced at the paragraph's end
 
 
@@ -198,7 +198,8 @@ def write_docx(path: Path, document: DocxDocument) -> None:
 
 
 def _docx_paragraph(text: str, heading: int = 0, tail: str = "") -> str:
-    style = f'<w:pPr><w:pStyle w:val="Heading{heading}"/></w:pPr>' if heading else ""
+    name = "Title" if heading == -1 else f"Heading{heading}"
+    style = f'<w:pPr><w:pStyle w:val="{name}"/></w:pPr>' if heading else ""
     runs = f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
     return f"<w:p>{style}{runs}{tail}</w:p>"
 
@@ -228,6 +229,7 @@ def _docx_styles() -> str:
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal">'
         '<w:name w:val="Normal"/></w:style>'
     )
+    styles += '<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/></w:style>'
     for level in range(1, 7):
         styles += (
             f'<w:style w:type="paragraph" w:styleId="Heading{level}">'

@@ -214,6 +214,16 @@ def test_docx_without_a_title_is_titled_by_its_file_name(tmp_path: Path) -> None
     assert _read(_handbook_docx(tmp_path / "手册.docx"))[0].title == "手册 › 网格化管理"
 
 
+def test_docx_title_paragraph_names_a_document_without_a_title_property(tmp_path: Path) -> None:
+    path = tmp_path / "a.docx"
+    blocks = [DocxParagraph("网格员守则", heading=-1), DocxParagraph("总则", heading=1)]
+    write_docx(path, DocxDocument([*blocks, DocxParagraph(VISIT)], footer="内部资料"))
+    assert [(p.title, p.text) for p in _read(path)] == [
+        ("网格员守则 › 总则", VISIT),
+        ("网格员守则", "内部资料"),
+    ]
+
+
 def test_docx_heading_styles_are_found_by_name_whatever_their_id(tmp_path: Path) -> None:
     # Word in Chinese names its heading styles' ids "1", "2": only the style name says heading.
     path = tmp_path / "a.docx"

@@ -1,5 +1,6 @@
 """Word (DOCX) → passages with docx2python: paragraphs, table rows, footnotes and endnotes, then
-headers and footers; Heading 1-6 paragraphs are titles, not passages.
+headers and footers; Heading 1-6 paragraphs are titles, not passages, and so is a Title paragraph
+before the text, which names the document when its properties do not.
 
 docx2python reads tables, headers, footers and notes, which python-docx's `paragraphs` leaves
 out. A passage is located by its number among the document's passages (`path:¶N`): a DOCX has
@@ -26,6 +27,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MARKERS = re.compile(r"----(?:footnote|endnote)\d+----|----media/[^\n]*?----")
 _NOTE_NUMBER = re.compile(r"^(?:footnote|endnote)\d+\)\s*")
 _HEADING_NAME = re.compile(r"heading\s*([1-6])$", re.IGNORECASE)
+_TITLE = -1  # the level _heading_styles gives the Title style
 _CELL_SEPARATOR = " | "
 
 
@@ -42,13 +44,19 @@ def docx_passages(path: Path) -> Iterator[Passage]:
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError) as err:
         raise DocumentReadError(f"damaged DOCX ({type(err).__name__}: {err})") from None
     with content:
-        title = " ".join(str(properties.get("title") or "").split()) or path.stem
-        path_titles = TitlePath(title)
+        title = " ".join(str(properties.get("title") or "").split())
+        path_titles = TitlePath(title or path.stem)
+        started = False
         for text, heading in _body(content.body_pars, headings):
-            if heading:
-                path_titles.heading(heading, text)
+            if heading == _TITLE and not title and not started:
+                title = " ".join(text.split())  # a Title paragraph before the text names it
+                path_titles = TitlePath(title)
+            elif heading:
+                path_titles.heading(max(heading, 1), text)
             else:
+                started = True
                 yield from _passages(path_titles.title, text)
+        title = title or path.stem
         notes = [*content.footnotes_pars, *content.endnotes_pars]
         for text in _unique(_NOTE_NUMBER.sub("", text) for text, _ in _body(notes, {})):
             yield from _passages(title, text)
@@ -98,7 +106,7 @@ def _unique(texts: Iterable[str]) -> Iterator[str]:
 def _heading_styles(path: Path) -> dict[str, int]:
     """Style id → heading level, from styles.xml: a style named "heading N" (whatever its id:
     Word in Chinese names the ids "1", "2"), or one whose outline level says so."""
-    levels = {f"Heading{level}": level for level in range(1, 7)}
+    levels = {f"Heading{level}": level for level in range(1, 7)} | {"Title": _TITLE}
     try:
         with zipfile.ZipFile(path) as archive:
             root = ElementTree.fromstring(archive.read("word/styles.xml"))
@@ -111,6 +119,8 @@ def _heading_styles(path: Path) -> dict[str, int]:
         outline = style.find(f"{_W}pPr/{_W}outlineLvl")
         if match:
             levels[style_id] = int(match.group(1))
+        elif name is not None and name.get(f"{_W}val", "").lower() == "title":
+            levels[style_id] = _TITLE
         elif outline is not None and (value := outline.get(f"{_W}val", "")).isdigit():
             if int(value) < 6:
                 levels[style_id] = int(value) + 1
