@@ -54,6 +54,10 @@ def read_document(path: Path, kind: str) -> Iterator[Passage]:
             yield dataclasses.replace(passage, id=str(path), paragraph=number)
     except DocumentReadError:
         raise
+    except ImportError as err:  # a reader's library missing from a broken install
+        raise DocumentReadError(
+            f"cannot read a {kind.upper()}: {err.name} is not installed"
+        ) from None
     except Exception as err:  # noqa: BLE001 - the parsers (lxml, PDFium, zipfile) raise their own
         # types on a malformed file; one line naming the file and the reason, not a traceback.
         reason = " ".join(f"{type(err).__name__}: {err}".split())[:200]
