@@ -318,6 +318,23 @@ def test_epub2_chapters_are_titled_by_the_ncx_table_of_contents(tmp_path: Path) 
     ]
 
 
+def test_epub_with_a_broken_table_of_contents_is_read_without_chapter_titles(
+    tmp_path: Path,
+) -> None:
+    path = _book(tmp_path / "book.epub")
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["OEBPS/nav.xhtml"] = members["OEBPS/nav.xhtml"].replace(b"<ol>", b"<ol>&nbsp;")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    assert [p.title for p in _read(path)] == [
+        "棠梨街道故事集 › 第一章 走访",  # the chapter's own <h1>
+        "棠梨街道故事集 › 第一章 走访",
+        "棠梨街道故事集 › 消防通道",
+    ]
+
+
 def test_epub_line_is_the_line_of_the_chapter_file(tmp_path: Path) -> None:
     path = _book(tmp_path / "book.epub")
     passage = _read(path)[2]

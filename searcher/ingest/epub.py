@@ -58,7 +58,13 @@ def _book_passages(book: zipfile.ZipFile, stem: str) -> Iterator[Passage]:
     title = " ".join((title_element.text or "").split()) if title_element is not None else ""
     title = title or stem
     spine = package.find(f"{_OPF}spine")
-    chapters = _chapter_titles(book, items, spine)
+    try:
+        chapters = _chapter_titles(book, items, spine)
+    except (
+        KeyError,
+        ElementTree.ParseError,
+    ):  # a broken table of contents: the text is still there
+        chapters = {}
     chain: list[str] = []
     for itemref in spine.iter(f"{_OPF}itemref") if spine is not None else ():
         href, media, _ = items.get(itemref.get("idref"), ("", "", ""))
