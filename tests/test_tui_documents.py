@@ -69,7 +69,9 @@ async def test_o_shows_the_pdf_at_the_hit_page_in_the_configured_viewer(
         assert (hit.page, hit.path.endswith("手册.pdf")) == (2, True)
         await pilot.press("down", "o")
         args = tmp_path / "args.txt"
-        while not args.exists():  # the viewer runs beside the app; wait until it has written
+        for _ in range(3000):  # the viewer runs beside the app: wait until it has written
+            if args.exists():
+                break
             await asyncio.sleep(0.02)
         assert args.read_text().splitlines() == ["--page=2", hit.path]
 
