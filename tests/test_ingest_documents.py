@@ -300,7 +300,7 @@ def _book(path: Path) -> Path:
 
 def test_epub_chapters_in_spine_order_titled_by_the_navigation(tmp_path: Path) -> None:
     passages = _read(_book(tmp_path / "故事集.epub"))
-    assert [(p.title, p.part, p.line, p.text) for p in passages] == [
+    assert [(p.title, p.chapter, p.line, p.text) for p in passages] == [
         ("棠梨街道故事集 › 第一章 走访", "OEBPS/text/ch1.xhtml", 6, VISIT),
         ("棠梨街道故事集 › 第一章 走访", "OEBPS/text/ch1.xhtml", 7, GRID),
         ("棠梨街道故事集 › 第二章 隐患 › 消防通道", "OEBPS/text/ch2.xhtml", 6, REPORT),
@@ -312,7 +312,7 @@ def test_epub2_chapters_are_titled_by_the_ncx_table_of_contents(tmp_path: Path) 
     path = tmp_path / "旧书.epub"
     chapters = [EpubChapter("a.xhtml", "上篇", [VISIT]), EpubChapter("b.xhtml", "下篇", [REPORT])]
     write_epub(path, "旧书", chapters, ncx=True)
-    assert [(p.title, p.part, p.text) for p in _read(path)] == [
+    assert [(p.title, p.chapter, p.text) for p in _read(path)] == [
         ("旧书 › 上篇", "OEBPS/a.xhtml", VISIT),
         ("旧书 › 下篇", "OEBPS/b.xhtml", REPORT),
     ]
@@ -339,7 +339,7 @@ def test_epub_line_is_the_line_of_the_chapter_file(tmp_path: Path) -> None:
     path = _book(tmp_path / "book.epub")
     passage = _read(path)[2]
     with zipfile.ZipFile(path) as archive:
-        chapter = archive.read(passage.part).decode().splitlines()
+        chapter = archive.read(passage.chapter).decode().splitlines()
     assert passage.text in chapter[passage.line - 1]
 
 
@@ -376,6 +376,6 @@ def test_bundled_samples_are_what_make_samples_writes(tmp_path: Path) -> None:
 
     for written in write_samples(tmp_path):
         committed = SAMPLES / written.name
-        assert [(p.title, p.page, p.part, p.line, p.text) for p in _read(written)] == [
-            (p.title, p.page, p.part, p.line, p.text) for p in _read(committed)
+        assert [(p.title, p.page, p.chapter, p.line, p.text) for p in _read(written)] == [
+            (p.title, p.page, p.chapter, p.line, p.text) for p in _read(committed)
         ]

@@ -94,8 +94,8 @@ def hit_record(hit: Hit) -> dict[str, object]:
             record["language"] = hit.language
     if hit.page:
         record["page"] = hit.page
-    if hit.part:
-        record["chapter"] = hit.part
+    if hit.chapter:
+        record["chapter"] = hit.chapter
     if hit.ocr_confidence:
         record["ocr"] = True
         record["ocr_confidence"] = hit.ocr_confidence

@@ -31,8 +31,8 @@ def passage_fields(path: str, passage: Passage) -> dict[str, object]:
     # A text file's passage stores none of these, so its stored fields are as before.
     if passage.page:
         fields[schema.PAGE] = passage.page
-    if passage.part:
-        fields[schema.PART] = passage.part
+    if passage.chapter:
+        fields[schema.CHAPTER] = passage.chapter
     if passage.ocr_confidence:
         fields[schema.OCR_CONFIDENCE] = passage.ocr_confidence
     return fields
@@ -43,7 +43,7 @@ def valid_passage(passage: Passage, path: str) -> Passage:
     the segmenter, the folded-text blob and every terminal need valid Unicode. A text file's
     id is its path and stays exact; the path is escaped where it is shown."""
     meta = passage.meta or {}
-    texts = (passage.title, passage.text, passage.id, passage.part, *meta.keys(), *meta.values())
+    texts = (passage.title, passage.text, passage.id, passage.chapter, *meta.keys(), *meta.values())
     if not any(LONE_SURROGATE.search(text) for text in texts):
         return passage
     return dataclasses.replace(
@@ -51,7 +51,7 @@ def valid_passage(passage: Passage, path: str) -> Passage:
         title=without_surrogates(passage.title),
         text=without_surrogates(passage.text),
         id=passage.id if passage.id == path else without_surrogates(passage.id),
-        part=without_surrogates(passage.part),
+        chapter=without_surrogates(passage.chapter),
         meta={without_surrogates(k): without_surrogates(v) for k, v in meta.items()}
         or passage.meta,
     )

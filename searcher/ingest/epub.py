@@ -87,7 +87,7 @@ def _chapter_passages(
             continue
         for part in event.parts(path.title):
             yield Passage(
-                id="", title=part.title, paragraph=0, line=part.line, text=part.text, part=href
+                id="", title=part.title, paragraph=0, line=part.line, text=part.text, chapter=href
             )
 
 

@@ -17,5 +17,5 @@ class Passage:
     kind: str = "text"  # "code": a Markdown code block, kept as written
     language: str = ""  # of a code block, as its fence names it ("python"), else ""
     page: int = 0  # PDF: the 1-based page the passage is on; 0 for every other format
-    part: str = ""  # EPUB: the chapter file inside the book (a zip), whose `line` it starts on
+    chapter: str = ""  # EPUB: the chapter file inside the book (a zip), whose `line` it starts on
     ocr_confidence: float = 0.0  # text read from an image by OCR: its mean confidence (0-1)

@@ -61,6 +61,6 @@ def location(fields: dict) -> str:
     return path + place_suffix(
         fields[schema.LINE],
         fields.get(schema.PAGE, 0),
-        fields.get(schema.PART, ""),
+        fields.get(schema.CHAPTER, ""),
         fields[schema.PARAGRAPH],
     )

@@ -243,7 +243,7 @@ class Searcher:
             kind=fields.get(schema.KIND, "text"),
             language=fields.get(schema.LANGUAGE, ""),
             page=fields.get(schema.PAGE, 0),
-            part=fields.get(schema.PART, ""),
+            chapter=fields.get(schema.CHAPTER, ""),
             ocr_confidence=fields.get(schema.OCR_CONFIDENCE, 0.0),
             duplicates=len(repeats or ()),
             duplicate_locations=tuple(

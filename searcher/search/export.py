@@ -97,7 +97,7 @@ def bulk_lines(
     # OpenSearch keeps one document per _id. Unique: an index gives each document its own id
     # (indexing/doc_ids.py qualifies a repeated one) and each passage of it its own paragraph.
     # An index written before that can repeat an id in one file: searcher index --rebuild.
-    for key in (schema.KIND, schema.LANGUAGE, schema.PAGE, schema.PART, schema.OCR_CONFIDENCE):
+    for key in (schema.KIND, schema.LANGUAGE, schema.PAGE, schema.CHAPTER, schema.OCR_CONFIDENCE):
         if key in fields:
             source[key] = fields[key]
     passage_id = f"{doc_id}/{paragraph}" if doc_id == path else f"{path}#{doc_id}/{paragraph}"

@@ -38,7 +38,7 @@ class Hit:
     duplicates: int = 0
     duplicate_locations: tuple[str, ...] = ()
     page: int = 0  # PDF: the 1-based page of the passage; 0 otherwise
-    part: str = ""  # EPUB: the chapter file in the book (a zip) whose `line` the passage is on
+    chapter: str = ""  # EPUB: the chapter file in the book (a zip) whose `line` the passage is on
     ocr_confidence: float = 0.0  # read from an image by OCR: its mean confidence (0-1)
 
     @property
@@ -49,7 +49,7 @@ class Hit:
     @property
     def in_document(self) -> bool:
         """Whether the hit is in a PDF, DOCX, EPUB or image, which a viewer shows, not an editor."""
-        return not self.is_record and bool(self.page or self.part or self.line <= 0)
+        return not self.is_record and bool(self.page or self.chapter or self.line <= 0)
 
     def location(self) -> str:
         """Path and line (or #id of a JSONL record, or a document's place: place_suffix), as a
@@ -57,17 +57,17 @@ class Hit:
         shown = shown_path(self.path)
         if self.is_record:
             return f"{shown}#{escaped(self.id)}"
-        return shown + escaped(place_suffix(self.line, self.page, self.part, self.paragraph))
+        return shown + escaped(place_suffix(self.line, self.page, self.chapter, self.paragraph))
 
 
-def place_suffix(line: int, page: int = 0, part: str = "", paragraph: int = 0) -> str:
+def place_suffix(line: int, page: int = 0, chapter: str = "", paragraph: int = 0) -> str:
     """What follows the path in a passage's location: `:12` (a line of a text file), `:p3` (a
     PDF page), `#OEBPS/ch1.xhtml:12` (a line of an EPUB's chapter file), `:¶4` (the passage's
     number, in a file without lines: DOCX, an image)."""
     if page:
         return f":p{page}"
-    if part:
-        return f"#{part}:{line}"
+    if chapter:
+        return f"#{chapter}:{line}"
     if line <= 0:
         return f":¶{paragraph}"
     return f":{line}"

@@ -30,7 +30,7 @@ LANGUAGE = "language"
 # Only a passage of a document that is not a text file stores these: its PDF page, its EPUB
 # chapter file, and the confidence of OCR that read it from an image.
 PAGE = "page"
-PART = "part"
+CHAPTER = "chapter"
 OCR_CONFIDENCE = "ocr_confidence"
 
 

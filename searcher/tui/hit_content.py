@@ -117,8 +117,8 @@ def short_location(hit: Hit) -> str:
     name = escaped(os.path.basename(hit.path))
     if hit.is_record:
         return f"{name}#{escaped(hit.id)}"
-    part = os.path.basename(hit.part)  # an EPUB's chapter file, without its folders in the book
-    return name + escaped(place_suffix(hit.line, hit.page, part, hit.paragraph))
+    chapter = os.path.basename(hit.chapter)  # an EPUB's chapter file, not its folders in the book
+    return name + escaped(place_suffix(hit.line, hit.page, chapter, hit.paragraph))
 
 
 def repeats_line(hit: Hit) -> str:
