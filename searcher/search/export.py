@@ -6,7 +6,9 @@ action and a source document whose token fields are already cut the way searcher
 tests/benchmarks/results-speed.md, "Scaling out to OpenSearch").
 
 Source fields:
-    id, path, title, paragraph, line   as in `searcher query --json`
+    id, path, title, paragraph, line   as in `searcher query --json` (but `line` 0, not null,
+                                        in a PDF, DOCX or image)
+    page, chapter, ocr_confidence       only a PDF's passage, an EPUB's, text read by OCR
     text                                the passage as written
     text_folded                         folded (NFKC, lower case, traditional → simplified)
     folded_to_source                    only when folding changed the length: offset in `text` of
