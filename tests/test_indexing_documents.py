@@ -165,7 +165,7 @@ def test_images_without_the_ocr_extra_are_skipped_in_one_line(
 
 
 def _slow_pdf(started: Path) -> object:
-    def passages(path: Path, read_image_page: object = None) -> Iterator[object]:
+    def passages(path: Path, *options: object) -> Iterator[object]:
         started.write_text(str(os.getpid()))  # the fault fired, in a worker process
         time.sleep(60)
         yield from ()
@@ -191,7 +191,7 @@ def test_a_document_over_the_time_limit_is_skipped_and_the_run_goes_on(
 
 
 def _stuck_pdf(started: Path) -> object:
-    def passages(path: Path, read_image_page: object = None) -> Iterator[object]:
+    def passages(path: Path, *options: object) -> Iterator[object]:
         # Stuck where the time limit's signal cannot reach it, as inside one call into PDFium.
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
         started.write_text(str(os.getpid()))
@@ -219,3 +219,21 @@ def test_a_document_stuck_past_the_time_limit_stops_the_run_and_keeps_the_index(
         " (searcher index --exclude) and run again. The previous index is unchanged"
     )
     assert _search(index, "网格员") == before
+
+
+def test_pdf_with_some_scanned_pages_is_indexed_and_says_how_many_have_no_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batches, "ocr_available", lambda: False)  # as without the extra
+    monkeypatch.setattr(ocr, "ocr_available", lambda: False)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    pages = [PdfPage([VISIT]), PdfPage([], image_only=True), PdfPage([REPORT])]
+    write_pdf(folder / "混合.pdf", pages)
+    warnings: list[str] = []
+    report = build_index([folder], tmp_path / "index", warn=warnings.append)
+    assert warnings == [
+        f"{folder}/混合.pdf: 1 of 3 pages have no text layer: scanned? install searcher[ocr]"
+    ]
+    assert (report.files_new, report.skipped, report.no_text_layer) == (1, [], 0)
+    assert _search(tmp_path / "index", "上报") == [(f"{folder}/混合.pdf:p3", "混合")]

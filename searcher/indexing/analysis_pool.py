@@ -58,6 +58,7 @@ class AnalyzedBatch:
     # Of a DocumentTask: the passages read, or why the document could not be read.
     passages: list[Passage] | None = field(default=None)
     error: DocumentReadError | None = None
+    notes: list[str] = field(default_factory=list)  # read in part: what was left
 
     def __len__(self) -> int:
         return len(self.folded)
@@ -86,11 +87,11 @@ def analyze_task(task: Batch | DocumentTask, segmenter: Segmenter) -> AnalyzedBa
     """A batch's analysis; a document's passages, read under its time limit, and theirs."""
     if not isinstance(task, DocumentTask):
         return analyze_batch(task, segmenter)
+    notes: list[str] = []
     try:
         with _time_limit(task.seconds):
-            passages = [
-                valid_passage(p, task.path) for p in read_document(Path(task.path), task.kind)
-            ]
+            read = read_document(Path(task.path), task.kind, notes.append)
+            passages = [valid_passage(passage, task.path) for passage in read]
     except DocumentReadError as err:
         failed = analyze_batch([], segmenter)
         failed.error = err
@@ -99,6 +100,7 @@ def analyze_task(task: Batch | DocumentTask, segmenter: Segmenter) -> AnalyzedBa
         [(p.title, p.text, passage_fields(task.path, p)) for p in passages], segmenter
     )
     analyzed.passages = passages
+    analyzed.notes = notes
     return analyzed
 
 

@@ -166,9 +166,11 @@ def placed(
     skip: Skip,
     report: IndexReport,
     failed: list[FileJob],
+    note: Skip | None = None,
 ) -> Iterator[tuple[FileJob, Passage, tuple[AnalyzedBatch, int]]]:
     """(file, passage, its analysis) of each passage of a pool result, for RowsBuilder.add. A
-    document's passages come with its result, or the reason it could not be read."""
+    document's passages come with its result, or the reason it could not be read; `note`
+    hears what of it was left (pages without text)."""
     if result.passages is None and result.error is None:
         for (job, passage), analysis in zip(items, result, strict=True):
             assert passage is not None, "a text batch names each of its passages"
@@ -179,6 +181,8 @@ def placed(
         _failed(job, result.error, skip, report, failed)
         return
     _read(job, report, len(result))
+    for message in result.notes if note is not None else ():
+        note(job.source.path, message)
     for passage, analysis in zip(result.passages or (), result, strict=True):
         yield job, passage, analysis
 

@@ -237,8 +237,9 @@ def _add_files(run: _Run, builder: RowsBuilder, roots: list[Path]) -> list[FileJ
     stall = 2 * run.extract_seconds + 10 if run.extract_seconds > 0 else None
     try:
         for results in run.pool.map(tasks, stall):
+            items = origins.pop()
             for job, passage, result in placed(
-                origins.pop(), results, run.skip, run.report, failed
+                items, results, run.skip, run.report, failed, run.note
             ):
                 builder.add(job, passage, result)
     except PoolStalledError:

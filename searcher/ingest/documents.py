@@ -9,7 +9,7 @@ slower than reading text, and a pathological file must not stall a run.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from searcher.errors import DocumentReadError, FileAccessError, describe_os_error
@@ -44,12 +44,15 @@ def document_kind(path: Path) -> str | None:
     return _BY_SUFFIX.get(suffix)
 
 
-def read_document(path: Path, kind: str) -> Iterator[Passage]:
+def read_document(
+    path: Path, kind: str, on_note: Callable[[str], None] | None = None
+) -> Iterator[Passage]:
     """The passages of a document of `kind`, numbered from 1, their id the path. Raises
-    DocumentReadError (no path in its message) for a file that cannot be read."""
+    DocumentReadError (no path in its message) for a file that cannot be read; `on_note` hears
+    what is read only in part (the pages of a PDF without text, when there is no OCR)."""
     number = 0
     try:
-        for passage in _passages(path, kind):
+        for passage in _passages(path, kind, on_note):
             number += 1
             yield dataclasses.replace(passage, id=str(path), paragraph=number)
     except DocumentReadError:
@@ -66,13 +69,13 @@ def read_document(path: Path, kind: str) -> Iterator[Passage]:
         raise DocumentReadError("holds no text")
 
 
-def _passages(path: Path, kind: str) -> Iterator[Passage]:
+def _passages(path: Path, kind: str, on_note: Callable[[str], None] | None) -> Iterator[Passage]:
     if kind == PDF:
         from searcher.ingest.ocr import ocr_available, pdf_page_reader
         from searcher.ingest.pdf import pdf_passages
 
         _check_magic(path, b"%PDF-", "PDF")
-        return pdf_passages(path, pdf_page_reader() if ocr_available() else None)
+        return pdf_passages(path, pdf_page_reader() if ocr_available() else None, on_note)
     if kind == DOCX:
         from searcher.ingest.docx import docx_passages
 

@@ -52,7 +52,8 @@ def read_passages(
     kind = document_kind(path)
     if kind is not None:
         try:
-            yield from read_document(path, kind)
+            note = None if on_note is None else functools.partial(on_note, path)
+            yield from read_document(path, kind, note)
         except DocumentReadError as err:
             raise type(err)(f"{path}: {err}") from None
         return

@@ -30,9 +30,14 @@ _SAME_LINE = 2.0  # points: how far apart two text rectangles of one line may be
 PageReader = Callable[[object, int], list[tuple[str, float]]]
 
 
-def pdf_passages(path: Path, read_image_page: PageReader | None = None) -> Iterator[Passage]:
+def pdf_passages(
+    path: Path,
+    read_image_page: PageReader | None = None,
+    on_note: Callable[[str], None] | None = None,
+) -> Iterator[Passage]:
     """The passages of a PDF, page by page. Pages without text go to `read_image_page` (OCR)
-    if given; a PDF with no text at all raises NoTextLayerError."""
+    if given, else `on_note` hears how many there are; a PDF with no text at all raises
+    NoTextLayerError."""
     import pypdfium2
 
     try:
@@ -40,7 +45,7 @@ def pdf_passages(path: Path, read_image_page: PageReader | None = None) -> Itera
     except pypdfium2.PdfiumError as err:
         raise DocumentReadError(_why_unreadable(str(err))) from None
     try:
-        yield from _document_passages(path, document, read_image_page)
+        yield from _document_passages(path, document, read_image_page, on_note)
     except pypdfium2.PdfiumError as err:
         raise DocumentReadError(f"damaged PDF ({err})") from None
     finally:
@@ -48,11 +53,17 @@ def pdf_passages(path: Path, read_image_page: PageReader | None = None) -> Itera
 
 
 def _document_passages(
-    path: Path, document: object, read_image_page: PageReader | None
+    path: Path,
+    document: object,
+    read_image_page: PageReader | None,
+    on_note: Callable[[str], None] | None,
 ) -> Iterator[Passage]:
     pages = [_page_lines(document, index) for index in range(len(document))]
     if not any(pages) and read_image_page is None:
         raise NoTextLayerError(NO_TEXT_LAYER)
+    blank = sum(not lines for lines in pages)
+    if blank and read_image_page is None and on_note is not None:  # some pages scanned
+        on_note(f"{blank} of {len(pages)} pages have no text layer: scanned? install searcher[ocr]")
     repeated = repeated_lines([lines for lines in pages if lines])
     titles = _page_titles(document, _document_title(document, path), len(pages))
     found = False
