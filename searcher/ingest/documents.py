@@ -57,6 +57,8 @@ def read_document(
             yield dataclasses.replace(passage, id=str(path), paragraph=number)
     except DocumentReadError:
         raise
+    except OSError as err:  # a read that failed this time: the next run tries again
+        raise FileAccessError(f"cannot read: {describe_os_error(err)}") from None
     except ImportError as err:  # a reader's library missing from a broken install
         raise DocumentReadError(
             f"cannot read a {kind.upper()}: {err.name} is not installed"
