@@ -70,7 +70,9 @@ def test_tui_command_passes_the_history_path_to_the_app(
         env={"SEARCHER_HISTORY": str(tmp_path / "history.json")},
     )
     assert result.exit_code == 0, result.output
-    assert made == [{"initial_query": "网格", "history_path": tmp_path / "history.json"}]
+    assert made == [
+        {"initial_query": "网格", "history_path": tmp_path / "history.json", "watch": False}
+    ]
 
 
 # ------------------------------------------------ the user's index, the samples' own index

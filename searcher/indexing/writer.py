@@ -118,6 +118,7 @@ def build_index(
     no_ignore: bool | None = None,
     exclude: Sequence[str] | None = None,
     extract_seconds: float = EXTRACT_SECONDS,
+    workers: int | None = None,
 ) -> IndexReport:
     """Index `paths` (files and directories) into `index_dir`, and remember them as its roots.
 
@@ -132,6 +133,9 @@ def build_index(
 
     A document (PDF, DOCX, EPUB, image) that takes longer than `extract_seconds` to read is
     skipped, as a file that cannot be read.
+
+    `workers`: analysis processes (None: one per core; 1: in this process, which for a file or
+    two is quicker than starting them: `searcher watch`).
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -146,7 +150,7 @@ def build_index(
     userdict_text = _read_userdict(userdict)
     store = IndexStore.open_or_create(index_dir)
     # Workers start before the lock is taken, so none of them can ever hold it (analysis_pool).
-    pool = AnalysisPool(_userdict_words(userdict_text, store))
+    pool = AnalysisPool(_userdict_words(userdict_text, store), workers)
     try:
         with store.write_lock(wait_seconds, warn) as pending:
             run = _Run(store, pending, pool, report, warn, progress, follow, extract_seconds)

@@ -2,11 +2,21 @@
 
 from searcher.search.engine import Searcher
 from searcher.search.highlight import best_window
-from searcher.search.hits import Hit, IndexStats, SearchResult, Span, place_suffix
+from searcher.search.hits import (
+    Explanation,
+    Hit,
+    IndexStats,
+    ScorePart,
+    SearchResult,
+    Span,
+    place_suffix,
+)
 
 __all__ = [
+    "Explanation",
     "Hit",
     "IndexStats",
+    "ScorePart",
     "SearchResult",
     "Searcher",
     "Span",

@@ -23,8 +23,9 @@ from searcher.search.row_sets import Matched, best_of, holds, text_first, union
 from searcher.search.titles import TitleMatcher
 from searcher.store.generation import Generation
 
-K1 = 1.2
-B = 0.75
+# The weights below are what `searcher query --explain` shows acting on each hit (explain.py).
+K1 = 1.2  # BM25 term-frequency saturation: a word's 2nd occurrence adds less than its 1st
+B = 0.75  # BM25 length normalisation: a long passage needs more occurrences for the same score
 LITERAL_WEIGHT = 0.4  # a literal (substring) match scores this share of a whole-word match
 CHUNK_WEIGHT = 0.5  # bonus per word when a typed multi-word chunk occurs as typed
 # Character-bigram BM25 over the whole query. Words meet only where jieba cut the query and the
@@ -237,6 +238,20 @@ class Scorer:
             lengths, avg_length = np.asarray(self._gen.array("row_len")), self._avg_len
         norm = K1 * (1 - B + B * lengths[rows] / avg_length)
         return idf * tfs * (K1 + 1) / (tfs + norm)
+
+    # -- the same weights for one row at a time, for explain.py -------------------------------
+
+    def idf(self, rows: np.ndarray) -> float:
+        """IDF of a word or literal found in `rows` (live rows counted)."""
+        return self._idf(rows)
+
+    def bm25_at(self, idf: float, tf: float, row: int) -> float:
+        """BM25 of one row holding a word `tf` times (its length in weighted words)."""
+        return float(self._bm25(idf, np.array([tf], np.float32), np.array([row]))[0])
+
+    def ngram_scores(self, query: ParsedQuery) -> np.ndarray:
+        """NGRAM_WEIGHT × bigram BM25 of every row, as score() adds it."""
+        return NGRAM_WEIGHT * self._ngram_scores(query)
 
     def _idf(self, rows: np.ndarray) -> float:
         return self._idf_of(self._live_count(rows))
