@@ -98,6 +98,39 @@ def test_issue_18_crafted_table_of_contents_runs_no_code(
     assert check_index(index).problems == []
 
 
+def _bad_segments(index: Path, victim: Path) -> dict[str, object]:
+    """Segment lists a table of contents must not hold: our class with state that is not plain
+    numbers, and other classes of searcher.store."""
+    from searcher.store.codec import GenerationHandle, GenerationSegment
+    from searcher.store.generation import Generation
+
+    odd_first = GenerationSegment(GenerationHandle(1), "seg-0", 0, 3, 0)
+    odd_first.first = "0"
+    odd_handle = GenerationSegment(GenerationHandle(1), "seg-0", 0, 3, 0)
+    odd_handle.handle.number = _CreatesFile(victim)
+    return {
+        "a string row": [odd_first],
+        "code in the handle": [odd_handle],
+        "another class of ours": [Generation.__new__(Generation)],
+    }
+
+
+@pytest.mark.parametrize("case", ["a string row", "code in the handle", "another class of ours"])
+def test_issue_18_only_our_whoosh_segments_with_plain_numbers_are_read(
+    index: Path, tmp_path: Path, case: str
+) -> None:
+    victim = tmp_path / "pwned"
+    from searcher.store.whoosh_schema import make_schema
+
+    segments = _bad_segments(index, victim)[case]
+    number = latest_generation(index)
+    schema_pickle = pickle.dumps(make_schema(), 2)
+    _toc(index).write_bytes(_crafted_toc(number, schema_pickle, pickle.dumps(segments, 2)))
+    with pytest.raises(IndexUntrustedError, match="not trustworthy .* nothing in it was run"):
+        build_index([], index)
+    assert not victim.exists()
+
+
 def test_issue_18_crafted_stored_passage_runs_no_code(index: Path, tmp_path: Path) -> None:
     victim = tmp_path / "pwned"
     segment = _generation(index) / "seg-0"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -178,6 +179,19 @@ class Generation(_Mapped):
     def term_id(self, word: str) -> int | None:
         """Binary search of the vocabulary in word order: about 20 probes, no load of it all."""
         target = word.encode()
+        at = self._word_rank(target)
+        order = self.array("term_order")
+        if at < len(order) and self._word(int(order[at])) == target:
+            return int(order[at])
+        return None
+
+    def words_from(self, prefix: str) -> Iterator[str]:
+        """The vocabulary in word (UTF-8 byte) order, from the first word >= `prefix` on."""
+        for term in self.array("term_order")[self._word_rank(prefix.encode()) :].tolist():
+            yield self._word(term).decode()
+
+    def _word_rank(self, target: bytes) -> int:
+        """How many words of the vocabulary sort before `target`."""
         ptr, blob, order = self.array("term_ptr"), self.blob("terms.bin"), self.array("term_order")
         lo, hi = 0, len(order)
         while lo < hi:
@@ -187,11 +201,11 @@ class Generation(_Mapped):
                 lo = mid + 1
             else:
                 hi = mid
-        if lo < len(order):
-            term = int(order[lo])
-            if bytes(blob[ptr[term] : ptr[term + 1]]) == target:
-                return term
-        return None
+        return lo
+
+    def _word(self, term: int) -> bytes:
+        ptr = self.array("term_ptr")
+        return bytes(self.blob("terms.bin")[ptr[term] : ptr[term + 1]])
 
     def word_postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray]:
         return _joined([segment.word_postings(term_id) for segment in self.segments])
@@ -289,6 +303,18 @@ def _open_latest(directory: Path) -> Generation:
         if latest_generation(directory) == number:  # no commit removed it: it is missing
             raise _missing(directory, err) from err
         raise  # a writer committed after we listed the directory and removed this generation
+    return _checked(generation, shown)
+
+
+def open_committed(directory: Path, number: int) -> Generation:
+    """Generation `number` of the index in `directory`, the one a table of contents names (for
+    Whoosh's reader, which reads the table of contents itself). FileNotFoundError if a commit
+    removed it since: Whoosh's reader then reads the newer table of contents."""
+    return _checked(Generation(generation_dir(directory, number)), shown_dir(directory))
+
+
+def _checked(generation: Generation, shown: str) -> Generation:
+    """`generation` if this version of searcher reads it whole; else it is closed and refused."""
     meta = generation.meta
     if (
         meta.get("format") != FORMAT_VERSION
@@ -302,6 +328,7 @@ def _open_latest(directory: Path) -> Generation:
     rows = meta.get("rows")
     bounds = [0] + [b for s in generation.segments for b in (s.first, s.end)] + [rows]
     if len(generation.array("row_live")) != rows or bounds[::2] != bounds[1::2]:
+        generation.close()
         raise IndexCorruptError(
             f"the index at {shown} is inconsistent;"
             f" run: searcher index --rebuild --index {shown} PATH..."
