@@ -6,7 +6,7 @@ JSON Lines wire format:
     -c          {"count": passages} (with --group: {"count": documents})
     -l -c       as -l: "matches" is the count
     -C N        each hit's object (render.py) adds "context": {"before": [...], "after": [...]},
-                each passage {"paragraph", "line", "text"}
+                each passage {"paragraph", "line", "text"} (a PDF's: "page", "line" null)
 """
 
 from __future__ import annotations
