@@ -79,3 +79,20 @@ class QrelsError(SearcherError):
 def describe_os_error(err: OSError) -> str:
     """The OS error as a short lower-case phrase for a message: "permission denied"."""
     return (err.strerror or str(err) or type(err).__name__).lower()
+
+
+class RemoteError(SearcherError):
+    """An OpenSearch cluster (searcher push, query --opensearch) refused or failed a request."""
+
+
+class RemoteUnreachableError(RemoteError):
+    """No OpenSearch answered at the URL given."""
+
+
+class RemoteIndexError(RemoteError):
+    """The OpenSearch index is missing, or was not written by searcher push (its mapping
+    differs)."""
+
+
+class RemoteRejectedError(RemoteError):
+    """OpenSearch rejected passages of a push; the others were written."""

@@ -418,3 +418,7 @@ class _Literals:
                     self.text += unit.literals
         self.text += query.chunks
         self.title += query.chunks
+
+
+# What a hit highlights for a query: the remote engine (remote/engine.py) highlights as this one.
+HighlightLiterals = _Literals
