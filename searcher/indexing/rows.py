@@ -45,6 +45,7 @@ class FileJob:
     number: int = -1  # file number, assigned when its first passage is added
     added: int = 0
     failed: str = ""  # why reading it failed, if it did
+    kind: str | None = None  # a document (ingest.documents: PDF, DOCX…) read by a worker
 
 
 @dataclass
@@ -349,24 +350,6 @@ class RowsBuilder:
             stored_ptr=files["stored_file"][1],
         )
         self.changed = True
-
-
-def passage_fields(path: str, passage: Passage) -> dict[str, object]:
-    """The stored fields of a passage, as the index keeps them."""
-    fields: dict[str, object] = {
-        schema.DOC_ID: passage.id,
-        schema.PATH: path,
-        schema.TITLE: passage.title,
-        schema.PARAGRAPH: passage.paragraph,
-        schema.LINE: passage.line,
-        schema.TEXT: passage.text,
-        schema.META: passage.meta,
-    }
-    if passage.kind != "text":
-        fields[schema.KIND] = passage.kind
-        if passage.language:
-            fields[schema.LANGUAGE] = passage.language
-    return fields
 
 
 def _extend_ptr(ptr: np.ndarray, lengths: np.ndarray) -> np.ndarray:
