@@ -48,6 +48,18 @@ class FileAccessError(DocumentReadError):
     the file is tried again on the next run, where one that is not text is not."""
 
 
+class NoTextLayerError(DocumentReadError):
+    """A PDF or image with no text to read without OCR (a scan): counted apart in the summary."""
+
+
+class DocumentTimeoutError(DocumentReadError):
+    """A document took longer than the time limit to read (a pathological file)."""
+
+
+class OcrUnavailableError(DocumentReadError):
+    """An image, and the OCR extra (searcher[ocr]) is not installed."""
+
+
 class IgnorePatternError(SearcherError):
     """An --exclude glob is not a gitignore-style pattern."""
 

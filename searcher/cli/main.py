@@ -163,7 +163,7 @@ def index(
     exclude: options.ExcludeOption = None,
     no_exclude: options.NoExcludeOption = False,
 ) -> None:
-    """Index files and folders (.txt .md .jsonl .html); run again to pick up changes.
+    """Index files and folders (.txt .md .jsonl .html .pdf .docx .epub); run again to update.
 
     The index remembers every file and folder it was given: `searcher index` alone updates
     them all. A remembered folder that is missing is skipped (exit 2), its passages kept.

@@ -31,6 +31,7 @@ MAX_NGRAMS = 64  # as search/scoring.py, which takes the 64 rarest; here the fir
 # Lucene's default limit of terms in one query (indices.query.bool.max_clause_count).
 MAX_TERMS = 1024
 SOURCE_FIELDS = ["id", "path", "title", "paragraph", "line", "text", "meta", "kind", "language"]
+SOURCE_FIELDS += ["page", "chapter", "ocr_confidence"]
 SOURCE_FIELDS += ["text_digest"]  # passages of one folded text collapse into one hit
 
 

@@ -27,7 +27,7 @@ from searcher.search.collapse import MAX_LOCATIONS, OVERFETCH, Group, group_rows
 from searcher.search.engine import HighlightLiterals
 from searcher.search.export import DEFAULT_INDEX_NAME
 from searcher.search.highlight import match_spans, title_spans
-from searcher.search.hits import Explanation, Hit, IndexStats, SearchResult
+from searcher.search.hits import Explanation, Hit, IndexStats, SearchResult, place_suffix
 from searcher.search.query import ParsedQuery, parse_query
 
 if TYPE_CHECKING:
@@ -240,6 +240,9 @@ def _hit(
         meta=source.get("meta"),
         kind=source.get("kind", "text"),
         language=source.get("language", ""),
+        page=source.get("page", 0),
+        chapter=source.get("chapter", ""),
+        ocr_confidence=source.get("ocr_confidence", 0.0),
         duplicates=len(repeats or ()),
         duplicate_locations=tuple(
             _location(other["_source"]) for other in (repeats or [])[:MAX_LOCATIONS]
@@ -256,4 +259,9 @@ def _row(passage_id: str) -> int:
 def _location(source: dict) -> str:
     """As search/collapse.location shows a passage's place."""
     path, doc_id = source["path"], source["id"]
-    return f"{path}#{doc_id}" if doc_id != path else f"{path}:{source['line']}"
+    if doc_id != path:
+        return f"{path}#{doc_id}"
+    place = place_suffix(
+        source["line"], source.get("page", 0), source.get("chapter", ""), source["paragraph"]
+    )
+    return path + place

@@ -40,6 +40,10 @@ PROPERTIES: dict[str, dict] = {
     "bigrams": _GRAMS,
     "kind": _KEYWORD,
     "language": _KEYWORD,
+    # A PDF's page, an EPUB's chapter file, OCR's confidence (search/export.py): shown only.
+    "page": {"type": "integer", "index": False},
+    "chapter": {"type": "keyword", "index": False},
+    "ocr_confidence": {"type": "float", "index": False},
     "meta": {"type": "object", "enabled": False},
     "digest": _KEYWORD,
     "text_digest": _KEYWORD,

@@ -421,6 +421,9 @@ class Searcher:
             meta=fields.get(schema.META),
             kind=fields.get(schema.KIND, "text"),
             language=fields.get(schema.LANGUAGE, ""),
+            page=fields.get(schema.PAGE, 0),
+            chapter=fields.get(schema.CHAPTER, ""),
+            ocr_confidence=fields.get(schema.OCR_CONFIDENCE, 0.0),
             duplicates=len(repeats or ()),
             duplicate_locations=tuple(
                 location(self._gen.stored_fields(other))

@@ -6,7 +6,9 @@ action and a source document whose token fields are already cut the way searcher
 tests/benchmarks/results-speed.md, "Scaling out to OpenSearch").
 
 Source fields:
-    id, path, title, paragraph, line   as in `searcher query --json`
+    id, path, title, paragraph, line   as in `searcher query --json` (but `line` 0, not null,
+                                        in a PDF, DOCX or image)
+    page, chapter, ocr_confidence       only a PDF's passage, an EPUB's, text read by OCR
     text                                the passage as written
     text_folded                         folded (NFKC, lower case, traditional → simplified)
     folded_to_source                    only when folding changed the length: offset in `text` of
@@ -94,7 +96,7 @@ def bulk_lines(
     # OpenSearch keeps one document per _id. Unique: an index gives each document its own id
     # (indexing/doc_ids.py qualifies a repeated one) and each passage of it its own paragraph.
     # An index written before that can repeat an id in one file: searcher index --rebuild.
-    for key in (schema.KIND, schema.LANGUAGE):  # a code passage's
+    for key in (schema.KIND, schema.LANGUAGE, schema.PAGE, schema.CHAPTER, schema.OCR_CONFIDENCE):
         if key in fields:
             source[key] = fields[key]
     action = {"index": {"_index": index_name, "_id": passage_id(fields)}}

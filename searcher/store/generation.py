@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,9 +31,11 @@ from searcher.errors import (
     describe_os_error,
 )
 from searcher.oneline import shown_dir
+from searcher.store.arrays import load_compressed
 from searcher.store.checksums import check_sizes, read_sums, verify
 from searcher.store.doc_table import IDS_FILE, document_id
 from searcher.store.layout import (
+    COMPRESSED_SUFFIX,
     FILES_FILE,
     FORMAT_VERSION,
     META_FILE,
@@ -40,15 +43,22 @@ from searcher.store.layout import (
     ROW_ARRAYS,
     SEGMENT_FILES,
     STORED_FILE,
+    WRITER_ARRAYS,
     generation_dir,
     latest_generation,
+    packed_files,
     retry_while_committing,
 )
 from searcher.store.pinyin_table import PinyinTable
+from searcher.store.packing import PackedPostings
 from searcher.store.segments import Rows, SegmentSpan
-from searcher.store.stored import decode_stored
+from searcher.store.stored import StoredBlocks, decode_stored
 
 _EMPTY_ROWS = np.zeros(0, np.int32)
+_FAMILY = {"post": "word", "gram": "n-gram"}  # how errors name them
+# Decoded postings kept per segment, 4 M postings at most (32 MB); a short list counts as 64.
+_CACHE_POSTINGS = 4_000_000
+_CACHE_ENTRY = 64
 
 
 class _Mapped:
@@ -92,21 +102,22 @@ class Segment(_Mapped):
     """Rows [first, end): their folded text, stored passages, word and gram postings."""
 
     def __init__(self, directory: Path, first: int, end: int) -> None:
-        # Stored passages are read a hit at a time (pread), not mapped: a mapping keeps every
-        # page it touched in our resident memory, and a batch of 300 queries touched ~60 MB.
-        self._stored = open(directory / STORED_FILE, "rb")  # noqa: SIM115 - closed in close()
         super().__init__(directory, SEGMENT_FILES)
         self.first, self.end = first, end
+        self._stored = StoredBlocks(directory, end - first, self.array("stored_blocks"))
         self._text: memoryview | None = None
+        self._postings: dict[str, PackedPostings] = {}
+        self._cache: OrderedDict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached = 0  # postings held by the cache
 
     def close(self) -> None:
         super().close()
+        self._postings.clear()
+        self._cache.clear()
         self._stored.close()
 
     def stored_bytes(self, row: int) -> bytes:
-        ptr = self.array("stored_ptr")
-        start, end = int(ptr[row - self.first]), int(ptr[row - self.first + 1])
-        return os.pread(self._stored.fileno(), end - start, start)
+        return self._stored.row(row - self.first)
 
     def folded_bytes(self, row: int) -> bytes:
         """The folded text of `row`, UTF-8, as matching reads it."""
@@ -115,12 +126,18 @@ class Segment(_Mapped):
             self._text = memoryview(self.blob("text.bin"))
         return bytes(self._text[int(ptr[row - self.first]) : int(ptr[row - self.first + 1])])
 
+    def _packed(self, prefix: str) -> PackedPostings:
+        if prefix not in self._postings:
+            names = packed_files(prefix)
+            arrays = (self.array(name.removesuffix(".npy")) for name in names[1:])
+            self._postings[prefix] = PackedPostings(self.blob(names[0]), *arrays)
+        return self._postings[prefix]
+
     def word_postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray] | None:
         ptr = self.array("post_ptr")
         if term_id + 1 >= len(ptr):  # a word first seen after this segment was written
             return None
-        start, end = ptr[term_id], ptr[term_id + 1]
-        return self.array("post_rows")[start:end], self.array("post_tfs")[start:end]
+        return self._decoded("post", term_id, int(ptr[term_id]), int(ptr[term_id + 1]))
 
     def gram_postings(self, key: int) -> tuple[np.ndarray, np.ndarray] | None:
         keys = self.array("gram_keys")
@@ -128,8 +145,37 @@ class Segment(_Mapped):
         if at == len(keys) or int(keys[at]) != key:
             return None
         ptr = self.array("gram_ptr")
-        start, end = ptr[at], ptr[at + 1]
-        return self.array("gram_rows")[start:end], self.array("gram_tfs")[start:end]
+        return self._decoded("gram", at, int(ptr[at]), int(ptr[at + 1]))
+
+    def _decoded(
+        self, prefix: str, key: int, start: int, end: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Postings [start, end) of `prefix`, decoded, from the cache of recent ones if there.
+
+        A query asks for a bigram's postings twice (literal matching, then n-gram scores) and
+        queries share frequent words and grams; decoding 150 K postings takes ~1.5 ms.
+        """
+        found = self._cache.get((prefix, key))
+        if found is not None:
+            self._cache.move_to_end((prefix, key))
+            return found
+        rows, values = self._packed(prefix).key(start, end, _FAMILY[prefix])
+        found = self._checked(rows, values)
+        self._cache[(prefix, key)] = found
+        self._cached += max(end - start, _CACHE_ENTRY)
+        while self._cached > _CACHE_POSTINGS:
+            _, (dropped, _) = self._cache.popitem(last=False)
+            self._cached -= max(len(dropped), _CACHE_ENTRY)
+        return found
+
+    def _checked(self, rows: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if len(rows) and (rows[0] < self.first or rows[-1] >= self.end):
+            raise IndexCorruptError(
+                f"the index's postings in {self.directory.name} are damaged (a row outside it);"
+                " run: searcher check, then searcher index --rebuild"
+            )
+        rows.flags.writeable = values.flags.writeable = False  # shared by the cache
+        return rows, values
 
     def literal_counts(self, needle: bytes, rows: np.ndarray) -> np.ndarray:
         """How often `needle` (UTF-8) occurs in the folded text of each of `rows`."""
@@ -301,7 +347,12 @@ class Generation(_Mapped):
         file is checked against its checksum first: an update must not carry damage over, nor
         call a damaged index unchanged."""
         verified = verify(self.directory, self.sums)
-        arrays = {name: np.array(self.array(name)) for name in ROW_ARRAYS}
+        arrays = {
+            name: load_compressed(self.directory / f"{name}{COMPRESSED_SUFFIX}")
+            if name in WRITER_ARRAYS
+            else np.array(self.array(name))
+            for name in ROW_ARRAYS
+        }
         vocabulary = self.terms()
         segments = [SegmentSpan(s.directory, s.first, s.end) for s in self.segments]
         readings = self.pinyin().term_readings()

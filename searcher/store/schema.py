@@ -17,3 +17,8 @@ META = "meta"
 # passage, nearly every one, is stored as before.
 KIND = "kind"
 LANGUAGE = "language"
+# Only a passage of a document that is not a text file stores these: its PDF page, its EPUB
+# chapter file, and the confidence of OCR that read it from an image.
+PAGE = "page"
+CHAPTER = "chapter"
+OCR_CONFIDENCE = "ocr_confidence"

@@ -30,7 +30,7 @@ class StoredColumn(fields.FieldType):
 
 
 _STORED_ONLY = (schema.DOC_ID, schema.PARAGRAPH, schema.LINE, schema.META)
-_STORED_ONLY += (schema.KIND, schema.LANGUAGE)
+_STORED_ONLY += (schema.KIND, schema.LANGUAGE, schema.PAGE, schema.CHAPTER, schema.OCR_CONFIDENCE)
 
 
 class JiebaText(fields.TEXT):

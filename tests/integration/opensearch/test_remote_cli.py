@@ -30,12 +30,12 @@ def _without_score(line: str) -> dict:
 def test_query_json_has_the_same_hits_and_highlights_as_the_local_index(
     opensearch_url: str, pushed_samples: str, sample_index: Path
 ) -> None:
-    # One word: both engines find the same 12 passages; only their order may differ.
+    # One word: both engines find the same 18 passages; only their order may differ.
     remote = _run("query", "网格", "--json", "-n", "20", "--opensearch", opensearch_url,
                   "--name", pushed_samples)  # fmt: skip
     local = _run("query", "网格", "--json", "-n", "20", "--index", str(sample_index))
     assert remote.exit_code == local.exit_code == 0
-    assert len(remote.stdout.splitlines()) == 12
+    assert len(remote.stdout.splitlines()) == 18
     theirs = sorted(map(_without_score, remote.stdout.splitlines()), key=json.dumps)
     assert theirs == sorted(map(_without_score, local.stdout.splitlines()), key=json.dumps)
     first = json.loads(remote.stdout.splitlines()[0])
@@ -47,7 +47,7 @@ def test_query_json_has_the_same_hits_and_highlights_as_the_local_index(
     text = _run(
         "query", "网格", "-n", "2", "--opensearch", opensearch_url, "--name", pushed_samples
     )
-    assert re.fullmatch(r"2 of 12 matching passages in [0-9.]+ ms\n", text.stderr)
+    assert re.fullmatch(r"2 of 18 matching passages in [0-9.]+ ms\n", text.stderr)
     assert text.stdout.startswith("1. 网格化管理工作手册 › ")
 
 
@@ -125,7 +125,7 @@ async def test_tui_searches_the_cluster_unchanged(
             await app.workers.wait_for_complete()
             await pilot.pause()
             hits = app.results.hits
-            assert app.result.total == len(hits) == 12
+            assert app.result.total == len(hits) == 18
             assert [hits[0].text[s.start_char : s.end_char] for s in hits[0].spans][0] == "网格"
             await pilot.press("down", "enter")  # the first hit's whole document, from the cluster
             for _ in range(3):
