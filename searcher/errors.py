@@ -52,6 +52,10 @@ class IgnorePatternError(SearcherError):
     """An --exclude glob is not a gitignore-style pattern."""
 
 
+class WatchError(SearcherError):
+    """The file-system events of the folders watched cannot be followed (searcher watch)."""
+
+
 class QuerySyntaxError(SearcherError):
     """The query cannot be run as typed (for example it is empty)."""
 

@@ -70,7 +70,9 @@ def test_tui_command_passes_the_history_path_to_the_app(
         env={"SEARCHER_HISTORY": str(tmp_path / "history.json")},
     )
     assert result.exit_code == 0, result.output
-    assert made == [{"initial_query": "网格", "history_path": tmp_path / "history.json"}]
+    assert made == [
+        {"initial_query": "网格", "history_path": tmp_path / "history.json", "watch": False}
+    ]
 
 
 # ------------------------------------------------ the user's index, the samples' own index
@@ -212,7 +214,7 @@ def test_an_index_an_earlier_version_filled_with_the_samples_is_not_yours(workdi
     first = _cli("index", str(docs))
     assert first.exit_code == 0
     assert first.stderr == "searcher: creating your index at ./index (elsewhere: --index DIR)\n"
-    assert ", 17 removed, " in first.stdout  # the samples' files
+    assert ", 19 removed, " in first.stdout  # the samples' files
     assert _paths_found(_cli("query", "网格", "--json", "-n", "50")) == {str(docs / "mine.txt")}
 
 

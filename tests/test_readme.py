@@ -15,7 +15,17 @@ COMMANDS = sorted(get_command(app).commands)
 
 
 def test_the_cli_has_the_documented_commands() -> None:
-    assert COMMANDS == ["batch", "check", "eval", "export", "index", "query", "stats", "tui"]
+    assert COMMANDS == [
+        "batch",
+        "check",
+        "eval",
+        "export",
+        "index",
+        "query",
+        "stats",
+        "tui",
+        "watch",
+    ]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -524,19 +524,22 @@ async def test_issue_15_history_recalls_queries_paused_on_without_opening_them(
     searcher: Searcher, tmp_path: Path
 ) -> None:
     app = build_app(searcher, tmp_path)
+    # The session's clock, moved by the test: how long results stayed on screen is what the test
+    # says, not what a busy machine makes of pauses (a real 0.35 s pause failed at load 10).
+    now = [0.0]
     async with app.run_test(size=(100, 30)) as pilot:
-        app.session.history_pause_seconds = 0.3
+        app.session._clock = lambda: now[0]
         for text in ["网格", "乡村振兴", "网格"]:  # read each, open none, never press Enter
             await search(app, pilot, text)
-            await pilot.pause(0.35)
+            now[0] += app.session.history_pause_seconds + 0.1
             await pilot.press("ctrl+u")
         await search(app, pilot, "议事")  # typed over at once: not paused on
         await pilot.press("ctrl+u")
         await pilot.press("up")
         assert app.search_box.value == "网格"
         await settle(app, pilot)
-        await pilot.pause(0.35)  # paused on while walking: the walk goes on as it began
-        await pilot.press("up")
+        now[0] += app.session.history_pause_seconds + 0.1  # paused on while walking: the walk
+        await pilot.press("up")  # goes on as it began
         assert app.search_box.value == "乡村振兴"
         await pilot.press("up")
         assert app.search_box.value == "乡村振兴"  # the oldest: the bell

@@ -223,3 +223,33 @@ def test_issue_15_a_query_whose_results_are_not_shown_yet_is_not_paused_on(
     session.edit("网格员")
     clock.now += 5
     assert session.paused_query() == ""  # the shown results answer an older box
+
+
+def test_sort_cycles_relevance_date_path_and_the_mode_says_it(tmp_path: Path) -> None:
+    session = make_session(tmp_path)
+    assert session.mode() == ""
+    assert [session.cycle_sort() for _ in range(3)] == ["date", "path", "relevance"]
+    session.cycle_sort()
+    session.toggle_group()
+    assert session.mode() == "by date · one per document"
+    session.toggle_group()
+    assert session.mode() == "by date"
+
+
+def test_searching_again_supersedes_a_search_still_running(tmp_path: Path) -> None:
+    session = make_session(tmp_path)
+    first = session.edit("网格")
+    assert first is not None and session.start(first)
+    again = session.again("网格")
+    assert again is not None and again.text == "网格"
+    assert not session.is_current(first) and session.is_current(again)
+    assert not session.accept(first, result_for("网格", "旧的"))
+    assert session.accept(again, result_for("网格", "新的"))
+    assert session.again("   ") is None
+
+
+def test_document_cache_clear_forgets_every_document(tmp_path: Path) -> None:
+    cache = DocumentCache()
+    cache.put(hit("a.md"), "网格", [hit("a.md")])
+    cache.clear()
+    assert len(cache) == 0 and cache.get(hit("a.md"), "网格") is None

@@ -107,7 +107,7 @@ def main(
     _debug = debug
     if ctx.invoked_subcommand is None:
         if _interactive():
-            tui(words=None, index=None)  # `searcher` alone in a terminal: the TUI
+            tui(words=None, index=None, watch=False)  # `searcher` alone in a terminal: the TUI
         print(ctx.get_help())
 
 
@@ -175,6 +175,26 @@ def index(
 
 
 @app.command()
+def watch(
+    paths: options.PathsArgument = None,
+    index: options.IndexOption = None,
+    quiet: options.QuietOption = False,
+) -> None:
+    """Keep the index in step with folders: index them, then follow every change until Ctrl+C.
+
+    Starts as `searcher index` does (what changed meanwhile), then commits each burst of
+    changes, one commit a second at most, with a status line on stderr. Ignore rules and
+    formats as in `searcher index`; queries run meanwhile, another indexing run waits.
+
+    Example: searcher watch ~/notes --index ~/notes-index
+    """
+    with _errors():
+        from searcher.cli.watching import watch_paths
+
+        watch_paths(paths or [], index, quiet)
+
+
+@app.command()
 def check(index: options.IndexOption = None) -> None:
     """Read every file of the index and say whether anything is damaged (exit 2 if so).
 
@@ -193,32 +213,50 @@ def query(
     ctx: typer.Context,
     words: options.WordsArgument,
     index: options.IndexOption = None,
-    limit: options.LimitOption = 10,
+    limit: options.QueryLimitOption = None,
     json_output: options.JsonOption = False,
     full: options.FullOption = False,
     all_words: options.AllWordsOption = False,
     collapse: options.CollapseOption = True,
     color: options.ColorOption = options.Color.auto,
+    sort: options.SortOption = options.Sort.relevance,
+    group: options.GroupOption = False,
+    files: options.FilesOption = False,
+    count: options.CountOption = False,
+    context: options.ContextOption = 0,
+    explain: options.ExplainOption = False,
 ) -> None:
     """Search the index and print the best passages, matches highlighted.
 
     Syntax: words (passages with all of them first), "a phrase", -excluded, a OR b,
-    title:word, path:text.
+    title:word, path:text, ext:md,txt (or type:), after:2024-05-01, before:2024-06,
+    after:7d; any filter negated with a leading - (-ext:html).
 
-    Example: searcher query 网格 管理 -n 5
+    Example: searcher query 网格 管理 ext:md after:30d --sort date -n 5
     """
     with _errors(json_output):
-        from searcher.cli.render import print_result
+        from searcher.cli.querying import QueryOptions, run_query
         from searcher.search import Searcher
 
         _refuse_unknown_options(words, ctx)
+        chosen = QueryOptions(
+            limit=limit,
+            require_all=all_words,
+            collapse=collapse,
+            sort=sort.value,
+            group=group,
+            files=files,
+            count=count,
+            context=context,
+            explain=explain,
+            full=full,
+            color=color.value,
+            as_json=json_output,
+        )
         with Searcher.open(_index_to_search(index)) as searcher:
-            result = searcher.search(
-                " ".join(words), limit=limit, require_all=all_words, collapse=collapse
-            )
-        print_result(result, full, color, as_json=json_output)
+            found = run_query(searcher, " ".join(words), chosen)
     _read_only_done()
-    raise typer.Exit(EXIT_HITS if result.hits else EXIT_NO_HITS)
+    raise typer.Exit(EXIT_HITS if found else EXIT_NO_HITS)
 
 
 @app.command()
@@ -324,11 +362,16 @@ def export(
 
 
 @app.command()
-def tui(words: options.StartQueryArgument = None, index: options.IndexOption = None) -> None:
+def tui(
+    words: options.StartQueryArgument = None,
+    index: options.IndexOption = None,
+    watch: options.WatchOption = False,
+) -> None:
     """Search as you type in a full-screen terminal UI, with a preview of each passage.
 
     Keys: ↑/↓ move, Enter open the document, n/N next/previous match, o open in $EDITOR,
-    y copy, F1 help, Ctrl+C quit. `searcher` alone in a terminal opens it too.
+    y copy, s sort, d one per document, F1 help, Ctrl+C quit. A newer commit of the index
+    (searcher watch, --watch) is searched again at once. `searcher` alone in a terminal opens it.
 
     Example: searcher tui 网格
     """
@@ -347,7 +390,10 @@ def tui(words: options.StartQueryArgument = None, index: options.IndexOption = N
 
         with searcher:
             tui_app = make_app(
-                searcher, initial_query=" ".join(words or []), history_path=history_path()
+                searcher,
+                initial_query=" ".join(words or []),
+                history_path=history_path(),
+                watch=watch,
             )
             tui_app.run()
             tui_app.release_searcher()

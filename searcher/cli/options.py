@@ -22,6 +22,12 @@ class Color(StrEnum):
     never = "never"
 
 
+class Sort(StrEnum):
+    relevance = "relevance"
+    date = "date"
+    path = "path"
+
+
 class ExportFormat(StrEnum):
     opensearch_bulk = "opensearch-bulk"
 
@@ -117,6 +123,44 @@ ColorOption = Annotated[
     Color, typer.Option("--color", help="Colour: auto (on a terminal), always, never.")
 ]
 
+QueryLimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit", "-n", min=1, help="Number of hits to show (default 10; with -l, every document)."
+    ),
+]
+SortOption = Annotated[
+    Sort,
+    typer.Option("--sort", help="Order: relevance, date (newest file first), path."),
+]
+GroupOption = Annotated[
+    bool,
+    typer.Option(
+        "--group", "-g", help="One hit per document: its best passage, with its count of matches."
+    ),
+]
+FilesOption = Annotated[
+    bool,
+    typer.Option(
+        "--files-with-matches", "-l", help="Only each matching document's location, best first."
+    ),
+]
+CountOption = Annotated[
+    bool,
+    typer.Option(
+        "--count", "-c", help="Only the number of matching passages (per document with -l)."
+    ),
+]
+ContextOption = Annotated[
+    int,
+    typer.Option(
+        "--context", "-C", min=0, metavar="N", help="Show N passages before and after each hit."
+    ),
+]
+ExplainOption = Annotated[
+    bool, typer.Option("--explain", help="Show how each hit's score is made up.")
+]
+
 # searcher batch
 SourceArgument = Annotated[
     str, typer.Argument(help="File of queries, one per line or JSON Lines; - for stdin.")
@@ -142,6 +186,10 @@ ExportNameOption = Annotated[
 ]
 
 # searcher tui
+WatchOption = Annotated[
+    bool,
+    typer.Option("--watch", help="Follow the index's folders meanwhile, as searcher watch does."),
+]
 StartQueryArgument = Annotated[
     list[str] | None, typer.Argument(help="A query to start with (optional).")
 ]

@@ -9,7 +9,10 @@ JSON Lines wire format, one object per hit:
 `title_highlights` the same into `title`. A code block of a Markdown file adds "kind": "code"
 and, when its fence names one, "language". A hit standing for passages of the same text elsewhere
 (collapsed, the default) adds "duplicates": how many, and "duplicate_locations": the first few
-(up to 5) as "path:line" (or "path#id"), best first.
+(up to 5) as "path:line" (or "path#id"), best first. With --group, "matches": the document's
+matching passages; with --sort date, "modified": the file's time as indexed, "YYYY-MM-DD HH:MM".
+-l, -c and -C are grep_output.py's; --explain adds "explain": {"tier", "parts": [...]}, each part
+{"kind", "text", "score", "idf", "tf", "weight", "factor"} (search/hits.py: Explanation).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from searcher.cli.messages import say
 from searcher.oneline import escaped, json_line, shown_dir, shown_path
-from searcher.search import Hit, IndexStats, SearchResult, Span, best_window
+from searcher.search import Explanation, Hit, IndexStats, SearchResult, Span, best_window
 
 if TYPE_CHECKING:
     from searcher.search.evaluation import Evaluation
@@ -38,6 +41,7 @@ _STYLES = {
     "location": ("", "32"),
     "score": ("2", ""),
     "match": ("1", "31"),
+    "context": ("2", ""),  # -C: neighbouring passages, dimmed
 }
 
 
@@ -92,6 +96,10 @@ def hit_record(hit: Hit) -> dict[str, object]:
     if hit.duplicates:
         record["duplicates"] = hit.duplicates
         record["duplicate_locations"] = list(hit.duplicate_locations)
+    if hit.matches:  # grouped by document
+        record["matches"] = hit.matches
+    if hit.modified:  # sorted by date
+        record["modified"] = _date(hit.modified)
     return record
 
 
@@ -149,7 +157,16 @@ def print_result(result: SearchResult, full: bool, color: str, as_json: bool) ->
     sys.stdout.flush()
 
 
-def print_hits(result: SearchResult, full: bool, style: Styler) -> None:
+def print_hits(
+    result: SearchResult,
+    full: bool,
+    style: Styler,
+    context: dict[int, tuple[list[Hit], list[Hit]]] | None = None,
+    explained: dict[int, Explanation] | None = None,
+) -> None:
+    """Each hit: its header, then its passage (or fragment); with `context` (-C), the
+    neighbouring passages before and after it, dimmed; with `explained` (--explain), the
+    parts of its score under it."""
     for hit in result.hits:
         header = (
             style(f"{hit.rank}. ", "rank")
@@ -158,8 +175,31 @@ def print_hits(result: SearchResult, full: bool, style: Styler) -> None:
             + style(hit.location(), "location")
             + style(f"  score {hit.score:.2f}", "score")
             + (style(f"  also in {_places(hit.duplicates)}", "score") if hit.duplicates else "")
+            + (style(f"  {_passages(hit.matches)} match", "score") if hit.matches else "")
+            + (style(f"  modified {_date(hit.modified)}", "score") if hit.modified else "")
         )
-        sys.stdout.write(f"{header}\n   {highlighted(hit, full, style)}\n\n")
+        before, after = (context or {}).get(hit.rank, ([], []))
+        lines = [header, *(_neighbour(other, style) for other in before)]
+        lines += [f"   {highlighted(hit, full, style)}"]
+        lines += [_neighbour(other, style) for other in after]
+        if explained and hit.rank in explained:
+            lines += [style(f"   {line}", "score") for line in explained[hit.rank].lines()]
+        sys.stdout.write("\n".join(lines) + "\n\n")
+
+
+def _neighbour(hit: Hit, style: Styler) -> str:
+    """A passage around a hit (-C), dimmed, whole, with its line number."""
+    return style(f"   {hit.line}: {_body(hit.text)}", "context")
+
+
+def _passages(count: int) -> str:
+    return "1 passage" if count == 1 else f"{count} passages"
+
+
+def _date(seconds: float) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))
 
 
 def _places(count: int) -> str:
@@ -179,7 +219,15 @@ def summary(result: SearchResult) -> str:
         return f"0 matching passages in {took}: {result.empty_filter} matches nothing"
     shown = len(result.hits)
     partial = "" if result.all_words else " (no passage holds every word; showing partial matches)"
-    return f"{shown} of {result.total} matching passages in {result.took_ms:.1f} ms{partial}"
+    order = (
+        ", newest first" if result.sort == "date" else ", by path" if result.sort == "path" else ""
+    )
+    if result.documents:
+        return (
+            f"{shown} of {result.documents} matching documents ({result.total} passages)"
+            f" in {result.took_ms:.1f} ms{order}{partial}"
+        )
+    return f"{shown} of {result.total} matching passages in {result.took_ms:.1f} ms{order}{partial}"
 
 
 def print_evaluation(evaluation: Evaluation, as_json: bool) -> None:

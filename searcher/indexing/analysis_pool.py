@@ -114,12 +114,13 @@ def _terminate(pool: multiprocessing.pool.Pool) -> None:
 
 
 class AnalysisPool:
-    """Ordered, bounded parallel analysis; in process on a one-core machine."""
+    """Ordered, bounded parallel analysis; in process on a one-core machine, or when asked for
+    one worker."""
 
-    def __init__(self, userdict: Iterable[UserWord]) -> None:
+    def __init__(self, userdict: Iterable[UserWord], workers: int | None = None) -> None:
         self._userdict = tuple(userdict)
         self._segmenter = Segmenter(self._userdict)  # for analysis in process, without workers
-        workers = os.cpu_count() or 1
+        workers = workers or os.cpu_count() or 1
         self._pool = None
         self._workers: list[multiprocessing.Process] = []
         self._stopping = False

@@ -107,6 +107,7 @@ def build_index(
     hidden: bool | None = None,
     no_ignore: bool | None = None,
     exclude: Sequence[str] | None = None,
+    workers: int | None = None,
 ) -> IndexReport:
     """Index `paths` (files and directories) into `index_dir`, and remember them as its roots.
 
@@ -118,6 +119,9 @@ def build_index(
     names), `no_ignore` (read no ignore file) and `exclude` (globs, relative to each root;
     replaces the recorded list) change them, None keeps what the index recorded. A change
     walks every root again, so what the new rules leave out leaves the index.
+
+    `workers`: analysis processes (None: one per core; 1: in this process, which for a file or
+    two is quicker than starting them: `searcher watch`).
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -132,7 +136,7 @@ def build_index(
     userdict_text = _read_userdict(userdict)
     store = IndexStore.open_or_create(index_dir)
     # Workers start before the lock is taken, so none of them can ever hold it (analysis_pool).
-    pool = AnalysisPool(_userdict_words(userdict_text, store))
+    pool = AnalysisPool(_userdict_words(userdict_text, store), workers)
     try:
         with store.write_lock(wait_seconds, warn) as pending:
             run = _Run(store, pending, pool, report, warn, progress, follow)

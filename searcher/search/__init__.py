@@ -2,6 +2,15 @@
 
 from searcher.search.engine import Searcher
 from searcher.search.highlight import best_window
-from searcher.search.hits import Hit, IndexStats, SearchResult, Span
+from searcher.search.hits import Explanation, Hit, IndexStats, ScorePart, SearchResult, Span
 
-__all__ = ["Hit", "IndexStats", "SearchResult", "Searcher", "Span", "best_window"]
+__all__ = [
+    "Explanation",
+    "Hit",
+    "IndexStats",
+    "ScorePart",
+    "SearchResult",
+    "Searcher",
+    "Span",
+    "best_window",
+]

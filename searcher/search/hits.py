@@ -16,6 +16,71 @@ class Span:
 
 
 @dataclass(frozen=True)
+class ScorePart:
+    """One part of a hit's score (Searcher.explain, search/explain.py)."""
+
+    kind: str  # "word" (BM25F), "literal", "title", "as typed", "bigrams"
+    text: str  # the word, literal or chunk ("" for the bigrams)
+    score: float  # what it adds to the hit's score, weight included
+    idf: float = 0.0
+    tf: float = (
+        0.0  # occurrences in the passage (a word's weighted by field: title words count more)
+    )
+    weight: float = 1.0  # below 1 for a question word (什么, 哪) among other words
+    factor: float = 1.0  # the ranking weight of its kind (scoring.py: LITERAL_WEIGHT, …)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    parts: tuple[ScorePart, ...]
+    tier: str  # the rank tier above the score, e.g. "holds all 2 elements"
+
+    @property
+    def total(self) -> float:
+        return sum(part.score for part in self.parts)
+
+    def lines(self) -> list[str]:
+        """As `searcher query --explain` and the TUI show it: the tier, then a line per part."""
+        lines = [f"tier: {self.tier}"]
+        for part in self.parts:
+            lines.append(f"{part.score:7.2f}  {_described(part)}")
+        lines.append(f"{self.total:7.2f}  = score")
+        return lines
+
+    def record(self) -> dict[str, object]:
+        """As JSON: {"tier", "parts": [{"kind", "text", "score", "idf", "tf", "weight",
+        "factor"}]}."""
+        parts = [
+            {
+                "kind": part.kind,
+                "text": part.text,
+                "score": round(part.score, 4),
+                "idf": round(part.idf, 4),
+                "tf": round(part.tf, 4),
+                "weight": part.weight,
+                "factor": part.factor,
+            }
+            for part in self.parts
+        ]
+        return {"tier": self.tier, "parts": parts}
+
+
+def _described(part: ScorePart) -> str:
+    weight = f" × {part.weight:g} (a question word)" if part.weight != 1.0 else ""
+    stats = f"idf {part.idf:.2f}, tf {part.tf:g}"
+    if part.kind == "word":
+        return f"word {part.text}: BM25F ({stats}){weight}"
+    if part.kind == "literal":
+        return f"literal {part.text}: {part.factor:g} × BM25 of the substring ({stats}){weight}"
+    if part.kind == "title":
+        return f"{part.text} in the title only: {part.factor:g} × idf {part.idf:.2f}{weight}"
+    if part.kind == "as typed":
+        chars = len(part.text)
+        return f"{part.text} as typed: {part.factor:g} × idf {part.idf:.2f} × √{chars} characters"
+    return f"character bigrams: {part.factor:g} × BM25 over the query's character pairs"
+
+
+@dataclass(frozen=True)
 class Hit:
     rank: int  # 1-based position in the results
     score: float
@@ -37,6 +102,10 @@ class Hit:
     # places of the first few of them, best first: `path:line`, or `path#id` of a JSONL record.
     duplicates: int = 0
     duplicate_locations: tuple[str, ...] = ()
+    # Grouped by document (search(group=True)): the document's matching passages, else 0.
+    matches: int = 0
+    # Sorted by date: the file's modification time as indexed (Unix seconds), else 0.
+    modified: float = 0.0
 
     @property
     def is_record(self) -> bool:
@@ -58,6 +127,8 @@ class SearchResult:
     all_words: bool = True  # False when no passage holds every word and partial matches are shown
     # The filter (title:…, path:…) as typed that left no passage, so there are no hits; "" if none.
     empty_filter: str = ""
+    sort: str = "relevance"  # the order of `hits`: "relevance", "date" or "path"
+    documents: int = 0  # grouped by document: how many documents match, else 0
 
 
 @dataclass(frozen=True)

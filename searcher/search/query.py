@@ -2,10 +2,12 @@
 
 Syntax: plain words (each must match; passages holding them all rank first), "quoted phrases"
 (consecutive text, across word boundaries), -word or -"phrase" (exclude), a OR b, title:word,
-path:text. Query text is folded and cut exactly like indexed text (analysis.analyzers), with
-the index's own vocabulary, so both sides meet. A malformed query never raises: an
+path:text, and the file filters of file_filters.py (ext:md,txt, after:2024-05-01, before:7d),
+each negatable (-ext:html, -path:draft). Query text is folded like indexed text
+(analysis.analyzers) and cut with the index's own vocabulary, so both sides meet; words other
+regions write differently get their forms as alternatives. A malformed query never raises: an
 unbalanced quote runs to the end, a lone operator is dropped. Only a query with nothing left to
-search raises QuerySyntaxError.
+search, or a file filter's value that is none (after:yesterday), raises QuerySyntaxError.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from searcher.analysis.regional import regional_forms
 from searcher.errors import QuerySyntaxError
 from searcher.oneline import without_surrogates
 from searcher.search.alternatives import regional_groups
+from searcher.search.file_filters import FILE_FIELDS, file_filter_values
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,15 @@ class Clause:
 
 @dataclass(frozen=True)
 class Filter:
-    """A title:… or path:… item as typed: every hit must hold it, partial matches or not."""
+    """A filter item as typed (title:, path:, ext:, after:, before:): every hit must pass it,
+    partial matches or not; a negated one (-path:x) lets through exactly what it would stop."""
 
     typed: str  # as the user wrote it, e.g. "title:不存在的标题", to say which one matched nothing
-    field: str  # "title" or "path"
-    literals: tuple[str, ...]  # folded; a passage's title (or file path) must hold every one
+    field: str  # "title", "path", "ext", "after" or "before"
+    # folded; a passage's title (or file path) must hold every one; for ext: the extensions
+    # (any one); for after:/before: one bound, a float of Unix seconds (file_filters.py)
+    literals: tuple
+    negated: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,12 +74,14 @@ class ParsedQuery:
     excluded: tuple[Unit, ...] = ()
     paths: tuple[str, ...] = ()  # path:… filters, folded
     chunks: tuple[str, ...] = ()  # folded multi-word chunks, a bonus where they occur as typed
-    filters: tuple[Filter, ...] = ()  # title: and path: items, in the order typed
+    filters: tuple[Filter, ...] = ()  # title:, path: and file filter items, in the order typed
 
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _BOUNDARY = re.compile(f"[{_HAN}] [a-zA-Z0-9]|[a-zA-Z0-9] [{_HAN}]")
-_TOKEN = re.compile(r'(-?)(?:(title|path):)?(?:"([^"]*)(?:"|$)|(\S+))', re.IGNORECASE)
+_TOKEN = re.compile(
+    r'(-?)(?:(title|path|ext|type|after|before):)?(?:"([^"]*)(?:"|$)|(\S+))', re.IGNORECASE
+)
 
 
 # A query is something a person types or pastes: a paragraph at most. One 50 MB line took 3.1 GB.
@@ -102,10 +111,10 @@ def parse_query(
         if not quoted and not field and not negated and body == "OR":
             pending_or = bool(clauses)
             continue
-        if field == "path":
-            path = fold_text(body.strip())
-            paths += [path] if path else []
-            filters += [(_typed_filter("path", body, quoted, (path,)), ())] if path else []
+        if field == "path" or field in FILE_FIELDS:
+            found = _file_filter(field, body, quoted, negated)
+            filters += [(found, ())] if found else []
+            paths += [found.literals[0]] if found and field == "path" and not negated else []
             continue
         unit_list = _units(body, quoted, field == "title", is_known, cut)
         if not unit_list:
@@ -132,7 +141,7 @@ def parse_query(
         elif len(added) > 1:  # a chunk is a bonus in the text, where a title: word is not
             chunks.append(fold_text(body))
     if not clauses:
-        if excluded or paths:
+        if excluded or filters:
             raise QuerySyntaxError("the query only excludes or filters; add a word to search for")
         raise QuerySyntaxError("the query is empty; type a word or a phrase to search for")
     return ParsedQuery(
@@ -162,9 +171,25 @@ def _clauses(
     return tuple(Clause((unit,)) for unit in units)
 
 
-def _typed_filter(field: str, body: str, quoted: bool, literals: tuple[str, ...]) -> Filter:
+def _file_filter(field: str, body: str, quoted: bool, negated: bool) -> Filter | None:
+    """A path:, ext:, type:, after: or before: item (None: an empty path:)."""
+    if field == "path":
+        path = fold_text(body.strip())
+        return _typed_filter("path", body, quoted, (path,), negated) if path else None
+    values = file_filter_values(field, body, _typed(field, body, quoted, negated))
+    return _typed_filter(field, body, quoted, values, negated)
+
+
+def _typed_filter(
+    field: str, body: str, quoted: bool, literals: tuple, negated: bool = False
+) -> Filter:
+    typed = _typed(field, body, quoted, negated)
+    return Filter(typed, "ext" if field == "type" else field, literals, negated)
+
+
+def _typed(field: str, body: str, quoted: bool, negated: bool) -> str:
     shown = f'"{body}"' if quoted else body
-    return Filter(f"{field}:{shown}", field, literals)
+    return f"{'-' if negated else ''}{field}:{shown}"
 
 
 def _items(text: str) -> list[tuple[bool, str, str, bool]]:

@@ -24,8 +24,9 @@ from searcher.search.titles import TitleMatcher
 from searcher.store.generation import Generation
 from searcher.store.vocabulary import Vocabulary
 
-K1 = 1.2
-B = 0.75
+# The weights below are what `searcher query --explain` shows acting on each hit (explain.py).
+K1 = 1.2  # BM25 term-frequency saturation: a word's 2nd occurrence adds less than its 1st
+B = 0.75  # BM25 length normalisation: a long passage needs more occurrences for the same score
 LITERAL_WEIGHT = 0.4  # a literal (substring) match scores this share of a whole-word match
 CHUNK_WEIGHT = 0.5  # bonus per word when a typed multi-word chunk occurs as typed
 # Character-bigram BM25 over the whole query. Words meet only where jieba cut the query and the
@@ -50,11 +51,11 @@ QUESTION_WORDS = frozenset(
 # zh-laws' several-word queries (recall.py), pairs ranked with every word in the text before a
 # word only in the title fell from 0.952 at 0.5 to 0.908 at 1.0.
 TITLE_MATCH_WEIGHT = 0.5
-_ALNUM_RUN = re.compile(r"[^\W_]+")
+_ALNUM_RUN = re.compile(r"[^\W_]+")  # bigrams never span punctuation or spaces
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9]*")
 # A Latin word that starts more words than this (a, s) gets no prefix tier: a union of so many
 # postings would cost more than the ranking it refines.
-_MAX_PREFIXED = 200  # bigrams never span punctuation or spaces
+_MAX_PREFIXED = 200
 
 
 class Scorer:
@@ -274,6 +275,20 @@ class Scorer:
             lengths, avg_length = np.asarray(self._gen.array("row_len")), self._avg_len
         norm = K1 * (1 - B + B * lengths[rows] / avg_length)
         return idf * tfs * (K1 + 1) / (tfs + norm)
+
+    # -- the same weights for one row at a time, for explain.py -------------------------------
+
+    def idf(self, rows: np.ndarray) -> float:
+        """IDF of a word or literal found in `rows` (live rows counted)."""
+        return self._idf(rows)
+
+    def bm25_at(self, idf: float, tf: float, row: int) -> float:
+        """BM25 of one row holding a word `tf` times (its length in weighted words)."""
+        return float(self._bm25(idf, np.array([tf], np.float32), np.array([row]))[0])
+
+    def ngram_scores(self, query: ParsedQuery) -> np.ndarray:
+        """NGRAM_WEIGHT × bigram BM25 of every row, as score() adds it."""
+        return NGRAM_WEIGHT * self._ngram_scores(query)
 
     def _idf(self, rows: np.ndarray) -> float:
         return self._idf_of(self._live_count(rows))

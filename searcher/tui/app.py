@@ -5,7 +5,8 @@
 The query state lives in session.py (no Textual); this module wires widgets, timers and workers to
 it. Typing is debounced, then searched in a thread worker; a newer keystroke cancels the older
 search, and results that arrive for a superseded query are dropped. One lock serialises calls into
-the Searcher, whose readers are not meant to be shared between threads.
+the Searcher, whose readers are not meant to be shared between threads. It follows the index
+(following.py): a newer commit is searched again, the cursor kept.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from textual import on, work
-from textual.app import App, ComposeResult, SuspendNotSupported
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
@@ -29,10 +30,10 @@ from searcher.errors import SearcherError
 from searcher.search import Hit, IndexStats, Searcher, SearchResult
 from searcher.tui import notices
 from searcher.tui.document_screen import DocumentScreen
-from searcher.tui.editor import editor_command, run_editor
+from searcher.tui.following import FOLLOW_SECONDS, IndexFollowing
 from searcher.tui.help_screen import HelpScreen
 from searcher.tui.history import QueryHistory
-from searcher.tui.hit_content import line_of
+from searcher.tui.passage_actions import PassageActions
 from searcher.tui.passage_view import PassageView
 from searcher.tui.result_list import ResultList
 from searcher.tui.results_pane import ResultsPane
@@ -44,9 +45,10 @@ RESULT_LIMIT = 200
 NARROW_CELLS = 70  # below this width the preview pane is hidden
 WARM_UP_QUERY = "预热"  # needs the segmenter and OpenCC, so loading them happens before typing
 _TYPING_ACTIONS = {"leave", "focus_search", "open_editor", "copy_passage", "help"}
+_TYPING_ACTIONS |= {"sort_key", "group_key", "explain_key"}  # F2, F3 work while typing
 
 
-class SearchApp(App[None]):
+class SearchApp(IndexFollowing, PassageActions, App[None]):
     """Search as you type over an open Searcher (which the caller closes)."""
 
     CSS_PATH = "app.tcss"
@@ -57,6 +59,11 @@ class SearchApp(App[None]):
         Binding("slash", "focus_search", "Search", key_display="/"),
         Binding("o", "open_editor", "Edit"),
         Binding("y", "copy_passage", "Copy"),
+        Binding("s", "sort_key", "Sort"),
+        Binding("d", "group_key", "Per doc"),
+        Binding("x", "explain_key", "Why", show=False),
+        Binding("f2", "cycle_sort", "Sort", show=False),
+        Binding("f3", "toggle_group", "Per doc", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("f1", "show_help", "Help", show=False),
         Binding("escape", "escape", "Back", show=False),
@@ -69,9 +76,14 @@ class SearchApp(App[None]):
         initial_query: str = "",
         history: QueryHistory,
         environ: Mapping[str, str] | None = None,
+        watch: bool = False,
     ) -> None:
         super().__init__()
         self.searcher = searcher
+        self.watch = watch  # run a watcher (indexing/watcher.py) over the index's folders
+        self._stop_watching = threading.Event()
+        self._keep: Hit | None = None  # the passage to keep the cursor on when results come
+        self._note = ""  # said in the status line with the next results ("index updated")
         self.initial_query = initial_query
         self.session = QuerySession(history)
         self.environ = os.environ if environ is None else environ
@@ -121,6 +133,9 @@ class SearchApp(App[None]):
         self._message(notices.LOADING)
         self.search_box.focus()
         self._warm_up()
+        self.set_interval(FOLLOW_SECONDS, self._check_index)
+        if self.watch:
+            self._watch_folders()
         if self.initial_query.strip():
             self.search_box.value = self.initial_query
             self.search_box.cursor_position = len(self.initial_query)
@@ -198,7 +213,10 @@ class SearchApp(App[None]):
                 return
             try:
                 result: SearchResult | SearcherError = self.searcher.search(
-                    request.text, limit=RESULT_LIMIT
+                    request.text,
+                    limit=RESULT_LIMIT,
+                    sort=self.session.sort,
+                    group=self.session.group,
                 )
             except SearcherError as err:
                 result = err
@@ -209,15 +227,17 @@ class SearchApp(App[None]):
         if not self.session.accept(request, result):
             return  # the query changed while this search ran
         focus_results = self.session.take_focus_request()
+        keep, self._keep = self._keep, None
+        note, self._note = self._note, ""
         if isinstance(result, SearcherError):
             self._list([])
             self.status.error(str(result))
             self._message(notices.query_error(str(result)))
             return
-        self.status.result(result)
+        self.status.result(result, self.session.mode(), note)
         if result.hits:
             self._message(None)
-            self._list(result.hits)
+            self._list(result.hits, keep)
             if focus_results:
                 self.results.focus()
         else:
@@ -225,8 +245,8 @@ class SearchApp(App[None]):
             self._message(notices.no_results(result.query))
         self.call_after_refresh(self.session.painted, request, result)
 
-    def _list(self, hits: list[Hit]) -> None:
-        if self.query_one(ResultsPane).show(hits):
+    def _list(self, hits: list[Hit], keep: Hit | None = None) -> None:
+        if self.query_one(ResultsPane).show(hits, keep):
             # o and y depend on there being a hit. The footer rebuilds itself for this (~10 ms),
             # so only when that changes, and after the results are on screen.
             self.call_after_refresh(self.refresh_bindings)
@@ -245,6 +265,34 @@ class SearchApp(App[None]):
             self._message(Content.styled(message, "$text-error"))
         self.notify(message, severity="error", timeout=10)
 
+    def _search_again(self, note: str = "") -> None:
+        """The query in the box searched again now (another order, a newer commit), the cursor
+        kept on its passage; `note` said in the status line with the results."""
+        request = self.session.again(self.search_box.value)
+        if request is None:
+            if note and self.session.stats is not None:  # a newer commit: its counts
+                self.status.ready(self.session.stats)
+                self._message(notices.idle(self.session.stats, str(self.searcher.directory)))
+            return
+        self._stop_debounce()
+        self._keep = self.results.highlighted_hit
+        self._note = note
+        self._search(request)
+
+    def action_cycle_sort(self) -> None:
+        self.session.cycle_sort()
+        self._search_again()
+
+    def action_toggle_group(self) -> None:
+        self.session.toggle_group()
+        self._search_again()
+
+    def action_sort_key(self) -> None:
+        self.action_cycle_sort()
+
+    def action_group_key(self) -> None:
+        self.action_toggle_group()
+
     # -- preview and documents ----------------------------------------------------------------
 
     @on(ResultList.Highlighted)
@@ -257,6 +305,7 @@ class SearchApp(App[None]):
             return  # the cursor moved on
         self.preview.show(hit)
         self._load_document(hit, self.session.query, open_it=False)
+        self.explain_in_preview(hit)
 
     @on(ResultList.Opened)
     def _opened(self, event: ResultList.Opened) -> None:
@@ -313,53 +362,13 @@ class SearchApp(App[None]):
         self.action_help()
 
     async def action_quit(self) -> None:
+        self._stop_watching.set()
         if self.session.result is not None and self.session.result.hits:
             self._remember(self.session.result.query)
         self.exit()
 
     async def action_leave(self) -> None:  # q, which is a letter while typing
         await self.action_quit()
-
-    def _target(self) -> tuple[Hit, int] | None:
-        """The passage that o and y act on, and the offset of its match of interest."""
-        if isinstance(self.screen, DocumentScreen):
-            view = self.screen.view
-            return view.current_hit, view.current_offset
-        hit = self.results.highlighted_hit
-        if hit is None:
-            return None
-        return hit, hit.spans[0].start_char if hit.spans else 0
-
-    def action_copy_passage(self) -> None:
-        target = self._target()
-        if target is None:
-            return
-        hit = target[0]
-        self._remember(self.session.query)
-        self.copy_to_clipboard(hit.text)
-        self.notify(f"Copied the passage ({len(hit.text):,} characters).", timeout=2)
-
-    def action_open_editor(self) -> None:
-        target = self._target()
-        if target is None:
-            return
-        hit, offset = target
-        if not Path(hit.path).is_file():
-            self.notify(f"{hit.path} is no longer there; reindex to update.", severity="error")
-            return
-        try:
-            argv = editor_command(hit.path, line_of(hit, offset), self.environ)
-        except SearcherError as err:
-            self.notify(str(err), severity="error")
-            return
-        self._remember(self.session.query)
-        try:
-            with self.suspend():
-                outcome = run_editor(argv, interactive=True)
-        except SuspendNotSupported:  # headless (tests) or a web terminal: run it detached
-            outcome = run_editor(argv, interactive=False)
-        if outcome:
-            self.notify(outcome, severity="error")
 
     def release_searcher(self) -> None:
         """Wait until no worker is inside the Searcher, so the caller may close it. (Workers
@@ -379,10 +388,13 @@ def make_app(
     *,
     history_path: Path,
     environ: Mapping[str, str] | None = None,
+    watch: bool = False,
 ) -> SearchApp:
     """The one way to build the app: the `tui` command and the tests both call this.
 
     The caller picks `history_path`, the query history's file: where user data lives is the
     CLI's business (cli/location.py), as is where the index lives."""
     history = QueryHistory(history_path)
-    return SearchApp(searcher, initial_query=initial_query, history=history, environ=environ)
+    return SearchApp(
+        searcher, initial_query=initial_query, history=history, environ=environ, watch=watch
+    )

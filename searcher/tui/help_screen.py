@@ -19,6 +19,9 @@ KEYS = [
     ("Esc", "back"),
     ("o", "open in $VISUAL or $EDITOR at that line"),
     ("y", "copy the passage to the clipboard"),
+    ("s  F2", "order: relevance → date (newest first) → path"),
+    ("d  F3", "one result per document, with its matches (×N)"),
+    ("x", "why the passage ranks there: the parts of its score"),
     ("Tab", "search box → results → preview"),
     ("F1  ?", "this screen"),
     ("Ctrl+P", "commands: dark and light themes, …"),
@@ -32,6 +35,9 @@ SYNTAX = [
     ("网格 OR 社区", "either word"),
     ("title:手册", "documents whose title holds 手册"),
     ("path:notes", "files whose path holds notes"),
+    ("ext:md,txt", "only these file types (also type:)"),
+    ("after:2024-05", "files modified since (before: until); after:7d"),
+    ("-ext:html", "any filter, negated"),
 ]
 
 

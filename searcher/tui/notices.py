@@ -9,6 +9,7 @@ from searcher.search import IndexStats
 from searcher.tui.help_screen import SYNTAX
 
 LOADING = "Loading the index…"
+INDEX_UPDATED = "index updated"  # the status line's note when a newer commit is searched
 
 
 def idle(stats: IndexStats | None, directory: str) -> Content | str:

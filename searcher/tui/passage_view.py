@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.events import Resize
 from textual.widgets import Static
 
-from searcher.search import Hit
+from searcher.search import Explanation, Hit
 from searcher.tui.hit_content import (
     CONTEXT_STYLE,
     LOCATION_STYLE,
@@ -44,6 +44,7 @@ class PassageView(Vertical):
             & > #passage-before { margin-bottom: 1; }
             & > #passage-body { border-left: outer $accent; padding-left: 1; }
             & > #passage-after { margin-top: 1; }
+            & > #passage-explain { margin-top: 1; color: $text-muted; display: none; }
         }
     }
     """
@@ -58,6 +59,7 @@ class PassageView(Vertical):
             yield Static(id="passage-before", markup=False)
             yield Static(id="passage-body", markup=False)
             yield Static(id="passage-after", markup=False)
+            yield Static(id="passage-explain", markup=False)
 
     def show(self, hit: Hit | None) -> None:
         """Show `hit` alone (or nothing); show_context adds its neighbours."""
@@ -67,7 +69,18 @@ class PassageView(Vertical):
         body.display = hit is not None
         body.update(highlighted(hit.text, hit.spans) if hit else Content())
         self._set_neighbours([], [])
+        self.show_explanation(hit, None)
         self.query_one(VerticalScroll).scroll_home(animate=False)
+
+    def show_explanation(self, hit: Hit | None, explanation: Explanation | None) -> None:
+        """Under the passage, the parts of its score (x), or nothing when None."""
+        if hit != self.hit:
+            return  # the cursor moved on while it was computed
+        widget = self.query_one("#passage-explain", Static)
+        widget.display = explanation is not None
+        if explanation is not None:
+            lines = explanation.lines()
+            widget.update(Content.assemble(("Why it ranks here", "bold"), "\n", "\n".join(lines)))
 
     def on_resize(self, event: Resize) -> None:
         self._show_header()

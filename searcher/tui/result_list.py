@@ -33,6 +33,7 @@ def result_row(hit: Hit, cells: int) -> Content:
     rank = Content.styled(f"{hit.rank:>3} ", "$foreground-muted")
     # A collapsed passage says how many more places hold it (the preview lists them).
     where = short_location(hit) + (f" +{hit.duplicates}" if hit.duplicates else "")
+    where += f" ×{hit.matches}" if hit.matches else ""  # one per document: its matches
     # The location keeps its end (line number, record id) and at most 40% of the row.
     where = tail(where, min(cell_len(where), max(int(cells * 0.4), 8)))
     title_cells = max(cells - _RANK_CELLS - cell_len(where) - 2, 8)
@@ -44,6 +45,11 @@ def result_row(hit: Hit, cells: int) -> Content:
     head = Content.assemble(rank, title, " " * gap, (where, LOCATION_STYLE))
     body = Content(" " * _RANK_CELLS) + snippet(hit, max(cells - _RANK_CELLS, 8))
     return Content("\n").join([head, body])
+
+
+def same_passage(hit: Hit, other: Hit) -> bool:
+    """Whether two hits (of two searches, maybe of two commits) are the same passage."""
+    return (hit.path, hit.id, hit.text) == (other.path, other.id, other.text)
 
 
 class HitRow(Visual):
@@ -119,12 +125,15 @@ class ResultList(OptionList):
             return None
         return self.hits[self.highlighted]
 
-    def show(self, hits: list[Hit]) -> None:
-        """Replace the rows with `hits`, cursor on the first."""
+    def show(self, hits: list[Hit], keep: Hit | None = None) -> None:
+        """Replace the rows with `hits`, cursor on the first, or on the passage `keep` if they
+        hold it (the same query searched again)."""
         self.hits = hits
         self.set_options(Option(HitRow(hit)) for hit in hits)
-        self.highlighted = 0 if hits else None
-        self.scroll_home(animate=False)
+        at = next((i for i, hit in enumerate(hits) if keep and same_passage(hit, keep)), None)
+        self.highlighted = (at or 0) if hits else None
+        if at is None:
+            self.scroll_home(animate=False)
 
     def action_cursor_up(self) -> None:
         if self.highlighted == 0:

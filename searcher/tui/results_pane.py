@@ -42,10 +42,10 @@ class ResultsPane(Vertical):
         if text is not None:
             message.update(text)
 
-    def show(self, hits: list[Hit]) -> bool:
-        """List `hits`; whether that changed between some hits and none (the keys o and y
-        depend on there being a hit)."""
+    def show(self, hits: list[Hit], keep: Hit | None = None) -> bool:
+        """List `hits` (the cursor on `keep` if they hold it); whether that changed between
+        some hits and none (the keys o and y depend on there being a hit)."""
         results = self.query_one(ResultList)
         had_hits = bool(results.hits)
-        results.show(hits)
+        results.show(hits, keep)
         return bool(hits) != had_hits

@@ -21,6 +21,7 @@ DOCUMENT_LIMIT = 16  # documents kept for the preview and the document screen
 # goes into the history even if no result was opened. Shorter pauses are typing (IME bursts and
 # the debounce are well under it).
 HISTORY_PAUSE_SECONDS = 1.0
+SORTS = ("relevance", "date", "path")  # the order `s` cycles through (Searcher.search's sort)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,10 @@ class DocumentCache:
     def __len__(self) -> int:
         return len(self._documents)
 
+    def clear(self) -> None:
+        """Forget every document (they belong to a commit of the index no longer searched)."""
+        self._documents.clear()
+
 
 class QuerySession:
     """The state of one run of the TUI, apart from its widgets.
@@ -101,6 +106,8 @@ class QuerySession:
         self._cpu_clock = cpu_clock
         self._history_warned = False
         self._shown_at: float | None = None  # when the shown result (if any) came on screen
+        self.sort = SORTS[0]
+        self.group = False  # one hit per document
 
     @property
     def query(self) -> str:
@@ -119,6 +126,29 @@ class QuerySession:
             return None
         self.pending = SearchRequest(text, self.generation, self._clock(), self._cpu_clock())
         return self.pending
+
+    def again(self, text: str) -> SearchRequest | None:
+        """`text` searched again at once (another order, a newer commit of the index): a new
+        generation, so a search still running for the old one is dropped. None if blank."""
+        if not text.strip():
+            return None
+        self.generation += 1
+        self.pending = None
+        return SearchRequest(text, self.generation, self._clock(), self._cpu_clock())
+
+    def cycle_sort(self) -> str:
+        """The next order: relevance → date → path → relevance."""
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        return self.sort
+
+    def toggle_group(self) -> bool:
+        self.group = not self.group
+        return self.group
+
+    def mode(self) -> str:
+        """The order and grouping, as the status line says them ("" for the default)."""
+        parts = [] if self.sort == "relevance" else [f"by {self.sort}"]
+        return " · ".join(parts + (["one per document"] if self.group else []))
 
     def start(self, request: SearchRequest) -> bool:
         """The debounce for `request` ended: whether to search it now. False when a newer edit

@@ -35,17 +35,22 @@ class StatusLine(Static):
     def ready(self, stats: IndexStats) -> None:
         self._say(f"{_count(stats.passages, 'passage')} in {_count(stats.documents, 'document')}")
 
-    def result(self, result: SearchResult) -> None:
+    def result(self, result: SearchResult, mode: str = "", note: str = "") -> None:
+        """How the search went; `mode` the order and grouping ("by date · one per document"),
+        `note` news such as "index updated"."""
         shown, total = len(result.hits), result.total
+        noun, count = ("document", result.documents) if result.documents else ("passage", total)
         counts = (
-            f"{_count(total, 'passage')}"
-            if shown == total
-            else f"top {shown:,} of {_count(total, 'passage')}"
+            f"{_count(count, noun)}"
+            if shown == count
+            else f"top {shown:,} of {_count(count, noun)}"
         )
         partial = "" if result.all_words else " · none holds every word: partial matches"
         self._say(
             (counts, "bold $text-success" if total else "bold $text-warning"),
             f" · {result.took_ms:.1f} ms{partial}",
+            (f" · {mode}" if mode else "", "$text-accent"),
+            (f" · {note}" if note else "", "bold $text-warning"),
         )
 
     def error(self, message: str) -> None:

@@ -2,6 +2,7 @@
 
     python tests/benchmarks/bench_tui.py --index /tmp/lawix            # reuse an index
     python tests/benchmarks/bench_tui.py --max-mb 5                    # index the first 5 MB
+    python tests/benchmarks/bench_tui.py --index /tmp/lawix --sort date --group   # other modes
 
 Each query is typed key by key into the running app. The time measured runs from the app
 receiving the last keystroke to the result list painted, minus the debounce the app waits on
@@ -78,11 +79,15 @@ def _subset(max_mb: float, directory: Path) -> Path:
     return target
 
 
-async def _measure(app: SearchApp, size: tuple[int, int]) -> tuple[float, list[dict]]:
+async def _measure(
+    app: SearchApp, size: tuple[int, int], sort: str = "relevance", group: bool = False
+) -> tuple[float, list[dict]]:
     rows = []
     started = time.perf_counter()
     async with app.run_test(size=size) as pilot:
-        while app.stats is None:  # the warm-up: index stats and the segmenter loaded
+        if sort != "relevance" or group:  # as if s and d had been pressed (the TUI's keys)
+            app.session.sort, app.session.group = sort, group
+        while app.session.stats is None:  # the warm-up: index stats and the segmenter loaded
             await pilot.pause(0.005)
         ready_ms = (time.perf_counter() - started) * 1000
         for query in QUERIES:
@@ -170,6 +175,8 @@ def main() -> None:
     parser.add_argument("--index", type=Path, help="an index of zh-laws to reuse")
     parser.add_argument("--max-mb", type=float, help="index only this many MB of the corpus")
     parser.add_argument("--out", type=Path, default=OUT, help="markdown file to write")
+    parser.add_argument("--sort", default="relevance", help="the order: relevance, date, path")
+    parser.add_argument("--group", action="store_true", help="one result per document")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-tui-") as scratch:
         index = args.index
@@ -183,7 +190,7 @@ def main() -> None:
             stats = f"{info.documents:,} documents, {info.passages:,} passages"
             history = Path(scratch) / "history.json"
             app = make_app(searcher, history_path=history, environ={})
-            ready_ms, rows = asyncio.run(_measure(app, SIZE))
+            ready_ms, rows = asyncio.run(_measure(app, SIZE, args.sort, args.group))
     command = "python tests/benchmarks/bench_tui.py " + " ".join(sys.argv[1:])
     report = _report(index, stats, ready_ms, rows, command.strip())
     args.out.write_text(report, encoding="utf-8")
