@@ -48,6 +48,18 @@ class FileAccessError(DocumentReadError):
     the file is tried again on the next run, where one that is not text is not."""
 
 
+class NoTextLayerError(DocumentReadError):
+    """A PDF or image with no text to read without OCR (a scan): counted apart in the summary."""
+
+
+class DocumentTimeoutError(DocumentReadError):
+    """A document took longer than the time limit to read (a pathological file)."""
+
+
+class OcrUnavailableError(DocumentReadError):
+    """An image, and the OCR extra (searcher[ocr]) is not installed."""
+
+
 class IgnorePatternError(SearcherError):
     """An --exclude glob is not a gitignore-style pattern."""
 
@@ -67,3 +79,20 @@ class QrelsError(SearcherError):
 def describe_os_error(err: OSError) -> str:
     """The OS error as a short lower-case phrase for a message: "permission denied"."""
     return (err.strerror or str(err) or type(err).__name__).lower()
+
+
+class RemoteError(SearcherError):
+    """An OpenSearch cluster (searcher push, query --opensearch) refused or failed a request."""
+
+
+class RemoteUnreachableError(RemoteError):
+    """No OpenSearch answered at the URL given."""
+
+
+class RemoteIndexError(RemoteError):
+    """The OpenSearch index is missing, or was not written by searcher push (its mapping
+    differs)."""
+
+
+class RemoteRejectedError(RemoteError):
+    """OpenSearch rejected passages of a push; the others were written."""

@@ -45,7 +45,7 @@ def test_query_with_hits_exits_0_with_results_on_stdout_and_summary_on_stderr(
     assert "\n2. " in result.stdout
     assert "\n3. " not in result.stdout
     assert "网格化管理工作手册.md:" in result.stdout
-    assert re.fullmatch(r"2 of 12 matching passages in [0-9.]+ ms\n", result.stderr)
+    assert re.fullmatch(r"2 of 18 matching passages in [0-9.]+ ms\n", result.stderr)
 
 
 def test_query_without_hits_exits_1_with_empty_stdout(sample_index: Path) -> None:
@@ -218,7 +218,7 @@ def test_batch_answers_plain_lines_from_stdin(sample_index: Path) -> None:
         assert isinstance(record["took_ms"], float)
         assert len(record["hits"]) == 2
         assert all(list(hit) == HIT_KEYS for hit in record["hits"])
-    assert records[0]["total"] == 12
+    assert records[0]["total"] == 18
 
 
 def test_batch_keeps_the_qid_of_json_lines(sample_index: Path) -> None:
@@ -349,16 +349,16 @@ def test_stats_describes_the_sample_index(sample_index: Path) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == f"index       {sample_index}"
-    assert "documents   24" in lines
-    assert "passages    132" in lines
-    assert "files       19" in lines
+    assert "documents   27" in lines
+    assert "passages    153" in lines
+    assert "files       22" in lines
     assert any(line.startswith("segmenter   ") for line in lines)
 
 
 def test_stats_json(sample_index: Path) -> None:
     result = _run("stats", "--json", "--index", str(sample_index))
     (record,) = _lines(result.stdout)
-    assert (record["documents"], record["passages"], record["files"]) == (24, 132, 19)
+    assert (record["documents"], record["passages"], record["files"]) == (27, 153, 22)
     assert record["directory"] == str(sample_index)
     assert record["analysis"]["folding"] == "nfkc+lower+opencc-t2s+no-space-between-han-and-latin"
 

@@ -134,7 +134,7 @@ def test_batch_and_tui_search_the_samples_while_you_have_no_index(
     batch = _cli("batch", "-n", "1", input="网格\n")
     assert batch.exit_code == 0
     assert batch.stderr == SAMPLES_NOTICE
-    assert json.loads(batch.stdout)["total"] == 12
+    assert json.loads(batch.stdout)["total"] == 18
     opened: list[Path] = []
 
     class _App:
@@ -214,7 +214,7 @@ def test_an_index_an_earlier_version_filled_with_the_samples_is_not_yours(workdi
     first = _cli("index", str(docs))
     assert first.exit_code == 0
     assert first.stderr == "searcher: creating your index at ./index (elsewhere: --index DIR)\n"
-    assert ", 19 removed, " in first.stdout  # the samples' files
+    assert ", 22 removed, " in first.stdout  # the samples' files
     assert _paths_found(_cli("query", "网格", "--json", "-n", "50")) == {str(docs / "mine.txt")}
 
 

@@ -193,7 +193,7 @@ def test_a_query_imports_neither_whoosh_rich_textual_nor_the_segmenter(sample_in
         "              '社区居民可以在周末参加志愿服务活动'):\n"
         f"    try: app(['query', query, '--index', {str(sample_index)!r}, '--color', 'always'])\n"
         "    except SystemExit: pass\n"
-        "heavy = {'whoosh', 'rich', 'textual', 'rjieba', 'jieba'}\n"
+        "heavy = {'whoosh', 'rich', 'textual', 'rjieba', 'jieba', 'pypdfium2', 'docx2python'}\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
     )
     done = subprocess.run(

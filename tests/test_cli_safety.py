@@ -87,13 +87,13 @@ def test_issue_18_check_says_what_is_damaged_and_how_to_repair_it(tmp_path: Path
     _run("index", str(docs), "-i", str(index))
     good = _run("check", "-i", str(index))
     assert good.exit_code == 0 and good.stdout.endswith("checked; no damage\n")
-    postings = next(index.glob("gen-*/seg-0/post_tfs.npy"))
+    postings = next(index.glob("gen-*/seg-0/post_widths.npy"))
     data = postings.read_bytes()
     postings.write_bytes(data[:-4] + b"\xff\xff\xff\xff")
     bad = _run("check", "-i", str(index))
     assert bad.exit_code == 2 and bad.stdout == ""
     assert bad.stderr.splitlines() == [
-        f"searcher: damaged: {postings.parent.parent.name}/seg-0/post_tfs.npy",
+        f"searcher: damaged: {postings.parent.parent.name}/seg-0/post_widths.npy",
         f"searcher: the index at {index} is damaged; repair it with:"
         f" searcher index --rebuild --index {index}",
     ]

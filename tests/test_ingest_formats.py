@@ -329,7 +329,7 @@ def test_discover_files_walks_tree_once_in_sorted_order(tmp_path: Path) -> None:
     (root / ".hidden").mkdir()
     for name in ["b.txt", "a.md", "sub/c.jsonl", "sub/deep/d.HTML", ".hidden/x.txt", ".secret.txt"]:
         _write(root / name, '{"text": "内容"}' if name.endswith("jsonl") else "内容")
-    _write(root / "image.png", "不是文档")
+    _write(root / "image.bmp", "不是文档")  # no reader for this format
     (root / "sub" / "loop").symlink_to(root)  # a symlink loop
     (root / "sub" / "deep" / "self").symlink_to(".")
     (root / "link.txt").symlink_to(root / "b.txt")  # the same file under a second name
@@ -358,7 +358,7 @@ def test_discover_files_handles_awkward_file_names(tmp_path: Path) -> None:
 def test_discover_files_reports_problems_and_goes_on(tmp_path: Path) -> None:
     _write(tmp_path / "good.txt", "好")
     (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
-    (tmp_path / "dangling.png").symlink_to(tmp_path / "nowhere.png")
+    (tmp_path / "dangling.bmp").symlink_to(tmp_path / "nowhere.bmp")  # not a format we read
     missing = tmp_path / "missing"
     explicit = _write(tmp_path / "notes.log", "日志")
     os.mkfifo(tmp_path / "pipe.txt")
@@ -421,7 +421,9 @@ def test_discover_files_reports_unreadable_directory(
 
 
 def test_supported_suffixes_are_the_documented_ones() -> None:
-    assert SUPPORTED_SUFFIXES == (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")
+    text = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")
+    documents = (".pdf", ".docx", ".epub", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+    assert SUPPORTED_SUFFIXES == text + documents
 
 
 # ---------------------------------------------------------------------------- property

@@ -1,9 +1,9 @@
 """The package's layers, read from the modules' actual imports (top level and inside functions).
 
-Data flows one way: analysis → ingest → store → indexing → search → cli, tui. A module may import
-its own layer and the layers before it, never one after it (cli/ starts tui/, never the reverse).
-Besides: ingest holds no numpy and no Whoosh, search never reads files itself (no ingest, no
-indexing), and only store imports Whoosh.
+Data flows one way: analysis → ingest → store → indexing → search → remote → cli, tui. A module
+may import its own layer and the layers before it, never one after it (cli/ starts tui/, never the
+reverse). Besides: ingest holds no numpy and no Whoosh, search never reads files itself (no ingest,
+no indexing), only store imports Whoosh, and only remote imports the OpenSearch client.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "searcher"
 # errors.py and oneline.py import nothing of ours: every layer may use them.
 RANK = {"errors": 0, "oneline": 0, "analysis": 1, "ingest": 2, "store": 3, "indexing": 4}
-RANK |= {"search": 5, "cli": 6, "tui": 6}
+# remote/ serves search/'s interface from OpenSearch: the CLI opens it; the TUI is handed one.
+RANK |= {"search": 5, "remote": 6, "cli": 7, "tui": 7}
 
 
 def _modules() -> list[Path]:
@@ -58,6 +59,8 @@ def test_imports_point_one_way(path: Path) -> None:
     assert not later, f"{layer}/ must not import {sorted(later)}"
     if layer == "tui":  # the CLI starts the TUI (its `tui` command); never the reverse
         assert "cli" not in _our_layers(_imports(path)), "tui/ must not import cli/"
+        # The TUI is handed a Searcher or a RemoteSearcher and never knows which.
+        assert "remote" not in _our_layers(_imports(path)), "tui/ must not import remote/"
 
 
 def test_ingest_imports_neither_numpy_nor_whoosh() -> None:
@@ -84,6 +87,17 @@ def test_only_store_imports_whoosh() -> None:
     }
     assert importers, "the index is committed through Whoosh: store/ must import it"
     assert {name for name in importers if not name.startswith("store/")} == set()
+
+
+def test_only_remote_imports_the_opensearch_client() -> None:
+    # opensearch-py is optional (searcher[opensearch]): nothing else may need it to load.
+    importers = {
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if "opensearchpy" in _third_party(_imports(path))
+    }
+    assert importers, "push and query --opensearch talk to the cluster through opensearch-py"
+    assert {name for name in importers if not name.startswith("remote/")} == set()
 
 
 def test_the_check_sees_imports_inside_functions(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ def test_the_cli_has_the_documented_commands() -> None:
         "eval",
         "export",
         "index",
+        "push",
         "query",
         "stats",
         "tui",

@@ -10,8 +10,15 @@ import pytest
 
 from searcher.analysis.grams import gram_keys
 from searcher.store import postings as runs
+from searcher.store.packing import PackedPostings
 
 ALPHABET = "人民政府网格管理的一是了 \n\u3000ab1𠀀臺"
+
+
+def _decoded(directory: Path, prefix: str) -> tuple[np.ndarray, np.ndarray]:
+    """Every posting of a segment's packed family, rows and values, in key order."""
+    ptr = np.load(directory / f"{prefix}_ptr.npy")
+    return PackedPostings.load(directory, prefix).keys(ptr, prefix)
 
 
 def _passages(count: int, seed: int) -> list[str]:
@@ -52,8 +59,7 @@ def test_gram_postings_from_many_runs_and_blocks_equal_one_piece(
 
     keys = np.load(tmp_path / "gram_keys.npy")
     ptr = np.load(tmp_path / "gram_ptr.npy")
-    rows = np.load(tmp_path / "gram_rows.npy")
-    tfs = np.load(tmp_path / "gram_tfs.npy")
+    rows, tfs = _decoded(tmp_path, "gram")
     found = {
         int(key): dict(
             zip(rows[ptr[i] : ptr[i + 1]].tolist(), tfs[ptr[i] : ptr[i + 1]].tolist(), strict=True)
@@ -81,8 +87,7 @@ def test_word_postings_list_live_rows_ascending_with_their_counts(
     runs.write_word_postings(tmp_path, spill, row_ptr, row_terms, row_tfs, live, 12)
 
     ptr = np.load(tmp_path / "post_ptr.npy")
-    rows = np.load(tmp_path / "post_rows.npy")
-    tfs = np.load(tmp_path / "post_tfs.npy")
+    rows, tfs = _decoded(tmp_path, "post")
     assert len(ptr) == 13
     for term in range(12):
         expected = [
@@ -127,6 +132,13 @@ def test_merging_segments_with_new_rows_equals_sorting_every_row(
     live[[3, 17, 29, 40]] = False  # an update removes three old rows and one new one
     build(tmp_path / "updated", len(texts), live, 30, [tmp_path / "old", tmp_path / "older"])
     build(tmp_path / "rebuilt", len(texts), live, 0, [])
-    for name in ("post_ptr", "post_rows", "post_tfs", "gram_keys", "gram_ptr", "gram_rows"):
+    for name in ("post_ptr", "gram_keys", "gram_ptr"):
         updated = np.load(tmp_path / "updated" / f"{name}.npy")
         assert np.array_equal(updated, np.load(tmp_path / "rebuilt" / f"{name}.npy")), name
+    for prefix in ("post", "gram"):
+        for updated, rebuilt in zip(
+            _decoded(tmp_path / "updated", prefix),
+            _decoded(tmp_path / "rebuilt", prefix),
+            strict=True,
+        ):
+            assert np.array_equal(updated, rebuilt), prefix

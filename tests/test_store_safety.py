@@ -7,7 +7,6 @@ import io
 import json
 import os
 import pickle
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +19,7 @@ from searcher.search import Searcher
 from searcher.store.check import check_index
 from searcher.store.checksums import file_sum, read_sums, write_sums
 from searcher.store.layout import generation_dir, latest_generation
+from searcher.store.stored import StoredWriter
 
 GRID = "第三网格党支部每月召开一次网格议事会。\n\n人民政府负责网格员的培训。\n"
 
@@ -98,18 +98,50 @@ def test_issue_18_crafted_table_of_contents_runs_no_code(
     assert check_index(index).problems == []
 
 
+def _bad_segments(index: Path, victim: Path) -> dict[str, object]:
+    """Segment lists a table of contents must not hold: our class with state that is not plain
+    numbers, and other classes of searcher.store."""
+    from searcher.store.codec import GenerationHandle, GenerationSegment
+    from searcher.store.generation import Generation
+
+    odd_first = GenerationSegment(GenerationHandle(1), "seg-0", 0, 3, 0)
+    odd_first.first = "0"
+    odd_handle = GenerationSegment(GenerationHandle(1), "seg-0", 0, 3, 0)
+    odd_handle.handle.number = _CreatesFile(victim)
+    return {
+        "a string row": [odd_first],
+        "code in the handle": [odd_handle],
+        "another class of ours": [Generation.__new__(Generation)],
+    }
+
+
+@pytest.mark.parametrize("case", ["a string row", "code in the handle", "another class of ours"])
+def test_issue_18_only_our_whoosh_segments_with_plain_numbers_are_read(
+    index: Path, tmp_path: Path, case: str
+) -> None:
+    victim = tmp_path / "pwned"
+    from searcher.store.whoosh_schema import make_schema
+
+    segments = _bad_segments(index, victim)[case]
+    number = latest_generation(index)
+    schema_pickle = pickle.dumps(make_schema(), 2)
+    _toc(index).write_bytes(_crafted_toc(number, schema_pickle, pickle.dumps(segments, 2)))
+    with pytest.raises(IndexUntrustedError, match="not trustworthy .* nothing in it was run"):
+        build_index([], index)
+    assert not victim.exists()
+
+
 def test_issue_18_crafted_stored_passage_runs_no_code(index: Path, tmp_path: Path) -> None:
     victim = tmp_path / "pwned"
     segment = _generation(index) / "seg-0"
-    ptr = np.load(segment / "stored_ptr.npy")
-    blob = zlib.compress(pickle.dumps(_CreatesFile(victim), 2))
-    # Every stored passage replaced by the same crafted pickle, pointers and sizes made to fit.
-    data = blob * (len(ptr) - 1)
-    _rewrite(segment.parent, "seg-0/stored.bin", data, fix_sums=True)
-    np.save(segment / "stored_ptr.npy", np.arange(len(ptr), dtype=np.int64) * len(blob))
-    _rewrite(
-        segment.parent, "seg-0/stored_ptr.npy", (segment / "stored_ptr.npy").read_bytes(), True
-    )
+    rows = json.loads((segment.parent / "meta.json").read_text())["rows"]
+    # Every stored passage replaced by the same crafted pickle, in well-formed blocks whose
+    # checksums are recorded, as an attacker would write them.
+    writer = StoredWriter(segment)
+    writer.add([pickle.dumps(_CreatesFile(victim), 2)] * rows)
+    writer.close()
+    for name in ("seg-0/stored.bin", "seg-0/stored_blocks.npy"):
+        _rewrite(segment.parent, name, (segment.parent / name).read_bytes(), fix_sums=True)
     with Searcher.open(index) as searcher, pytest.raises(IndexCorruptError, match="damaged"):
         searcher.search("网格")
     assert not victim.exists()
@@ -157,7 +189,28 @@ def test_issue_18_truncated_text_is_refused_on_open_and_rebuild_repairs_it(index
         assert searcher.search("人民政府").total == 1
 
 
-@pytest.mark.parametrize("name", ["row_live.npy", "seg-0/post_tfs.npy", "seg-0/gram_rows.npy"])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("seg-0/gram_packed.bin", "n-gram postings are damaged"),
+        ("seg-0/post_packed.bin", "word postings are damaged"),
+        ("seg-0/stored.bin", "stored passage of the index is damaged"),
+    ],
+)
+def test_issue_14_a_flipped_bit_in_a_compressed_block_is_an_error_not_a_wrong_answer(
+    index: Path, name: str, message: str
+) -> None:
+    path = _generation(index) / name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 3] ^= 0b10000  # same size: only a block's own check can see it
+    path.write_bytes(bytes(data))
+    with Searcher.open(index) as searcher, pytest.raises(IndexCorruptError, match=message):
+        for query in ("网格", "人民政府", "社区", "员"):
+            searcher.search(query)
+    assert check_index(index).problems == [f"{_generation(index).name}/{name}"]
+
+
+@pytest.mark.parametrize("name", ["row_live.npy", "seg-0/post_widths.npy", "seg-0/gram_blocks.npy"])
 def test_issue_18_zeroed_files_are_found_by_check_and_by_the_next_update(
     index: Path, name: str
 ) -> None:

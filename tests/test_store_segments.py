@@ -55,12 +55,12 @@ def test_an_update_links_the_old_segment_and_writes_a_new_one(tmp_path: Path) ->
     for number in range(30):
         _write_file(docs / f"{number:02d}.txt", rng, 8)
     build_index([docs], index)
-    [before] = index.glob("gen-*/seg-0/gram_rows.npy")
+    [before] = index.glob("gen-*/seg-0/gram_packed.bin")
     inode = before.stat().st_ino
     _write_file(docs / "new.txt", rng, 3)
     build_index([docs], index)
     assert _segments(index) == [(0, 240), (240, 243)]
-    [after] = index.glob("gen-*/seg-0/gram_rows.npy")
+    [after] = index.glob("gen-*/seg-0/gram_packed.bin")
     assert after != before and after.stat().st_ino == inode  # the same file, not a copy
     assert _answers(index) == _answers_of_rebuild(docs, tmp_path / "rebuilt")
 

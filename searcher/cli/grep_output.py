@@ -6,7 +6,7 @@ JSON Lines wire format:
     -c          {"count": passages} (with --group: {"count": documents})
     -l -c       as -l: "matches" is the count
     -C N        each hit's object (render.py) adds "context": {"before": [...], "after": [...]},
-                each passage {"paragraph", "line", "text"}
+                each passage {"paragraph", "line", "text"} (a PDF's: "page", "line" null)
 """
 
 from __future__ import annotations
@@ -43,4 +43,10 @@ def context_record(before: list[Hit], after: list[Hit]) -> dict[str, object]:
 
 
 def _records(hits: list[Hit]) -> list[dict[str, object]]:
-    return [{"paragraph": hit.paragraph, "line": hit.line, "text": hit.text} for hit in hits]
+    records: list[dict[str, object]] = []
+    for hit in hits:
+        record = {"paragraph": hit.paragraph, "line": hit.line or None, "text": hit.text}
+        if hit.page:  # a PDF's passage: its page (it has no line)
+            record["page"] = hit.page
+        records.append(record)
+    return records

@@ -109,8 +109,12 @@ def index_summary(report: IndexReport, directory: Path) -> str:
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     if report.skipped_again:
         skipped += f", {report.skipped_again} skipped as before"
+    if report.no_text_layer:  # counted among the skipped, said apart: OCR would read them
+        skipped += f" ({report.no_text_layer} without a text layer)"
     if report.missing_roots:
         skipped += f", {len(report.missing_roots)} folders missing (kept)"
+    if report.images_without_ocr:
+        skipped += f", {report.images_without_ocr} images not read (no OCR)"
     ignored = f", {report.ignored} ignored" if report.ignored else ""
     return (
         f"{report.files_new} new, {report.files_changed} changed, {report.files_removed} removed,"

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from typer.core import TyperGroup
@@ -19,6 +20,10 @@ from typer.core import TyperGroup
 from searcher.cli import options
 from searcher.cli.messages import discard_stdout, notice, report_error
 from searcher.errors import SearcherError
+
+if TYPE_CHECKING:
+    from searcher.remote import RemoteSearcher
+    from searcher.search import Searcher
 
 
 class _OneLineErrors(TyperGroup):
@@ -107,7 +112,7 @@ def main(
     _debug = debug
     if ctx.invoked_subcommand is None:
         if _interactive():
-            tui(words=None, index=None, watch=False)  # `searcher` alone in a terminal: the TUI
+            tui(words=None, index=None, watch=False, opensearch=None, name="searcher")
         print(ctx.get_help())
 
 
@@ -116,6 +121,22 @@ def _index_to_search(index: Path | None) -> Path:
     from searcher.cli.location import index_to_search, resolve_index_dir
 
     return index_to_search(resolve_index_dir(index), notice)
+
+
+def _open_searcher(
+    index: Path | None, opensearch: str | None, name: str
+) -> Searcher | RemoteSearcher:
+    """query, batch, tui: a Searcher of the local index, or with --opensearch the same interface
+    over the OpenSearch index `name` (searcher.remote)."""
+    if opensearch is None:
+        from searcher.search import Searcher
+
+        return Searcher.open(_index_to_search(index))
+    if index is not None:
+        raise SearcherError("give --index or --opensearch, not both")
+    from searcher.remote import RemoteSearcher
+
+    return RemoteSearcher.open(opensearch, name)
 
 
 def _users_index(index: Path | None) -> Path:
@@ -142,7 +163,7 @@ def index(
     exclude: options.ExcludeOption = None,
     no_exclude: options.NoExcludeOption = False,
 ) -> None:
-    """Index files and folders (.txt .md .jsonl .html); run again to pick up changes.
+    """Index files and folders (.txt .md .jsonl .html .pdf .docx .epub); run again to update.
 
     The index remembers every file and folder it was given: `searcher index` alone updates
     them all. A remembered folder that is missing is skipped (exit 2), its passages kept.
@@ -225,6 +246,8 @@ def query(
     count: options.CountOption = False,
     context: options.ContextOption = 0,
     explain: options.ExplainOption = False,
+    opensearch: options.OpenSearchOption = None,
+    name: options.RemoteNameOption = "searcher",
 ) -> None:
     """Search the index and print the best passages, matches highlighted.
 
@@ -236,7 +259,6 @@ def query(
     """
     with _errors(json_output):
         from searcher.cli.querying import QueryOptions, run_query
-        from searcher.search import Searcher
 
         _refuse_unknown_options(words, ctx)
         chosen = QueryOptions(
@@ -253,7 +275,7 @@ def query(
             color=color.value,
             as_json=json_output,
         )
-        with Searcher.open(_index_to_search(index)) as searcher:
+        with _open_searcher(index, opensearch, name) as searcher:
             found = run_query(searcher, " ".join(words), chosen)
     _read_only_done()
     raise typer.Exit(EXIT_HITS if found else EXIT_NO_HITS)
@@ -266,6 +288,8 @@ def batch(
     limit: options.LimitOption = 10,
     all_words: options.AllWordsOption = False,
     collapse: options.CollapseOption = True,
+    opensearch: options.OpenSearchOption = None,
+    name: options.RemoteNameOption = "searcher",
 ) -> None:
     """Answer many queries in one run; one JSON object per query on stdout.
 
@@ -276,11 +300,9 @@ def batch(
     """
     with _errors(json_errors=True):
         from searcher.cli.batch import answer_queries, read_queries
-        from searcher.search import Searcher
 
-        directory = _index_to_search(index)
         queries = read_queries(source)
-        with Searcher.open(directory) as searcher:
+        with _open_searcher(index, opensearch, name) as searcher:
             tally = answer_queries(searcher, queries, limit, all_words, collapse)
         sys.stdout.flush()
     _read_only_done()
@@ -362,10 +384,44 @@ def export(
 
 
 @app.command()
+def push(
+    opensearch: options.PushUrlOption,
+    index: options.IndexOption = None,
+    name: options.RemoteNameOption = "searcher",
+    shards: options.ShardsOption = 1,
+    replicas: options.ReplicasOption = 1,
+    replace: options.ReplaceOption = False,
+    quiet: options.QuietOption = False,
+) -> None:
+    """Copy the index to an OpenSearch cluster; run again to send only what changed.
+
+    Passages go with searcher's analysis applied, so `searcher query --opensearch URL` finds
+    the same passages there. Passages removed here are deleted there. The local index is
+    only read.
+
+    Example: searcher push --opensearch http://127.0.0.1:9200 --name notes
+    """
+    with _errors():
+        from searcher.cli.push import push as push_to
+
+        push_to(
+            _users_index(index),
+            opensearch,
+            name,
+            shards=shards,
+            replicas=replicas,
+            replace=replace,
+            quiet=quiet,
+        )
+
+
+@app.command()
 def tui(
     words: options.StartQueryArgument = None,
     index: options.IndexOption = None,
     watch: options.WatchOption = False,
+    opensearch: options.OpenSearchOption = None,
+    name: options.RemoteNameOption = "searcher",
 ) -> None:
     """Search as you type in a full-screen terminal UI, with a preview of each passage.
 
@@ -377,9 +433,10 @@ def tui(
     """
     with _errors():
         from searcher.cli.location import history_path
-        from searcher.search import Searcher
 
-        searcher = Searcher.open(_index_to_search(index))
+        if watch and opensearch is not None:
+            raise SearcherError("--watch follows a local index; give it without --opensearch")
+        searcher = _open_searcher(index, opensearch, name)
         if not _interactive():
             searcher.close()
             raise SearcherError(

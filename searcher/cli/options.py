@@ -193,3 +193,27 @@ WatchOption = Annotated[
 StartQueryArgument = Annotated[
     list[str] | None, typer.Argument(help="A query to start with (optional).")
 ]
+
+# searcher push, and query / batch / tui against OpenSearch
+OpenSearchOption = Annotated[
+    str | None,
+    typer.Option(
+        "--opensearch",
+        metavar="URL",
+        help="Search the OpenSearch index that searcher push wrote there, not a local one.",
+    ),
+]
+PushUrlOption = Annotated[
+    str,
+    typer.Option("--opensearch", metavar="URL", help="The cluster, e.g. http://127.0.0.1:9200."),
+]
+RemoteNameOption = Annotated[str, typer.Option("--name", help="The OpenSearch index.")]
+ShardsOption = Annotated[
+    int, typer.Option("--shards", min=1, help="Primary shards of a new OpenSearch index.")
+]
+ReplicasOption = Annotated[
+    int, typer.Option("--replicas", min=0, help="Replicas of each shard of a new index.")
+]
+ReplaceOption = Annotated[
+    bool, typer.Option("--replace", help="Delete the OpenSearch index and push everything anew.")
+]

@@ -10,18 +10,25 @@ Progress = Callable[[int, int], None]  # (bytes read, bytes to read)
 
 
 @contextlib.contextmanager
-def progress_bar(quiet: bool) -> Iterator[Progress | None]:
-    """A callback that draws a bar once indexing reports progress; None when quiet or piped."""
+def progress_bar(quiet: bool, label: str = "indexing") -> Iterator[Progress | None]:
+    """A callback that draws a bar once indexing reports progress; None when quiet or piped.
+    `label` other than "indexing" counts items (push: passages), not bytes."""
     if quiet or not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeRemainingColumn,
+    )
 
     bar = Progress(
-        "indexing",
+        label,
         BarColumn(),
-        DownloadColumn(),
+        DownloadColumn() if label == "indexing" else MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
@@ -32,7 +39,7 @@ def progress_bar(quiet: bool) -> Iterator[Progress | None]:
         nonlocal task
         if task is None:
             bar.start()
-            task = bar.add_task("indexing", total=total)
+            task = bar.add_task(label, total=total)
         bar.update(task, completed=done, total=total)
 
     try:

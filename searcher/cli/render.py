@@ -7,7 +7,10 @@ JSON Lines wire format, one object per hit:
      "title_highlights"}
 `highlights` is a list of [start, end) offsets into `text`, in code points (not bytes);
 `title_highlights` the same into `title`. A code block of a Markdown file adds "kind": "code"
-and, when its fence names one, "language". A hit standing for passages of the same text elsewhere
+and, when its fence names one, "language". A passage of a PDF adds "page" (1-based) and has
+"line": null; of a DOCX or an image, "line" is null and "paragraph" is the ¶N of its location;
+of an EPUB, "chapter" is the chapter file in the book and "line" a line of it. Text read by OCR
+adds "ocr": true and "ocr_confidence" (0-1). A hit standing for passages of the same text elsewhere
 (collapsed, the default) adds "duplicates": how many, and "duplicate_locations": the first few
 (up to 5) as "path:line" (or "path#id"), best first. With --group, "matches": the document's
 matching passages; with --sort date, "modified": the file's time as indexed, "YYYY-MM-DD HH:MM".
@@ -27,7 +30,15 @@ from typing import TYPE_CHECKING, TextIO
 
 from searcher.cli.messages import say
 from searcher.oneline import escaped, json_line, shown_dir, shown_path
-from searcher.search import Explanation, Hit, IndexStats, SearchResult, Span, best_window
+from searcher.search import (
+    Explanation,
+    Hit,
+    IndexStats,
+    SearchResult,
+    Span,
+    best_window,
+    place_suffix,
+)
 
 if TYPE_CHECKING:
     from searcher.search.evaluation import Evaluation
@@ -84,7 +95,7 @@ def hit_record(hit: Hit) -> dict[str, object]:
         "path": hit.path,
         "title": hit.title,
         "paragraph": hit.paragraph,
-        "line": hit.line,
+        "line": hit.line or None,  # a PDF, DOCX or image has no lines
         "text": hit.text,
         "highlights": [[span.start_char, span.end_char] for span in hit.spans],
         "title_highlights": [[span.start_char, span.end_char] for span in hit.title_spans],
@@ -93,6 +104,13 @@ def hit_record(hit: Hit) -> dict[str, object]:
         record["kind"] = hit.kind
         if hit.language:
             record["language"] = hit.language
+    if hit.page:
+        record["page"] = hit.page
+    if hit.chapter:
+        record["chapter"] = hit.chapter
+    if hit.ocr_confidence:
+        record["ocr"] = True
+        record["ocr_confidence"] = hit.ocr_confidence
     if hit.duplicates:
         record["duplicates"] = hit.duplicates
         record["duplicate_locations"] = list(hit.duplicate_locations)
@@ -188,8 +206,10 @@ def print_hits(
 
 
 def _neighbour(hit: Hit, style: Styler) -> str:
-    """A passage around a hit (-C), dimmed, whole, with its line number."""
-    return style(f"   {hit.line}: {_body(hit.text)}", "context")
+    """A passage around a hit (-C), dimmed, whole, with its line number (a PDF's page, p3; ¶N
+    in a DOCX)."""
+    place = place_suffix(hit.line, hit.page, "", hit.paragraph).removeprefix(":")
+    return style(f"   {place}: {_body(hit.text)}", "context")
 
 
 def _passages(count: int) -> str:

@@ -9,6 +9,7 @@ holding the lock.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import multiprocessing.pool
@@ -16,16 +17,31 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from searcher.analysis.analyzers import analyze_passage, analyze_title
 from searcher.analysis.tokenizers import Segmenter, UserWord
+from searcher.errors import DocumentReadError, DocumentTimeoutError
+from searcher.indexing.passage_fields import passage_fields, valid_passage
+from searcher.ingest.documents import read_document
+from searcher.ingest.passage import Passage
 from searcher.store.stored import encode_stored
 
 Batch = list[tuple[str, str, dict]]  # (title, text, Whoosh stored fields)
+
+
+@dataclass(frozen=True)
+class DocumentTask:
+    """A document (PDF, DOCX, EPUB, image) a worker reads, then analyses: reading one is slower
+    than analysing its text (a 500-page PDF: seconds), so it must not hold up the parent."""
+
+    path: str
+    kind: str  # ingest.documents: PDF, DOCX, EPUB or IMAGE
+    seconds: float  # the time limit for reading it; 0: none
 
 
 @dataclass
@@ -39,6 +55,10 @@ class AnalyzedBatch:
     counts: np.ndarray  # int32: how many of `words` belong to each passage
     lengths: np.ndarray  # float32 BM25 length of each passage
     stored: list[bytes]  # each passage's stored fields, encoded (store/stored.py)
+    # Of a DocumentTask: the passages read, or why the document could not be read.
+    passages: list[Passage] | None = field(default=None)
+    error: DocumentReadError | None = None
+    notes: list[str] = field(default_factory=list)  # read in part: what was left
 
     def __len__(self) -> int:
         return len(self.folded)
@@ -46,6 +66,10 @@ class AnalyzedBatch:
     def __iter__(self) -> Iterator[tuple[AnalyzedBatch, int]]:
         """(batch, position) per passage, what RowsBuilder.add takes."""
         return ((self, position) for position in range(len(self.folded)))
+
+
+class PoolStalledError(Exception):
+    """No result came from the workers in time (AnalysisPool.map's stall_seconds)."""
 
 
 _TERMINATE_SECONDS = 5.0  # how long closing waits for the pool to end by itself
@@ -57,6 +81,48 @@ _IN_FLIGHT = 8  # batches read ahead of the writer: bounds memory whatever the c
 @lru_cache(maxsize=4096)
 def _title_words(title: str, segmenter: Segmenter):  # noqa: ANN202 - Counter[str]
     return analyze_title(title, segmenter)
+
+
+def analyze_task(task: Batch | DocumentTask, segmenter: Segmenter) -> AnalyzedBatch:
+    """A batch's analysis; a document's passages, read under its time limit, and theirs."""
+    if not isinstance(task, DocumentTask):
+        return analyze_batch(task, segmenter)
+    notes: list[str] = []
+    try:
+        with _time_limit(task.seconds):
+            read = read_document(Path(task.path), task.kind, notes.append)
+            passages = [valid_passage(passage, task.path) for passage in read]
+    except DocumentReadError as err:
+        failed = analyze_batch([], segmenter)
+        failed.error = err
+        return failed
+    analyzed = analyze_batch(
+        [(p.title, p.text, passage_fields(task.path, p)) for p in passages], segmenter
+    )
+    analyzed.passages = passages
+    analyzed.notes = notes
+    return analyzed
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise DocumentTimeoutError in the code inside once `seconds` have passed. A signal: the
+    readers are Python between pages and parts, so it lands within a page's time. Only on the
+    main thread (always, in a worker); elsewhere, no limit."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise DocumentTimeoutError(f"took over {seconds:g} s to read: not read (a time limit)")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def analyze_batch(batch: Batch, segmenter: Segmenter) -> AnalyzedBatch:
@@ -103,9 +169,9 @@ def _start_worker(userdict: tuple[UserWord, ...], parent: int) -> None:
     _worker_segmenter = Segmenter(userdict)
 
 
-def _analyze_in_worker(batch: Batch) -> AnalyzedBatch:
+def _analyze_in_worker(task: Batch | DocumentTask) -> AnalyzedBatch:
     assert _worker_segmenter is not None, "a pool worker always starts with _start_worker"
-    return analyze_batch(batch, _worker_segmenter)
+    return analyze_task(task, _worker_segmenter)
 
 
 def _terminate(pool: multiprocessing.pool.Pool) -> None:
@@ -133,19 +199,31 @@ class AnalysisPool:
             self._pool = context.Pool(workers, _start_worker, (self._userdict, os.getpid()))
             self._workers = [p for p in multiprocessing.active_children() if p not in others]
 
-    def map(self, batches: Iterable[Batch]) -> Iterator[AnalyzedBatch]:
+    def map(
+        self, batches: Iterable[Batch | DocumentTask], stall_seconds: float | None = None
+    ) -> Iterator[AnalyzedBatch]:
+        """The analysis of each batch, in order. With workers, PoolStalledError when the next
+        result takes over `stall_seconds`: a reader stuck where the time limit's signal cannot
+        reach it (inside one call into PDFium) would otherwise hold the run forever."""
         if self._pool is None:
-            yield from (analyze_batch(batch, self._segmenter) for batch in batches)
+            yield from (analyze_task(batch, self._segmenter) for batch in batches)
             return
 
-        def bounded() -> Iterator[Batch]:
+        def bounded() -> Iterator[Batch | DocumentTask]:
             for batch in batches:
                 self._slots.acquire()
                 if self._stopping:
                     return
                 yield batch
 
-        for result in self._pool.imap(_analyze_in_worker, bounded()):
+        results = self._pool.imap(_analyze_in_worker, bounded())
+        while True:
+            try:
+                result = results.next(stall_seconds)
+            except StopIteration:
+                return
+            except multiprocessing.TimeoutError:
+                raise PoolStalledError from None
             self._slots.release()
             yield result
 

@@ -1,12 +1,13 @@
 """The files a run reads → batches of passages for the analysis pool, in order.
 
-A file is read as its passages are batched, never held whole. What each batch came from (the
-file and the passage of each item) waits in BatchOrigins until the pool's result for it returns.
+A text file is read as its passages are batched, never held whole. A document (PDF, DOCX, EPUB,
+image) goes to the pool as a DocumentTask instead: a worker reads it, under a time limit. What
+each batch came from (the file and the passage of each item) waits in BatchOrigins until the
+pool's result for it returns; a document's passages come back with its result.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import os
@@ -14,19 +15,29 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from searcher.errors import DocumentReadError, FileAccessError, describe_os_error
-from searcher.indexing.analysis_pool import Batch
+from searcher.errors import (
+    DocumentReadError,
+    FileAccessError,
+    NoTextLayerError,
+    describe_os_error,
+)
+from searcher.indexing.analysis_pool import AnalyzedBatch, Batch, DocumentTask
+from searcher.indexing.passage_fields import passage_fields, valid_passage
 from searcher.indexing.report import IndexReport
-from searcher.indexing.rows import FileJob, RowsBuilder, passage_fields
+from searcher.indexing.rows import FileJob, RowsBuilder
+from searcher.ingest.documents import IMAGE, document_kind
 from searcher.ingest.formats import Passage, read_passages
+from searcher.ingest.ocr import ocr_available
 from searcher.ingest.sources import SourceFile
-from searcher.oneline import LONE_SURROGATE, without_surrogates
 
 _BATCH_PASSAGES = 256
 
 Skip = Callable[[Path, str], None]  # (path, reason): a file not indexed
 Progress = Callable[[int, int], None]  # (bytes read, bytes to read)
-Origin = tuple[FileJob, Passage]
+Origin = tuple[FileJob, Passage | None]  # None: the passages come back from the worker
+# How long a worker may take to read one document: a 500-page PDF takes about 2 s, OCR of a
+# scanned one at ~1 s a page about 10 minutes.
+EXTRACT_SECONDS = 900.0
 
 
 class BatchOrigins:
@@ -90,7 +101,13 @@ def read_jobs(
     hears what was read otherwise than usual (a Markdown block too long to parse whole)."""
     total = sum(source.size for source, _ in to_read)
     done = 0
+    can_ocr = ocr_available()
     for source, old in to_read:
+        kind = document_kind(source.path)
+        if kind == IMAGE and not can_ocr:  # said once, at the end of the run (writer.py)
+            report.images_without_ocr += 1
+            done += source.size
+            continue
         try:
             sha1 = file_sha1(source.path)
         except OSError as err:
@@ -105,8 +122,9 @@ def read_jobs(
         on_read = None
         if progress is not None:  # bytes read so far, the file's share capped at its listed size
             on_read = functools.partial(_progress_within, progress, done, source.size, total)
-        job = FileJob(source, sha1, (), old)
-        job.passages = _file_passages(job, skip, report, failed, on_read, note)
+        job = FileJob(source, sha1, (), old, kind=kind)
+        if kind is None:
+            job.passages = _file_passages(job, skip, report, failed, on_read, note)
         yield job  # comes back here once batches() has taken all of its passages
         done += source.size
         if progress is not None:
@@ -114,13 +132,23 @@ def read_jobs(
 
 
 def batches(
-    jobs: Iterator[FileJob], origins: BatchOrigins, failed: list[FileJob]
-) -> Iterator[Batch]:
-    """(title, text, stored fields) batches for the workers. Every passage batched is added, in
-    order; of a file that failed midway, the passages not batched yet are dropped, the others
-    retracted by the writer."""
+    jobs: Iterator[FileJob],
+    origins: BatchOrigins,
+    failed: list[FileJob],
+    extract_seconds: float = EXTRACT_SECONDS,
+) -> Iterator[Batch | DocumentTask]:
+    """(title, text, stored fields) batches for the workers, and a DocumentTask per document.
+    Every passage batched is added, in order; of a file that failed midway, the passages not
+    batched yet are dropped, the others retracted by the writer."""
     items: list[Origin] = []
     for job in jobs:
+        if job.kind is not None:
+            if items:
+                yield _batch(items, origins)
+                items = []
+            origins.push([(job, None)])
+            yield DocumentTask(str(job.source.path), job.kind, extract_seconds)
+            continue
         for passage in job.passages:
             items.append((job, passage))
             if len(items) == _BATCH_PASSAGES:
@@ -130,6 +158,33 @@ def batches(
             items = [item for item in items if item[0] is not job]
     if items:
         yield _batch(items, origins)
+
+
+def placed(
+    items: list[Origin],
+    result: AnalyzedBatch,
+    skip: Skip,
+    report: IndexReport,
+    failed: list[FileJob],
+    note: Skip | None = None,
+) -> Iterator[tuple[FileJob, Passage, tuple[AnalyzedBatch, int]]]:
+    """(file, passage, its analysis) of each passage of a pool result, for RowsBuilder.add. A
+    document's passages come with its result, or the reason it could not be read; `note`
+    hears what of it was left (pages without text)."""
+    if result.passages is None and result.error is None:
+        for (job, passage), analysis in zip(items, result, strict=True):
+            assert passage is not None, "a text batch names each of its passages"
+            yield job, passage, analysis
+        return
+    [(job, _)] = items
+    if result.error is not None:
+        _failed(job, result.error, skip, report, failed)
+        return
+    _read(job, report, len(result))
+    for message in result.notes if note is not None else ():
+        note(job.source.path, message)
+    for passage, analysis in zip(result.passages or (), result, strict=True):
+        yield job, passage, analysis
 
 
 def file_sha1(path: Path) -> str:
@@ -161,16 +216,17 @@ def _file_passages(
     try:
         for passage in read_passages(path, on_error=skip, on_read=on_read, on_note=note):
             count += 1
-            yield _valid_passage(passage, str(path))
+            yield valid_passage(passage, str(path))
     except DocumentReadError as err:
         # Mostly before the first passage (binary, no text); after some, only if the file
         # changed or failed while it was read: then what it added is retracted (writer.py).
-        reason = str(err).removeprefix(f"{path}: ")
-        skip(path, reason)
-        if not isinstance(err, FileAccessError):  # not text: not read again until it changes
-            job.failed = reason
-        failed.append(job)
+        _failed(job, err, skip, report, failed)
         return
+    _read(job, report, count)
+
+
+def _read(job: FileJob, report: IndexReport, count: int) -> None:
+    """Count a file read whole, with its `count` passages."""
     if job.old is None:
         report.files_new += 1
     else:
@@ -178,19 +234,16 @@ def _file_passages(
     report.passages_added += count
 
 
-def _valid_passage(passage: Passage, path: str) -> Passage:
-    """Lone surrogates (undecodable bytes in a file name, \\udXXX escapes in JSON) as U+FFFD:
-    the segmenter, the folded-text blob and every terminal need valid Unicode. A text file's
-    id is its path and stays exact; the path is escaped where it is shown."""
-    meta = passage.meta or {}
-    texts = (passage.title, passage.text, passage.id, *meta.keys(), *meta.values())
-    if not any(LONE_SURROGATE.search(text) for text in texts):
-        return passage
-    return dataclasses.replace(
-        passage,
-        title=without_surrogates(passage.title),
-        text=without_surrogates(passage.text),
-        id=passage.id if passage.id == path else without_surrogates(passage.id),
-        meta={without_surrogates(k): without_surrogates(v) for k, v in meta.items()}
-        or passage.meta,
-    )
+def _failed(
+    job: FileJob, err: DocumentReadError, skip: Skip, report: IndexReport, failed: list[FileJob]
+) -> None:
+    """A file that could not be read: said, and remembered (unless the reason may pass) so it
+    is not read again until it changes."""
+    path = job.source.path
+    reason = str(err).removeprefix(f"{path}: ")
+    skip(path, reason)
+    if isinstance(err, NoTextLayerError):
+        report.no_text_layer += 1
+    if not isinstance(err, FileAccessError):  # not text: not read again until it changes
+        job.failed = reason
+    failed.append(job)

@@ -22,3 +22,5 @@ class IndexReport:
     ignored: int = 0  # files and folders the ignore rules or hidden names left out of the walk
     missing_roots: list[str] = field(default_factory=list)  # skipped, their passages kept
     roots: list[str] = field(default_factory=list)  # every root the index holds after the run
+    no_text_layer: int = 0  # PDFs (and images) skipped for want of text: scans, without OCR
+    images_without_ocr: int = 0  # images not read: the OCR extra is not installed

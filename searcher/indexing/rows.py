@@ -27,7 +27,7 @@ from searcher.store.doc_table import DocTable
 from searcher.store.generation import Generation
 from searcher.store.layout import work_dir
 from searcher.store.segments import Rows
-from searcher.store.stored import decode_stored, encode_stored
+from searcher.store.stored import StoredBlocks, decode_stored, encode_stored
 
 _COMPACT_DEAD_FRACTION = 0.3
 
@@ -45,6 +45,7 @@ class FileJob:
     number: int = -1  # file number, assigned when its first passage is added
     added: int = 0
     failed: str = ""  # why reading it failed, if it did
+    kind: str | None = None  # a document (ingest.documents: PDF, DOCX…) read by a worker
 
 
 @dataclass
@@ -310,16 +311,28 @@ class RowsBuilder:
         entries = np.repeat(old.row_live, np.diff(old.row_ptr))
         # Every live row goes into one new segment: its text and stored fields are copied now.
         files: dict[str, tuple[Path, np.ndarray]] = {}
-        for kind, name in (("text_file", "text"), ("stored_file", "stored")):
-            path = self._new_file(kind)
-            sizes = []
-            with open(path, "wb") as target:
-                for segment in old.segments:
-                    ptr = np.load(segment.directory / f"{name}_ptr.npy")
-                    live_rows = old.row_live[segment.first : segment.end]
-                    _copy_live(segment.directory / f"{name}.bin", ptr, live_rows, target)
-                    sizes.append(np.diff(ptr)[live_rows])
-            files[kind] = (path, _extend_ptr(np.zeros(1, np.int64), _joined(sizes, np.int64)))
+        path = self._new_file("text_file")
+        sizes = []
+        with open(path, "wb") as target:
+            for segment in old.segments:
+                ptr = np.load(segment.directory / "text_ptr.npy")
+                live_rows = old.row_live[segment.first : segment.end]
+                _copy_live(segment.directory / "text.bin", ptr, live_rows, target)
+                sizes.append(np.diff(ptr)[live_rows])
+        files["text_file"] = (path, _extend_ptr(np.zeros(1, np.int64), _joined(sizes, np.int64)))
+        path = self._new_file("stored_file")
+        stored_sizes = array("q")
+        with open(path, "wb") as target:
+            for segment in old.segments:
+                blocks = StoredBlocks(segment.directory, segment.end - segment.first)
+                live_rows = old.row_live[segment.first : segment.end].tolist()
+                for row, alive in zip(blocks.rows(), live_rows, strict=True):
+                    if alive:
+                        target.write(row)
+                        stored_sizes.append(len(row))
+                blocks.close()
+        stored_ptr = _extend_ptr(np.zeros(1, np.int64), np.frombuffer(stored_sizes, np.int64))
+        files["stored_file"] = (path, stored_ptr)
         self.rows = Rows(
             row_ptr=_extend_ptr(np.zeros(1, np.int64), np.diff(old.row_ptr)[live]),
             row_terms=old.row_terms[entries].astype(np.int32),
@@ -337,24 +350,6 @@ class RowsBuilder:
             stored_ptr=files["stored_file"][1],
         )
         self.changed = True
-
-
-def passage_fields(path: str, passage: Passage) -> dict[str, object]:
-    """The stored fields of a passage, as the index keeps them."""
-    fields: dict[str, object] = {
-        schema.DOC_ID: passage.id,
-        schema.PATH: path,
-        schema.TITLE: passage.title,
-        schema.PARAGRAPH: passage.paragraph,
-        schema.LINE: passage.line,
-        schema.TEXT: passage.text,
-        schema.META: passage.meta,
-    }
-    if passage.kind != "text":
-        fields[schema.KIND] = passage.kind
-        if passage.language:
-            fields[schema.LANGUAGE] = passage.language
-    return fields
 
 
 def _extend_ptr(ptr: np.ndarray, lengths: np.ndarray) -> np.ndarray:

@@ -28,11 +28,20 @@ from searcher.errors import (
     IndexWriteError,
     describe_os_error,
 )
-from searcher.indexing.analysis_pool import AnalysisPool
-from searcher.indexing.batches import BatchOrigins, Progress, batches, files_to_read, read_jobs
+from searcher.indexing.analysis_pool import AnalysisPool, PoolStalledError
+from searcher.indexing.batches import (
+    EXTRACT_SECONDS,
+    BatchOrigins,
+    Progress,
+    batches,
+    files_to_read,
+    placed,
+    read_jobs,
+)
 from searcher.indexing.report import IndexReport
 from searcher.indexing.rows import FileJob, RowsBuilder
 from searcher.ingest.ignore import IgnoreRules
+from searcher.ingest.ocr import OCR_HINT
 from searcher.ingest.sources import discover_files
 from searcher.oneline import escaped, shown_dir
 from searcher.store.commit import IndexStore, PendingCommit, write_marker
@@ -57,6 +66,7 @@ class _Run:
     warn: Warn
     progress: Progress | None
     follow: bool = False
+    extract_seconds: float = EXTRACT_SECONDS  # the time limit for reading one document
     # What this run said of the ignore rules, applied to those the index recorded.
     ignore_given: Callable[[IgnoreRules], IgnoreRules] = lambda recorded: recorded
     rules: IgnoreRules = IgnoreRules()  # the rules of this run, once the recorded ones are read
@@ -107,6 +117,7 @@ def build_index(
     hidden: bool | None = None,
     no_ignore: bool | None = None,
     exclude: Sequence[str] | None = None,
+    extract_seconds: float = EXTRACT_SECONDS,
     workers: int | None = None,
 ) -> IndexReport:
     """Index `paths` (files and directories) into `index_dir`, and remember them as its roots.
@@ -119,6 +130,9 @@ def build_index(
     names), `no_ignore` (read no ignore file) and `exclude` (globs, relative to each root;
     replaces the recorded list) change them, None keeps what the index recorded. A change
     walks every root again, so what the new rules leave out leaves the index.
+
+    A document (PDF, DOCX, EPUB, image) that takes longer than `extract_seconds` to read is
+    skipped, as a file that cannot be read.
 
     `workers`: analysis processes (None: one per core; 1: in this process, which for a file or
     two is quicker than starting them: `searcher watch`).
@@ -139,7 +153,7 @@ def build_index(
     pool = AnalysisPool(_userdict_words(userdict_text, store), workers)
     try:
         with store.write_lock(wait_seconds, warn) as pending:
-            run = _Run(store, pending, pool, report, warn, progress, follow)
+            run = _Run(store, pending, pool, report, warn, progress, follow, extract_seconds)
             run.ignore_given = lambda recorded: recorded.replaced(hidden, no_ignore, exclude)
             try:
                 store.clean_up(pending)
@@ -222,9 +236,26 @@ def _add_files(run: _Run, builder: RowsBuilder, roots: list[Path]) -> list[FileJ
     failed: list[FileJob] = []
     jobs = read_jobs(builder, to_read, run.skip, run.report, run.progress, failed, run.note)
     origins = BatchOrigins()
-    for results in run.pool.map(batches(jobs, origins, failed)):
-        for (job, passage), result in zip(origins.pop(), results, strict=True):
-            builder.add(job, passage, result)
+    tasks = batches(jobs, origins, failed, run.extract_seconds)
+    # A document's reading ends by its time limit, unless stuck inside one call into PDFium.
+    stall = 2 * run.extract_seconds + 10 if run.extract_seconds > 0 else None
+    try:
+        for results in run.pool.map(tasks, stall):
+            items = origins.pop()
+            for job, passage, result in placed(
+                items, results, run.skip, run.report, failed, run.note
+            ):
+                builder.add(job, passage, result)
+    except PoolStalledError:
+        [(job, _), *_] = origins.pop()
+        raise IndexWriteError(
+            f"{escaped(str(job.source.path))}: reading it took over {stall:g} s and did not stop;"
+            " leave it out (searcher index --exclude) and run again. The previous index is"
+            " unchanged"
+        ) from None
+    if run.report.images_without_ocr:
+        count = run.report.images_without_ocr
+        run.warn(f"{count} image{'s' if count > 1 else ''} not read: {OCR_HINT}")
     return failed
 
 

@@ -3,7 +3,8 @@
 sources.py finds the files and decoding.py turns their bytes into text; plain.py, markdown.py,
 html.py and jsonl.py cut it; indexing/ turns the passages into index rows. A file is cut as it is
 read, a chunk at a time, so memory does not grow with its size; only a JSONL line, an HTML file
-and a window of Markdown (markdown.py) are held whole.
+and a window of Markdown (markdown.py) are held whole. documents.py reads the other formats
+(PDF, DOCX, EPUB, images).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import BinaryIO
 
 from searcher.errors import DocumentReadError, FileAccessError, describe_os_error
 from searcher.ingest.decoding import Encoding, decoded_chunks, detect_encoding
+from searcher.ingest.documents import document_kind, read_document
 from searcher.ingest.html import html_parts
 from searcher.ingest.jsonl import jsonl_passages
 from searcher.ingest.lines import MAX_PASSAGE_CHARS, split_lines
@@ -44,7 +46,17 @@ def read_passages(
     from. The encoding (and the layout of plain text) is checked over the whole file before the
     first passage, but a file can still change or fail while it is read: a DocumentReadError
     after some passages means the caller must drop those it took.
+
+    PDF, DOCX, EPUB and images (by suffix, checked by their first bytes) go to documents.py.
     """
+    kind = document_kind(path)
+    if kind is not None:
+        try:
+            note = None if on_note is None else functools.partial(on_note, path)
+            yield from read_document(path, kind, note)
+        except DocumentReadError as err:
+            raise type(err)(f"{path}: {err}") from None
+        return
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below, also when the caller stops early
     except OSError as err:

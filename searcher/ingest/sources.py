@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from searcher.errors import describe_os_error
+from searcher.ingest.documents import DOCUMENT_SUFFIXES, TEXT_SUFFIXES
 from searcher.ingest.ignore import IGNORE_FILES, Folder, IgnoreRules, IgnoreWalk
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl", ".html", ".htm")
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + DOCUMENT_SUFFIXES
 
 _OnError = Callable[[Path, str], None]
 

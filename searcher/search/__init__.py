@@ -2,7 +2,15 @@
 
 from searcher.search.engine import Searcher
 from searcher.search.highlight import best_window
-from searcher.search.hits import Explanation, Hit, IndexStats, ScorePart, SearchResult, Span
+from searcher.search.hits import (
+    Explanation,
+    Hit,
+    IndexStats,
+    ScorePart,
+    SearchResult,
+    Span,
+    place_suffix,
+)
 
 __all__ = [
     "Explanation",
@@ -13,4 +21,5 @@ __all__ = [
     "Searcher",
     "Span",
     "best_window",
+    "place_suffix",
 ]

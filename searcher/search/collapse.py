@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from searcher.search.hits import place_suffix
 from searcher.store import schema
 
 OVERFETCH = 3  # rows compared per hit asked for; more when most of them are repeats
@@ -52,6 +53,14 @@ def next_fetch(size: int, found: int, limit: int, fetched: int) -> int:
 
 
 def location(fields: dict) -> str:
-    """A stored passage's place as `path:line`, or `path#id` for a JSONL record."""
+    """A stored passage's place as `path:line` (or as hits.place_suffix says for a PDF, DOCX or
+    EPUB), or `path#id` for a JSONL record."""
     path, doc_id = fields[schema.PATH], fields[schema.DOC_ID]
-    return f"{path}#{doc_id}" if doc_id != path else f"{path}:{fields[schema.LINE]}"
+    if doc_id != path:
+        return f"{path}#{doc_id}"
+    return path + place_suffix(
+        fields[schema.LINE],
+        fields.get(schema.PAGE, 0),
+        fields.get(schema.CHAPTER, ""),
+        fields[schema.PARAGRAPH],
+    )

@@ -351,6 +351,9 @@ class Searcher:
             meta=fields.get(schema.META),
             kind=fields.get(schema.KIND, "text"),
             language=fields.get(schema.LANGUAGE, ""),
+            page=fields.get(schema.PAGE, 0),
+            chapter=fields.get(schema.CHAPTER, ""),
+            ocr_confidence=fields.get(schema.OCR_CONFIDENCE, 0.0),
             duplicates=len(repeats or ()),
             duplicate_locations=tuple(
                 location(self._gen.stored_fields(other))
@@ -430,3 +433,7 @@ class _Literals:
                     self.text += unit.literals
         self.text += query.chunks
         self.title += query.chunks
+
+
+# What a hit highlights for a query: the remote engine (remote/engine.py) highlights as this one.
+HighlightLiterals = _Literals

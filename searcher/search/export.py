@@ -6,7 +6,9 @@ action and a source document whose token fields are already cut the way searcher
 tests/benchmarks/results-speed.md, "Scaling out to OpenSearch").
 
 Source fields:
-    id, path, title, paragraph, line   as in `searcher query --json`
+    id, path, title, paragraph, line   as in `searcher query --json` (but `line` 0, not null,
+                                        in a PDF, DOCX or image)
+    page, chapter, ocr_confidence       only a PDF's passage, an EPUB's, text read by OCR
     text                                the passage as written
     text_folded                         folded (NFKC, lower case, traditional → simplified)
     folded_to_source                    only when folding changed the length: offset in `text` of
@@ -66,9 +68,6 @@ def bulk_lines(
     Segmenter of its index."""
     text = fields[schema.TEXT]
     title = fields[schema.TITLE]
-    path = fields[schema.PATH]
-    doc_id = fields[schema.DOC_ID]
-    paragraph = fields[schema.PARAGRAPH]
     folded = fold(text)
     if titles is None:
         titles = {}
@@ -78,10 +77,10 @@ def bulk_lines(
         words = " ".join(word for word, _, _ in segmenter.cut(title_folded))
         titles[title] = (title_folded, words)
     source: dict[str, object] = {
-        "id": doc_id,
-        "path": path,
+        "id": fields[schema.DOC_ID],
+        "path": fields[schema.PATH],
         "title": title,
-        "paragraph": paragraph,
+        "paragraph": fields[schema.PARAGRAPH],
         "line": fields[schema.LINE],
         "text": text,
         "text_folded": folded.text,
@@ -91,21 +90,26 @@ def bulk_lines(
     source["words"] = " ".join(word for word, _, _ in segmenter.cut(folded.text))
     source["title_folded"], source["title_words"] = titles[title]
     source["unigrams"] = " ".join(char for char in folded.text if not char.isspace())
-    source["bigrams"] = " ".join(_bigrams(folded.text))
+    source["bigrams"] = " ".join(bigram_tokens(folded.text))
     if fields.get(schema.META):
         source["meta"] = fields[schema.META]
     # OpenSearch keeps one document per _id. Unique: an index gives each document its own id
     # (indexing/doc_ids.py qualifies a repeated one) and each passage of it its own paragraph.
     # An index written before that can repeat an id in one file: searcher index --rebuild.
-    for key in (schema.KIND, schema.LANGUAGE):  # a code passage's
+    for key in (schema.KIND, schema.LANGUAGE, schema.PAGE, schema.CHAPTER, schema.OCR_CONFIDENCE):
         if key in fields:
             source[key] = fields[key]
-    passage_id = f"{doc_id}/{paragraph}" if doc_id == path else f"{path}#{doc_id}/{paragraph}"
-    action = {"index": {"_index": index_name, "_id": passage_id}}
+    action = {"index": {"_index": index_name, "_id": passage_id(fields)}}
     return json_line(action), json_line(source)
 
 
-def _bigrams(folded: str) -> Iterator[str]:
+def passage_id(fields: dict) -> str:
+    """The document id of a passage over there: unique within an index (see bulk_lines)."""
+    path, doc_id, paragraph = fields[schema.PATH], fields[schema.DOC_ID], fields[schema.PARAGRAPH]
+    return f"{doc_id}/{paragraph}" if doc_id == path else f"{path}#{doc_id}/{paragraph}"
+
+
+def bigram_tokens(folded: str) -> Iterator[str]:
     """Neighbouring pairs of non-space characters; GAP where whitespace breaks a run."""
     gap = False
     for first, second in zip(folded, folded[1:], strict=False):

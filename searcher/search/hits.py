@@ -87,8 +87,8 @@ class Hit:
     id: str  # the document id: the JSONL record's id, or the file path
     path: str  # the source file
     title: str
-    paragraph: int  # 1-based passage number within the document
-    line: int  # 1-based line of the file where the passage starts
+    paragraph: int  # 1-based passage number within the document (DOCX: the ¶N of its location)
+    line: int  # 1-based line of the file where the passage starts; 0 in a PDF, DOCX or image
     text: str  # the passage as written
     spans: tuple[Span, ...] = ()
     title_spans: tuple[Span, ...] = ()  # the query's words in `title`
@@ -106,16 +106,40 @@ class Hit:
     matches: int = 0
     # Sorted by date: the file's modification time as indexed (Unix seconds), else 0.
     modified: float = 0.0
+    page: int = 0  # PDF: the 1-based page of the passage; 0 otherwise
+    chapter: str = ""  # EPUB: the chapter file in the book (a zip) whose `line` the passage is on
+    ocr_confidence: float = 0.0  # read from an image by OCR: its mean confidence (0-1)
 
     @property
     def is_record(self) -> bool:
         """Whether the hit is a JSONL record (its id names it) rather than a passage of a file."""
         return self.id != self.path
 
+    @property
+    def in_document(self) -> bool:
+        """Whether the hit is in a PDF, DOCX, EPUB or image, which a viewer shows, not an editor."""
+        return not self.is_record and bool(self.page or self.chapter or self.line <= 0)
+
     def location(self) -> str:
-        """Path and line (or #id of a JSONL record), as a user would type it, on one line."""
+        """Path and line (or #id of a JSONL record, or a document's place: place_suffix), as a
+        user would type it, on one line."""
         shown = shown_path(self.path)
-        return f"{shown}#{escaped(self.id)}" if self.is_record else f"{shown}:{self.line}"
+        if self.is_record:
+            return f"{shown}#{escaped(self.id)}"
+        return shown + escaped(place_suffix(self.line, self.page, self.chapter, self.paragraph))
+
+
+def place_suffix(line: int, page: int = 0, chapter: str = "", paragraph: int = 0) -> str:
+    """What follows the path in a passage's location: `:12` (a line of a text file), `:p3` (a
+    PDF page), `#OEBPS/ch1.xhtml:12` (a line of an EPUB's chapter file), `:¶4` (the passage's
+    number, in a file without lines: DOCX, an image)."""
+    if page:
+        return f":p{page}"
+    if chapter:
+        return f"#{chapter}:{line}"
+    if line <= 0:
+        return f":¶{paragraph}"
+    return f":{line}"
 
 
 @dataclass(frozen=True)

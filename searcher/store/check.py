@@ -1,11 +1,13 @@
 """`searcher check`: read every file of the committed state and say what is damaged.
 
 Opening an index checks only sizes; this reads everything: the table of contents (without
-running anything), the marker, and every file of the generation against its recorded checksum.
+running anything; its segments must be the generation's, which Whoosh reads through them), the
+marker, and every file of the generation against its recorded checksum.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,8 +15,8 @@ from searcher.errors import SearcherError
 from searcher.store.checksums import damaged_files, read_sums
 from searcher.store.commit import read_marker
 from searcher.store.generation import open_generation
-from searcher.store.layout import MARKER_FILE, generation_dir, latest_generation
-from searcher.store.toc import read_toc
+from searcher.store.layout import MARKER_FILE, META_FILE, generation_dir, latest_generation
+from searcher.store.toc import read_toc, toc_name
 
 
 @dataclass
@@ -35,11 +37,19 @@ def check_index(directory: Path) -> CheckReport:
         report.problems.append("no committed table of contents")
         return report
     report.generation = number
+    gen_dir = generation_dir(directory, number)
     try:
-        read_toc(directory, number)
+        _, segments = read_toc(directory, number)
     except SearcherError as err:
         report.problems.append(str(err).split(";")[0])
-    gen_dir = generation_dir(directory, number)
+    else:
+        listed = [(s.segid, s.first, s.end) for s in segments]
+        expected = _generation_segments(gen_dir)
+        if expected is not None and listed != expected:
+            report.problems.append(
+                f"{toc_name(number)} lists other segments than {gen_dir.name}"
+                " (Whoosh would read it wrong)"
+            )
     try:
         sums = read_sums(gen_dir)
     except (SearcherError, OSError) as err:
@@ -54,3 +64,13 @@ def check_index(directory: Path) -> CheckReport:
         except SearcherError as err:
             report.problems.append(str(err).split(";")[0])
     return report
+
+
+def _generation_segments(gen_dir: Path) -> list[tuple[str, int, int]] | None:
+    """(name, first row, end row) of each segment meta.json lists (None if it is unreadable:
+    the checksums then name it)."""
+    try:
+        meta = json.loads((gen_dir / META_FILE).read_bytes())
+        return [(span["name"], span["first"], span["end"]) for span in meta["segments"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 
+from searcher.analysis.tokenizers import read_userdict
 from searcher.errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -29,8 +30,8 @@ from searcher.errors import (
     describe_os_error,
 )
 from searcher.oneline import shown_dir
-from searcher.store import schema
 from searcher.store.checksums import read_sums, verify
+from searcher.store.codec import INDEX_NAME, whoosh_segments
 from searcher.store.generation import Generation
 from searcher.store.layout import (
     GENERATION_PREFIX,
@@ -43,7 +44,8 @@ from searcher.store.layout import (
     retry_while_committing,
     work_dir,
 )
-from searcher.store.toc import INDEX_NAME, read_toc, toc_name, write_toc
+from searcher.store.toc import read_toc, toc_name, write_toc
+from searcher.store.whoosh_schema import make_schema
 
 _LOCK = f"{INDEX_NAME}_WRITELOCK"
 # Every name we write, and what older versions wrote (Whoosh segment files have 16-character ids;
@@ -70,8 +72,17 @@ class PendingCommit:
         return generation_dir(self.index_dir, self.generation)
 
     def commit(self) -> None:
-        """The commit point: gen-<n>/ is complete and fsynced (write_generation)."""
-        write_toc(self.index_dir, self.generation, schema.make_schema())
+        """The commit point: gen-<n>/ is complete and fsynced (write_generation). Its table of
+        contents lists the generation's segments for Whoosh (codec.py), and the schema carries
+        the user dictionary the text was cut with (whoosh_analysis.py). Opening the generation
+        to count each segment's dead rows costs a commit ~10 ms on zh-laws (a 1% update: ~1 s)."""
+        generation = Generation(self.directory)
+        try:
+            segments = whoosh_segments(generation, self.generation)
+            userdict = tuple(read_userdict(generation.meta.get("userdict") or ""))
+        finally:
+            generation.close()
+        write_toc(self.index_dir, self.generation, make_schema(userdict), segments)
 
 
 class IndexStore:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -29,9 +31,11 @@ from searcher.errors import (
     describe_os_error,
 )
 from searcher.oneline import shown_dir
+from searcher.store.arrays import load_compressed
 from searcher.store.checksums import check_sizes, read_sums, verify
 from searcher.store.doc_table import IDS_FILE, document_id
 from searcher.store.layout import (
+    COMPRESSED_SUFFIX,
     FILES_FILE,
     FORMAT_VERSION,
     META_FILE,
@@ -39,14 +43,21 @@ from searcher.store.layout import (
     ROW_ARRAYS,
     SEGMENT_FILES,
     STORED_FILE,
+    WRITER_ARRAYS,
     generation_dir,
     latest_generation,
+    packed_files,
     retry_while_committing,
 )
+from searcher.store.packing import PackedPostings
 from searcher.store.segments import Rows, SegmentSpan
-from searcher.store.stored import decode_stored
+from searcher.store.stored import StoredBlocks, decode_stored
 
 _EMPTY_ROWS = np.zeros(0, np.int32)
+_FAMILY = {"post": "word", "gram": "n-gram"}  # how errors name them
+# Decoded postings kept per segment, 4 M postings at most (32 MB); a short list counts as 64.
+_CACHE_POSTINGS = 4_000_000
+_CACHE_ENTRY = 64
 
 
 class _Mapped:
@@ -90,21 +101,22 @@ class Segment(_Mapped):
     """Rows [first, end): their folded text, stored passages, word and gram postings."""
 
     def __init__(self, directory: Path, first: int, end: int) -> None:
-        # Stored passages are read a hit at a time (pread), not mapped: a mapping keeps every
-        # page it touched in our resident memory, and a batch of 300 queries touched ~60 MB.
-        self._stored = open(directory / STORED_FILE, "rb")  # noqa: SIM115 - closed in close()
         super().__init__(directory, SEGMENT_FILES)
         self.first, self.end = first, end
+        self._stored = StoredBlocks(directory, end - first, self.array("stored_blocks"))
         self._text: memoryview | None = None
+        self._postings: dict[str, PackedPostings] = {}
+        self._cache: OrderedDict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached = 0  # postings held by the cache
 
     def close(self) -> None:
         super().close()
+        self._postings.clear()
+        self._cache.clear()
         self._stored.close()
 
     def stored_bytes(self, row: int) -> bytes:
-        ptr = self.array("stored_ptr")
-        start, end = int(ptr[row - self.first]), int(ptr[row - self.first + 1])
-        return os.pread(self._stored.fileno(), end - start, start)
+        return self._stored.row(row - self.first)
 
     def folded_bytes(self, row: int) -> bytes:
         """The folded text of `row`, UTF-8, as matching reads it."""
@@ -113,12 +125,18 @@ class Segment(_Mapped):
             self._text = memoryview(self.blob("text.bin"))
         return bytes(self._text[int(ptr[row - self.first]) : int(ptr[row - self.first + 1])])
 
+    def _packed(self, prefix: str) -> PackedPostings:
+        if prefix not in self._postings:
+            names = packed_files(prefix)
+            arrays = (self.array(name.removesuffix(".npy")) for name in names[1:])
+            self._postings[prefix] = PackedPostings(self.blob(names[0]), *arrays)
+        return self._postings[prefix]
+
     def word_postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray] | None:
         ptr = self.array("post_ptr")
         if term_id + 1 >= len(ptr):  # a word first seen after this segment was written
             return None
-        start, end = ptr[term_id], ptr[term_id + 1]
-        return self.array("post_rows")[start:end], self.array("post_tfs")[start:end]
+        return self._decoded("post", term_id, int(ptr[term_id]), int(ptr[term_id + 1]))
 
     def gram_postings(self, key: int) -> tuple[np.ndarray, np.ndarray] | None:
         keys = self.array("gram_keys")
@@ -126,8 +144,37 @@ class Segment(_Mapped):
         if at == len(keys) or int(keys[at]) != key:
             return None
         ptr = self.array("gram_ptr")
-        start, end = ptr[at], ptr[at + 1]
-        return self.array("gram_rows")[start:end], self.array("gram_tfs")[start:end]
+        return self._decoded("gram", at, int(ptr[at]), int(ptr[at + 1]))
+
+    def _decoded(
+        self, prefix: str, key: int, start: int, end: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Postings [start, end) of `prefix`, decoded, from the cache of recent ones if there.
+
+        A query asks for a bigram's postings twice (literal matching, then n-gram scores) and
+        queries share frequent words and grams; decoding 150 K postings takes ~1.5 ms.
+        """
+        found = self._cache.get((prefix, key))
+        if found is not None:
+            self._cache.move_to_end((prefix, key))
+            return found
+        rows, values = self._packed(prefix).key(start, end, _FAMILY[prefix])
+        found = self._checked(rows, values)
+        self._cache[(prefix, key)] = found
+        self._cached += max(end - start, _CACHE_ENTRY)
+        while self._cached > _CACHE_POSTINGS:
+            _, (dropped, _) = self._cache.popitem(last=False)
+            self._cached -= max(len(dropped), _CACHE_ENTRY)
+        return found
+
+    def _checked(self, rows: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if len(rows) and (rows[0] < self.first or rows[-1] >= self.end):
+            raise IndexCorruptError(
+                f"the index's postings in {self.directory.name} are damaged (a row outside it);"
+                " run: searcher check, then searcher index --rebuild"
+            )
+        rows.flags.writeable = values.flags.writeable = False  # shared by the cache
+        return rows, values
 
     def literal_counts(self, needle: bytes, rows: np.ndarray) -> np.ndarray:
         """How often `needle` (UTF-8) occurs in the folded text of each of `rows`."""
@@ -179,6 +226,19 @@ class Generation(_Mapped):
     def term_id(self, word: str) -> int | None:
         """Binary search of the vocabulary in word order: about 20 probes, no load of it all."""
         target = word.encode()
+        at = self._word_rank(target)
+        order = self.array("term_order")
+        if at < len(order) and self._word(int(order[at])) == target:
+            return int(order[at])
+        return None
+
+    def words_from(self, prefix: str) -> Iterator[str]:
+        """The vocabulary in word (UTF-8 byte) order, from the first word >= `prefix` on."""
+        for term in self.array("term_order")[self._word_rank(prefix.encode()) :].tolist():
+            yield self._word(term).decode()
+
+    def _word_rank(self, target: bytes) -> int:
+        """How many words of the vocabulary sort before `target`."""
         ptr, blob, order = self.array("term_ptr"), self.blob("terms.bin"), self.array("term_order")
         lo, hi = 0, len(order)
         while lo < hi:
@@ -188,11 +248,11 @@ class Generation(_Mapped):
                 lo = mid + 1
             else:
                 hi = mid
-        if lo < len(order):
-            term = int(order[lo])
-            if bytes(blob[ptr[term] : ptr[term + 1]]) == target:
-                return term
-        return None
+        return lo
+
+    def _word(self, term: int) -> bytes:
+        ptr = self.array("term_ptr")
+        return bytes(self.blob("terms.bin")[ptr[term] : ptr[term + 1]])
 
     def term_count(self) -> int:
         """How many words the vocabulary holds."""
@@ -238,7 +298,7 @@ class Generation(_Mapped):
 
     def postings_total(self) -> int:
         """The sum of every word's document_frequency(): the vocabulary's total frequency."""
-        return sum(len(segment.array("post_rows")) for segment in self.segments)
+        return sum(int(segment.array("post_ptr")[-1]) for segment in self.segments)
 
     def word_postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray]:
         return _joined([segment.word_postings(term_id) for segment in self.segments])
@@ -275,7 +335,12 @@ class Generation(_Mapped):
         file is checked against its checksum first: an update must not carry damage over, nor
         call a damaged index unchanged."""
         verified = verify(self.directory, self.sums)
-        arrays = {name: np.array(self.array(name)) for name in ROW_ARRAYS}
+        arrays = {
+            name: load_compressed(self.directory / f"{name}{COMPRESSED_SUFFIX}")
+            if name in WRITER_ARRAYS
+            else np.array(self.array(name))
+            for name in ROW_ARRAYS
+        }
         vocabulary = self.terms()
         segments = [SegmentSpan(s.directory, s.first, s.end) for s in self.segments]
         return Rows.kept(arrays, vocabulary, segments, verified)
@@ -334,6 +399,18 @@ def _open_latest(directory: Path) -> Generation:
         if latest_generation(directory) == number:  # no commit removed it: it is missing
             raise _missing(directory, err) from err
         raise  # a writer committed after we listed the directory and removed this generation
+    return _checked(generation, shown)
+
+
+def open_committed(directory: Path, number: int) -> Generation:
+    """Generation `number` of the index in `directory`, the one a table of contents names (for
+    Whoosh's reader, which reads the table of contents itself). FileNotFoundError if a commit
+    removed it since: Whoosh's reader then reads the newer table of contents."""
+    return _checked(Generation(generation_dir(directory, number)), shown_dir(directory))
+
+
+def _checked(generation: Generation, shown: str) -> Generation:
+    """`generation` if this version of searcher reads it whole; else it is closed and refused."""
     meta = generation.meta
     if (
         meta.get("format") != FORMAT_VERSION
@@ -347,6 +424,7 @@ def _open_latest(directory: Path) -> Generation:
     rows = meta.get("rows")
     bounds = [0] + [b for s in generation.segments for b in (s.first, s.end)] + [rows]
     if len(generation.array("row_live")) != rows or bounds[::2] != bounds[1::2]:
+        generation.close()
         raise IndexCorruptError(
             f"the index at {shown} is inconsistent;"
             f" run: searcher index --rebuild --index {shown} PATH..."

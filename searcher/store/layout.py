@@ -16,34 +16,49 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-FORMAT_VERSION = 6  # bump when the layout changes; 5: no pickles, checksums, marker file;
+FORMAT_VERSION = 7  # bump when the layout changes; 5: no pickles, checksums, marker file;
 # 6: each row's title (row_title.npy), where doc_title.npy gave each document's; title_chars.npy
-# and title_grams.npy
+# and title_grams.npy; 7: postings packed in blocks (packing.py), stored passages in zstandard
+# blocks, the writer's row words compressed
 GENERATION_PREFIX = "gen-"
 SEGMENT_PREFIX = "seg-"
 META_FILE = "meta.json"
 FILES_FILE = "files.json"
 CHECKSUMS_FILE = "checksums.json"  # every file of the generation: [size, crc32] (checksums.py)
 STORED_FILE = "stored.bin"  # a segment's stored passages, read, not mapped (stored.py)
+STORED_BLOCKS_FILE = "stored_blocks.npy"  # where each block of stored.bin starts
 # Says a directory is an index of ours (written before anything else), and which roots it holds.
 MARKER_FILE = "searcher-index.json"
 
 ROW_ARRAYS = ("row_ptr", "row_terms", "row_tfs", "row_len", "row_live", "row_doc", "row_file")
 ROW_ARRAYS += ("row_chars", "row_title")
+# The rows' words: read by the next build only, and kept compressed (arrays.py).
+WRITER_ARRAYS = ("row_ptr", "row_terms", "row_tfs")
+COMPRESSED_SUFFIX = ".npy.zst"
 # What a reader maps when it opens (generation.py), every one, so that a commit deleting the
 # generation later cannot take any away; and what only the next build reads. Named, not listed
 # from the directory: a listing taken while a commit removes the directory misses files (seen
 # under tests/stress/concurrent_queries.py). test_indexing_snapshot.py checks that these name
 # every file a generation holds.
 READER_FILES = (
-    *(f"{name}.npy" for name in ROW_ARRAYS if name not in ("row_ptr", "row_terms", "row_tfs")),
+    *(f"{name}.npy" for name in ROW_ARRAYS if name not in WRITER_ARRAYS),
     *("terms.bin", "term_ptr.npy", "term_order.npy", FILES_FILE),
     *("doc_ids.bin", "doc_id_ptr.npy", "title_chars.npy", "title_grams.npy"),
 )
-SEGMENT_FILES = ("text.bin", "text_ptr.npy", "stored_ptr.npy")
-SEGMENT_FILES += tuple(f"gram_{name}.npy" for name in ("keys", "ptr", "rows", "tfs"))
-SEGMENT_FILES += tuple(f"post_{name}.npy" for name in ("ptr", "rows", "tfs"))
-WRITER_ONLY = frozenset({"row_ptr.npy", "row_terms.npy", "row_tfs.npy", META_FILE, CHECKSUMS_FILE})
+# The files of one family of postings (prefix "post" or "gram"), packed (packing.py), beside its
+# ptr (postings per key, cumulated) and, for grams, keys.
+PACKED_NAMES = ("packed.bin", "blocks.npy", "widths.npy", "values.npy", "sums.npy")
+
+
+def packed_files(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}_{name}" for name in PACKED_NAMES)
+
+
+SEGMENT_FILES = ("text.bin", "text_ptr.npy", STORED_BLOCKS_FILE)
+SEGMENT_FILES += ("gram_keys.npy", "gram_ptr.npy", *packed_files("gram"))
+SEGMENT_FILES += ("post_ptr.npy", *packed_files("post"))
+WRITER_ONLY = frozenset({f"{name}{COMPRESSED_SUFFIX}" for name in WRITER_ARRAYS})
+WRITER_ONLY |= {META_FILE, CHECKSUMS_FILE}
 WRITER_ONLY |= {"titles.json"}  # the titles as written, for the next build's document table
 
 

@@ -2,10 +2,11 @@
 
 postings.py cuts the rows of a generation into ranges and sorts each range's postings into a Run
 (its rows and values go to files in the generation's work directory). merge_runs() then writes
-the final arrays key block by key block, so memory holds one block of postings, never them all:
-built in one piece, the zh-laws gram postings took the indexing process to 2.1 GB; in runs its
-peak is 0.5 GB, and a worker sorting a run of 2 M characters peaks near 250 MB. A segment that
-merges older segments reads their postings as runs (previous_run) and sorts only its new rows.
+the final postings key block by key block, packed (packing.py), so memory holds one block of
+postings, never them all: built in one piece, the zh-laws gram postings took the indexing process
+to 2.1 GB; in runs its peak is 0.5 GB, and a worker sorting a run of 2 M characters peaks near
+250 MB. A segment that merges older segments reads their postings as runs (previous_run) and
+sorts only its new rows.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from searcher.analysis.grams import CODE_POINTS, gram_keys, join_keys, split_keys
+from searcher.store.packing import PackedPostings, PackedWriter
 
 BLOCK_POSTINGS = 1 << 21  # postings per merged block: 2 M × (4 + 2..4) bytes, about 16 MB
 RUN_CHARS = 1 << 21  # folded characters per gram run: its sort peaks near 100 MB
@@ -39,15 +41,29 @@ class _Column:
         at = self.offset + start * self.dtype.itemsize
         return np.fromfile(self.path, self.dtype, count=end - start, offset=at)
 
-    @classmethod
-    def of_npy(cls, path: Path) -> _Column:
-        with open(path, "rb") as handle:
-            version = np.lib.format.read_magic(handle)
-            if version == (1, 0):
-                _, _, dtype = np.lib.format.read_array_header_1_0(handle)
-            else:
-                _, _, dtype = np.lib.format.read_array_header_2_0(handle)
-            return cls(path, dtype, handle.tell())
+
+@dataclass
+class _Spill:
+    """Postings spilled by write_run(): raw rows and values files."""
+
+    rows: _Column
+    values: _Column
+
+    def read(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        return self.rows.read(start, end), self.values.read(start, end)
+
+
+@dataclass
+class _Packed:
+    """An earlier segment's packed postings (packing.py), read key-aligned ranges at a time."""
+
+    postings: PackedPostings
+    ptr: np.ndarray  # int64: key k's postings are [ptr[k], ptr[k + 1])
+
+    def read(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        first, last = np.searchsorted(self.ptr, [start, end])
+        bounds = np.unique(np.concatenate([[start], self.ptr[first:last], [end]]))
+        return self.postings.keys(bounds, "merged")
 
 
 @dataclass
@@ -56,8 +72,8 @@ class Run:
 
     keys: np.ndarray  # unique keys, ascending
     counts: np.ndarray  # int64: postings per key (live ones, when `keep` filters)
-    rows: _Column
-    values: _Column
+    source: _Spill | _Packed
+    distinct: np.ndarray  # the distinct values of the run's postings, ascending
     starts: np.ndarray  # int64: where each key's postings start on disk
     ends: np.ndarray  # int64: and end
     keep: np.ndarray | None = None  # bool per row: postings of rows marked False are dropped
@@ -65,7 +81,7 @@ class Run:
     def read_keys(self, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
         """The postings of keys [first, last) of the run: rows and values."""
         start, end = int(self.starts[first]), int(self.ends[last - 1])
-        rows, values = self.rows.read(start, end), self.values.read(start, end)
+        rows, values = self.source.read(start, end)
         if self.keep is not None:
             alive = self.keep[rows]
             rows, values = rows[alive], values[alive]
@@ -79,63 +95,65 @@ def write_run(
     starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if len(keys) else []
     starts = np.asarray(starts, np.int64)
     ends = np.append(starts[1:], len(keys)).astype(np.int64)
-    run = Run(
-        keys=keys[starts].copy(),
-        counts=ends - starts,
-        rows=_Column(directory / f"{name}.rows", rows.dtype),
-        values=_Column(directory / f"{name}.values", values.dtype),
-        starts=starts,
-        ends=ends,
+    source = _Spill(
+        _Column(directory / f"{name}.rows", rows.dtype),
+        _Column(directory / f"{name}.values", values.dtype),
     )
-    rows.tofile(run.rows.path)
-    values.tofile(run.values.path)
-    return run
+    rows.tofile(source.rows.path)
+    values.tofile(source.values.path)
+    return Run(keys[starts].copy(), ends - starts, source, np.unique(values), starts, ends)
 
 
 def previous_run(
     directory: Path,
-    names: tuple[str | None, str, str, str],
+    names: tuple[str | None, str],
+    prefix: str,
     keep: np.ndarray,
     key_map: np.ndarray | None = None,
 ) -> Run:
     """The postings of an earlier segment as a run: a merge re-sorts only its new rows.
 
+    `names` are the segment's (keys, ptr) arrays, `prefix` its packed postings' (packing.py).
     `keep` says which rows are still live (rows of changed or removed files are dropped);
     `key_map` renumbers keys, keeping their order.
     """
-    keys_name, ptr_name, rows_name, values_name = names
-    ptr = np.load(directory / f"{ptr_name}.npy")
+    keys_name, ptr_name = names
+    ptr = np.load(directory / f"{ptr_name}.npy").astype(np.int64)
     keys = np.load(directory / f"{keys_name}.npy") if keys_name else np.arange(len(ptr) - 1)
     if key_map is not None:
         keys = key_map[keys]
-    rows = _Column.of_npy(directory / f"{rows_name}.npy")
+    # Mapped: the packed postings are a quarter of the arrays they replace, and their pages are
+    # the page cache's, read a block of keys at a time.
+    source = _Packed(PackedPostings.load(directory, prefix), ptr)
     counts = np.diff(ptr)
-    if not keep.all():  # count what survives, a block of postings at a time
+    if not keep.all():  # count what survives, a block of keys at a time
         counts = np.zeros(len(keys), np.int64)
-        for start in range(0, int(ptr[-1]), BLOCK_POSTINGS):
-            end = min(start + BLOCK_POSTINGS, int(ptr[-1]))
-            alive = keep[rows.read(start, end)]
-            key_of = np.searchsorted(ptr, np.arange(start, end), "right") - 1
-            counts += np.bincount(key_of[alive], minlength=len(keys))
-    values = _Column.of_npy(directory / f"{values_name}.npy")
+        for first, last in _blocks(ptr):
+            rows, _ = source.read(int(ptr[first]), int(ptr[last]))
+            key_of = np.repeat(np.arange(first, last), np.diff(ptr[first : last + 1]))
+            counts += np.bincount(key_of[keep[rows]], minlength=len(keys))
     held = counts > 0  # a key whose rows all went leaves the keys, as in a rebuild
-    starts, ends = ptr[:-1][held].astype(np.int64), ptr[1:][held].astype(np.int64)
-    return Run(keys[held], counts[held].astype(np.int64), rows, values, starts, ends, keep)
+    starts, ends = ptr[:-1][held], ptr[1:][held]
+    distinct = source.postings.values
+    return Run(keys[held], counts[held].astype(np.int64), source, distinct, starts, ends, keep)
 
 
 def merge_runs(
     runs: list[Run],
     out_dir: Path,
-    names: tuple[str | None, str, str, str],
+    names: tuple[str | None, str],
+    prefix: str,
+    values_dtype: type,
     all_keys: np.ndarray | None = None,
 ) -> None:
-    """Write the merged postings of `runs` (given in row order) as four .npy files.
+    """Write the merged postings of `runs` (given in row order): the keys and ptr arrays
+    (`names`) as .npy files, rows and values packed (packing.py, files named from `prefix`).
 
-    `names` are (keys, ptr, rows, values). With `all_keys` (every possible key, e.g. term ids
-    0..V-1) the key array is not written and keys without postings get empty ranges; otherwise
-    the keys are the union of the runs' keys. Within a key, rows ascend because runs do.
+    With `all_keys` (every possible key, e.g. term ids 0..V-1) the key array is not written and
+    keys without postings get empty ranges; otherwise the keys are the union of the runs' keys.
+    Within a key, rows ascend because runs do.
     """
-    keys_name, ptr_name, rows_name, values_name = names
+    keys_name, ptr_name = names
     if all_keys is None:
         parts = [run.keys for run in runs]
         all_keys = np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.uint64)
@@ -149,32 +167,32 @@ def merge_runs(
     if keys_name is not None:
         np.save(out_dir / f"{keys_name}.npy", all_keys, allow_pickle=False)
     np.save(out_dir / f"{ptr_name}.npy", ptr, allow_pickle=False)
-    rows_dtype = runs[0].rows.dtype if runs else np.dtype(np.int32)
-    values_dtype = runs[0].values.dtype if runs else np.dtype(np.float32)
-    with (
-        _NpyWriter(out_dir / f"{rows_name}.npy", rows_dtype, int(ptr[-1])) as rows_out,
-        _NpyWriter(out_dir / f"{values_name}.npy", values_dtype, int(ptr[-1])) as values_out,
-    ):
-        for first, last in _blocks(ptr):
-            base = ptr[first]
-            block_rows = np.empty(ptr[last] - base, rows_dtype)
-            block_values = np.empty(ptr[last] - base, values_dtype)
-            fill = ptr[first:last] - base  # where the next posting of each key goes
-            for run, slot in zip(runs, slots, strict=True):
-                lo, hi = np.searchsorted(slot, [first, last])
-                if lo == hi:
-                    continue
-                rows, values = run.read_keys(int(lo), int(hi))
-                local = slot[lo:hi] - first
-                counts = run.counts[lo:hi]
-                # Each key's postings from this run go right after what earlier runs put there.
-                shift = fill[local] - (np.cumsum(counts) - counts)
-                dest = np.repeat(shift, counts) + np.arange(len(rows))
-                block_rows[dest] = rows
-                block_values[dest] = values
-                fill[local] += counts
-            rows_out.write(block_rows)
-            values_out.write(block_values)
+    # A value dropped with its dead rows may stay in the table: it costs only its entry.
+    distinct = [run.distinct for run in runs]
+    values = np.unique(np.concatenate(distinct)) if distinct else np.zeros(0)
+    packed = PackedWriter(out_dir, prefix, values.astype(values_dtype))
+    for first, last in _blocks(ptr):
+        base = ptr[first]
+        block_rows = np.empty(ptr[last] - base, np.int32)
+        block_values = np.empty(ptr[last] - base, values_dtype)
+        fill = ptr[first:last] - base  # where the next posting of each key goes
+        for run, slot in zip(runs, slots, strict=True):
+            lo, hi = np.searchsorted(slot, [first, last])
+            if lo == hi:
+                continue
+            rows, run_values = run.read_keys(int(lo), int(hi))
+            local = slot[lo:hi] - first
+            counts = run.counts[lo:hi]
+            # Each key's postings from this run go right after what earlier runs put there.
+            shift = fill[local] - (np.cumsum(counts) - counts)
+            dest = np.repeat(shift, counts) + np.arange(len(rows))
+            block_rows[dest] = rows
+            block_values[dest] = run_values
+            fill[local] += counts
+        key_starts = np.zeros(len(block_rows), bool)
+        key_starts[ptr[first:last][totals[first:last] > 0] - base] = True
+        packed.write(block_rows, block_values, key_starts)
+    packed.close()
 
 
 def _blocks(ptr: np.ndarray) -> list[tuple[int, int]]:
@@ -185,29 +203,6 @@ def _blocks(ptr: np.ndarray) -> list[tuple[int, int]]:
     bounds = np.searchsorted(ptr, np.arange(BLOCK_POSTINGS, ptr[-1], BLOCK_POSTINGS), "right") - 1
     bounds = np.unique(np.clip(np.concatenate([[0], bounds, [keys]]), 0, keys))
     return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
-
-
-class _NpyWriter:
-    """A 1-D .npy file written front to back in pieces; the length is known up front."""
-
-    def __init__(self, path: Path, dtype: np.dtype, length: int) -> None:
-        self._handle = open(path, "wb")  # noqa: SIM115 - closed in __exit__
-        header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False}
-        np.lib.format.write_array_header_1_0(self._handle, {**header, "shape": (length,)})
-        self._expected = length
-        self._written = 0
-
-    def write(self, array: np.ndarray) -> None:
-        self._handle.write(array.tobytes())
-        self._written += len(array)
-
-    def __enter__(self) -> _NpyWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._handle.close()
-        if exc[0] is None and self._written != self._expected:
-            raise AssertionError(f"wrote {self._written} of {self._expected} postings")
 
 
 # ---------------------------------------------------------------------------- words and grams
@@ -224,10 +219,11 @@ def write_word_postings(
     first_row: int = 0,
     previous: Sequence[Path] = (),
 ) -> None:
-    """post_ptr/post_rows/post_tfs: for each term id, the live rows holding it, ascending, of
-    rows [first_row, n) and of the `previous` segments' postings (rows before first_row)."""
-    names = (None, "post_ptr", "post_rows", "post_tfs")
-    runs = [previous_run(directory, names, row_live) for directory in previous]
+    """post_ptr and the packed post_* files: for each term id, the live rows holding it,
+    ascending, of rows [first_row, n) and of the `previous` segments' postings (rows before
+    first_row)."""
+    names = (None, "post_ptr")
+    runs = [previous_run(directory, names, "post", row_live) for directory in previous]
     for first, last in _row_ranges(np.diff(row_ptr), RUN_ENTRIES, first_row):
         start, end = int(row_ptr[first]), int(row_ptr[last])
         local = np.repeat(
@@ -242,7 +238,8 @@ def write_word_postings(
         order = np.argsort((terms << row_bits) | local)  # unique values: any sort is stable
         rows = (local[order] + first).astype(np.int32)
         runs.append(write_run(work_dir, f"words-{len(runs)}", terms[order], rows, tfs[order]))
-    merge_runs(runs, out_dir, names, np.arange(vocabulary_size, dtype=np.int64))
+    all_keys = np.arange(vocabulary_size, dtype=np.int64)
+    merge_runs(runs, out_dir, names, "post", np.float32, all_keys)
 
 
 MapTasks = Callable[[Callable, Iterable], Iterator]  # map() or a process pool's ordered imap
@@ -259,15 +256,15 @@ def write_gram_postings(
     map_tasks: MapTasks = map,
     previous: Sequence[Path] = (),
 ) -> None:
-    """gram_keys/gram_ptr/gram_rows/gram_tfs from the folded text of the live rows [first_row, n)
-    (text_ptr: their byte offsets in text_path, n - first_row + 1) and of the `previous`
-    segments' postings.
+    """gram_keys, gram_ptr and the packed gram_* files from the folded text of the live rows
+    [first_row, n) (text_ptr: their byte offsets in text_path, n - first_row + 1) and of the
+    `previous` segments' postings.
 
     Runs are independent, so `map_tasks` may sort them in worker processes: on two cores that
     halves the longest step left in the indexing process once analysis is done.
     """
-    names = ("gram_keys", "gram_ptr", "gram_rows", "gram_tfs")
-    runs = [previous_run(directory, names, row_live) for directory in previous]
+    names = ("gram_keys", "gram_ptr")
+    runs = [previous_run(directory, names, "gram", row_live) for directory in previous]
     tasks = [
         _GramTask(
             text_path,
@@ -281,7 +278,7 @@ def write_gram_postings(
         for number, (first, last) in enumerate(_row_ranges(row_chars, RUN_CHARS, first_row))
     ]
     runs += [run for run in map_tasks(gram_run_task, tasks) if len(run.keys)]
-    merge_runs(runs, out_dir, names)
+    merge_runs(runs, out_dir, names, "gram", np.uint16)
 
 
 @dataclass

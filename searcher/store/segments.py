@@ -6,17 +6,19 @@ A generation gen-N/ holds, for every row (= Whoosh document number):
             source file; the vocabulary (term ids in first-seen order: an id never changes, so
             the postings of older segments stay valid; term_order lists them in word order);
   segments  seg-<first row>/, each for a range of rows:
-              text    the folded text, for literal checks;
-              stored  each passage's stored fields, encoded as Whoosh's stored column encodes
-                      them: a query reads its hits here and never imports Whoosh (~65 ms);
+              text    the folded text, for literal checks (plain UTF-8, mapped);
+              stored  each passage's stored fields, JSON in zstandard blocks (stored.py): a
+                      query reads its hits here and never imports Whoosh (~65 ms);
               words   term id → (rows, weighted counts): the word field, scored with BM25F;
-              grams   character unigram/bigram key → (rows, counts): literal matching.
+              grams   character unigram/bigram key → (rows, counts): literal matching;
+                      both packed in bit-packed blocks of 128 postings (packing.py).
 An update writes one segment for its new rows and hard-links the other segments' files from the
 generation before, so its cost follows what changed, not the size of the index. A small segment
 is merged with the new rows until it is a fraction of the one before it (SEGMENT_RATIO): a log of
 segments, each row rewritten a few times at most. Rows of changed files stay in old segments'
 postings, dead (row_live), until a merge or a re-pack drops them.
-Arrays are .npy files opened memory-mapped (generation.py): opening an index reads almost nothing.
+Arrays are .npy files opened memory-mapped (generation.py): opening an index reads almost nothing;
+the rows' words, which only the next build reads, are compressed (arrays.py).
 """
 
 from __future__ import annotations
@@ -24,22 +26,26 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from searcher.store.arrays import save_compressed
 from searcher.store.checksums import Sums, record_sums, write_sums
 from searcher.store.files import fsync_directory, fsync_tree
 from searcher.store.layout import (
+    COMPRESSED_SUFFIX,
     FILES_FILE,
     META_FILE,
     ROW_ARRAYS,
     SEGMENT_PREFIX,
+    WRITER_ARRAYS,
     work_dir,
 )
+from searcher.store.stored import StoredBlocks, StoredWriter
 
 if TYPE_CHECKING:
     from searcher.store.doc_table import DocTable
@@ -145,7 +151,10 @@ def write_generation(
     tmp_dir = work_dir(out_dir)
     tmp_dir.mkdir(parents=True, exist_ok=True)
     for name in ROW_ARRAYS:
-        np.save(tmp_dir / f"{name}.npy", getattr(rows, name), allow_pickle=False)
+        if name in WRITER_ARRAYS:
+            save_compressed(tmp_dir / f"{name}{COMPRESSED_SUFFIX}", getattr(rows, name))
+        else:
+            np.save(tmp_dir / f"{name}.npy", getattr(rows, name), allow_pickle=False)
     merging = segments_to_merge(rows.segments, rows.count - rows.first_new)
     kept = rows.segments[: len(rows.segments) - merging]
     # A kept segment's record (checked when the rows were read) carries over.
@@ -200,23 +209,26 @@ def _write_segment(
 
     out = tmp_dir / name
     out.mkdir()
-    for field_name, ptr_name, file_name in (
-        ("text_file", "text_ptr", "text.bin"),
-        ("stored_file", "stored_ptr", "stored.bin"),
-    ):
-        ptrs = []
-        with open(out / file_name, "wb") as target:
-            for segment in merged:
-                ptrs.append(np.load(segment.directory / f"{ptr_name}.npy") + target.tell())
-                with open(segment.directory / file_name, "rb") as source:
-                    shutil.copyfileobj(source, target)
-            ptrs.append(getattr(rows, ptr_name) + target.tell())
-            source_path = getattr(rows, field_name)
-            if source_path is not None:
-                with open(source_path, "rb") as source:
-                    shutil.copyfileobj(source, target)
-        ptr = np.concatenate([part[:-1] for part in ptrs] + [ptrs[-1][-1:]]).astype(np.int64)
-        np.save(out / f"{ptr_name}.npy", ptr, allow_pickle=False)
+    ptrs = []
+    with open(out / "text.bin", "wb") as target:
+        for segment in merged:
+            ptrs.append(np.load(segment.directory / "text_ptr.npy") + target.tell())
+            with open(segment.directory / "text.bin", "rb") as source:
+                shutil.copyfileobj(source, target)
+        ptrs.append(rows.text_ptr + target.tell())
+        if rows.text_file is not None:
+            with open(rows.text_file, "rb") as source:
+                shutil.copyfileobj(source, target)
+    ptr = np.concatenate([part[:-1] for part in ptrs] + [ptrs[-1][-1:]]).astype(np.int64)
+    np.save(out / "text_ptr.npy", ptr, allow_pickle=False)
+    stored = StoredWriter(out)
+    for segment in merged:  # their blocks decoded and packed again with the rows that follow
+        blocks = StoredBlocks(segment.directory, segment.end - segment.first)
+        stored.add(blocks.rows())
+        blocks.close()
+    if rows.stored_file is not None:
+        stored.add(_encoded_rows(rows.stored_file, rows.stored_ptr))
+    stored.close()
     spill = tmp_dir / "runs"
     spill.mkdir(exist_ok=True)
     previous = [segment.directory for segment in merged]
@@ -238,6 +250,13 @@ def _write_segment(
     for path in (rows.text_file, rows.stored_file):  # now inside the segment
         if path is not None and path.parent == tmp_dir:
             path.unlink()
+
+
+def _encoded_rows(path: Path, ptr: np.ndarray) -> Iterator[bytes]:
+    """The rows of a file of encoded rows end to end, `ptr` their offsets."""
+    with open(path, "rb") as source:
+        for size in np.diff(ptr).tolist():
+            yield source.read(size)
 
 
 def _link_segment(source: Path, target: Path) -> None:

@@ -1,10 +1,11 @@
 """Whoosh's table of contents, _MAIN_<n>.toc: written with fsync, read without running code.
 
 Its format is Whoosh's own (so `whoosh.index.open_dir` reads it): a header, the pickled schema,
-the generation number and a pickled list of Whoosh segments, which for our indexes is empty. A
-pickle can run any code, and an index can come from anyone (a cloned folder's ./index/), so we
-read it with an unpickler that only builds schema, field, analyzer and format classes and refuses
-everything else. Queries never read it: they need only the number in its name (generation.py).
+the generation number and a pickled list of Whoosh segments, ours (codec.py): one per segment of
+the generation. A pickle can run any code, and an index can come from anyone (a cloned folder's
+./index/), so we read it with an unpickler that only builds schema, field, analyzer and format
+classes and our two segment classes, and refuses everything else. Queries never read it: they
+need only the number in its name (generation.py).
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from whoosh.index import TOC
 
 from searcher.errors import IndexUntrustedError
 from searcher.oneline import shown_dir
+from searcher.store.codec import INDEX_NAME, GenerationHandle, GenerationSegment
 from searcher.store.files import fsync_directory
 
-INDEX_NAME = "MAIN"  # Whoosh's default index name
 _SAFE_BASES = (
     fields.Schema,
     fields.FieldType,
@@ -32,6 +33,7 @@ _SAFE_BASES = (
     columns.Column,
 )
 _SAFE_NAMES = {("collections", "defaultdict"), ("copyreg", "_reconstructor")}
+_SAFE_NAMES |= {(cls.__module__, cls.__name__) for cls in (GenerationSegment, GenerationHandle)}
 _SAFE_BUILTINS = {"object", "int", "float", "str", "bytes", "set", "frozenset", "dict", "list"}
 _SAFE_BUILTINS |= {"tuple", "bool"}
 
@@ -40,11 +42,13 @@ def toc_name(generation: int) -> str:
     return f"_{INDEX_NAME}_{generation}.toc"
 
 
-def write_toc(directory: Path, generation: int, schema: fields.Schema) -> None:
+def write_toc(
+    directory: Path, generation: int, schema: fields.Schema, segments: list[GenerationSegment]
+) -> None:
     """Commit `generation`: its table of contents, fsynced, renamed into place, and the
     directory fsynced, so the rename survives a power cut."""
     ram = RamStorage()
-    TOC(schema, [], generation).write(ram, INDEX_NAME)
+    TOC(schema, segments, generation).write(ram, INDEX_NAME)
     data = ram.open_file(toc_name(generation)).read()
     final = directory / toc_name(generation)
     temp = final.with_name(final.name + ".tmp")

@@ -120,7 +120,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._text_cells = 0
         self._contents: dict[int, Content] = {}  # passage index → its highlighted Content
         self._strips: dict[tuple[int, tuple[int, int] | None], Strip] = {}
-        digits = len(str(max((hit.line for hit in passages), default=1)))
+        digits = max((len(_gutter_label(hit)) for hit in passages), default=1)
         self._gutter_cells = digits + 3  # "  12 ▌ "
 
     # -- layout -------------------------------------------------------------------------------
@@ -210,7 +210,8 @@ class DocumentView(ScrollView, can_focus=True):
         if line.passage < 0:
             return Content(" " * self._gutter_cells)
         digits = self._gutter_cells - 3
-        number = f"{self.passages[line.passage].line:>{digits}}" if line.first else " " * digits
+        hit = self.passages[line.passage]
+        number = f"{_gutter_label(hit):>{digits}}" if line.first else " " * digits
         mark = ("▌", "$accent") if line.passage == self.opened else (" ", "")
         return Content.assemble((number, "$foreground-muted"), " ", mark, " ")
 
@@ -269,3 +270,10 @@ class DocumentView(ScrollView, can_focus=True):
     def current_offset(self) -> int:
         """Offset of the current match in current_hit's text (0 without one)."""
         return 0 if self.current is None else self.matches[self.current].start_char
+
+
+def _gutter_label(hit: Hit) -> str:
+    """Where a passage starts, in the gutter: its line; a PDF's page (p3); ¶N in a DOCX."""
+    if hit.page:
+        return f"p{hit.page}"
+    return str(hit.line) if hit.line > 0 else f"¶{hit.paragraph}"

@@ -1,6 +1,8 @@
-"""The command that opens a file in the user's editor at a line: $VISUAL, then $EDITOR, then vi.
+"""The command that opens a file in the user's editor at a line: $VISUAL, then $EDITOR, then vi;
+or a document (PDF, DOCX, EPUB, image) in a viewer: $SEARCHER_PDF_VIEWER for a PDF's page,
+else the system's opener.
 
-No Textual here; app.py calls run_editor() with the app suspended.
+No Textual here; app.py calls run_editor() with the app suspended, run_viewer() without.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import shlex
 import shutil
 import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -49,3 +52,40 @@ def run_editor(argv: list[str], interactive: bool) -> str | None:
     except OSError as err:
         return f"cannot run {argv[0]}: {err.strerror or err}; set $EDITOR to an editor you have"
     return f"{argv[0]} exited with status {code}" if code else None
+
+
+def viewer_command(path: str, page: int, environ: Mapping[str, str]) -> list[str]:
+    """argv that shows a document: a PDF at `page` with $SEARCHER_PDF_VIEWER, whose `{page}`
+    (and `{path}`, else the path comes last) are filled in, e.g. `zathura --page={page}` or
+    `evince --page-index={page}`; anything else with the system's opener, which takes no page."""
+    configured = environ.get("SEARCHER_PDF_VIEWER", "") if page else ""
+    if configured:
+        try:
+            words = shlex.split(configured)
+        except ValueError as err:
+            raise SearcherError(f"cannot read $SEARCHER_PDF_VIEWER {configured!r}: {err}") from err
+        argv = [word.replace("{page}", str(page)).replace("{path}", path) for word in words]
+        return argv if any("{path}" in word for word in words) else [*argv, path]
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    if shutil.which(opener) is None:
+        raise SearcherError(
+            f"no viewer found ({opener} is missing); set $SEARCHER_PDF_VIEWER, e.g."
+            " export SEARCHER_PDF_VIEWER='zathura --page={page}'"
+        )
+    return [opener, path]
+
+
+def run_viewer(argv: list[str]) -> str | None:
+    """Start the viewer beside the app (a window of its own: the app keeps the terminal) and
+    do not wait for it; a message if it could not start."""
+    try:
+        subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError as err:
+        return f"cannot run {argv[0]}: {err.strerror or err}; set $SEARCHER_PDF_VIEWER"
+    return None

@@ -17,7 +17,7 @@ KEYS = [
     ("Enter", "box: go to the results; result: open it"),
     ("n  N", "document: next / previous match"),
     ("Esc", "back"),
-    ("o", "open in $VISUAL or $EDITOR at that line"),
+    ("o", "open in $VISUAL or $EDITOR at that line; a PDF at its page"),
     ("y", "copy the passage to the clipboard"),
     ("s  F2", "order: relevance → date (newest first) → path"),
     ("d  F3", "one result per document, with its matches (×N)"),

@@ -14,7 +14,7 @@ from textual.content import Content
 
 from searcher.ingest.titles import SEPARATOR
 from searcher.oneline import escaped
-from searcher.search import Hit, Span, best_window
+from searcher.search import Hit, Span, best_window, place_suffix
 
 MATCH_STYLE = "bold $text-warning on $warning-muted"
 CURRENT_MATCH_STYLE = "bold $background on $text-warning"  # the match n/N stopped at
@@ -113,9 +113,12 @@ def snippet(hit: Hit, cells: int) -> Content:
 
 
 def short_location(hit: Hit) -> str:
-    """File name and line (or #id of a JSONL record), for a result row."""
+    """File name and line (or #id of a JSONL record, or a document's place), for a result row."""
     name = escaped(os.path.basename(hit.path))
-    return f"{name}#{escaped(hit.id)}" if hit.is_record else f"{name}:{hit.line}"
+    if hit.is_record:
+        return f"{name}#{escaped(hit.id)}"
+    chapter = os.path.basename(hit.chapter)  # an EPUB's chapter file, not its folders in the book
+    return name + escaped(place_suffix(hit.line, hit.page, chapter, hit.paragraph))
 
 
 def repeats_line(hit: Hit) -> str:

@@ -1,6 +1,6 @@
-"""The keys that act on one passage, o (open in the editor), y (copy) and x (why it ranks
-there: the parts of its score in the preview), and which passage that is. A mixin of SearchApp
-(app.py), apart so that the app stays readable.
+"""The keys that act on one passage, o (open in the editor; a PDF, DOCX or EPUB in a viewer),
+y (copy) and x (why it ranks there: the parts of its score in the preview), and which passage
+that is. A mixin of SearchApp (app.py), apart so that the app stays readable.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from textual.app import SuspendNotSupported
 from searcher.errors import SearcherError
 from searcher.search import Explanation, Hit, Searcher
 from searcher.tui.document_screen import DocumentScreen
-from searcher.tui.editor import editor_command, run_editor
+from searcher.tui.editor import editor_command, run_editor, run_viewer, viewer_command
 from searcher.tui.hit_content import line_of
 
 if TYPE_CHECKING:
@@ -85,6 +85,9 @@ class PassageActions:
         if not Path(hit.path).is_file():
             self.notify(f"{hit.path} is no longer there; reindex to update.", severity="error")
             return
+        if hit.in_document:
+            self._open_viewer(hit)
+            return
         try:
             argv = editor_command(hit.path, line_of(hit, offset), self.environ)
         except SearcherError as err:
@@ -98,3 +101,17 @@ class PassageActions:
             outcome = run_editor(argv, interactive=False)
         if outcome:
             self.notify(outcome, severity="error")
+
+    def _open_viewer(self, hit: Hit) -> None:
+        """A PDF at the hit's page, or a DOCX, EPUB or image, in a viewer beside the app."""
+        try:
+            argv = viewer_command(hit.path, hit.page, self.environ)
+        except SearcherError as err:
+            self.notify(str(err), severity="error")
+            return
+        self._remember(self.session.query)
+        outcome = run_viewer(argv)
+        if outcome:
+            self.notify(outcome, severity="error")
+        else:
+            self.notify(f"Opened {hit.location()}", timeout=3)

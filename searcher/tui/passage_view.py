@@ -92,9 +92,10 @@ class PassageView(Vertical):
         if hit is None:
             widget.update(Content())
             return
-        paragraph = f"  ¶{hit.paragraph}"
+        location = hit.location()
+        paragraph = "" if location.endswith(f"¶{hit.paragraph}") else f"  ¶{hit.paragraph}"
         cells = widget.content_region.width or 1000  # before the first layout: uncut
-        location = tail(hit.location(), max(cells - len(paragraph), 8))
+        location = tail(location, max(cells - len(paragraph), 8))
         content = Content.assemble(
             title_content(hit),
             "\n",

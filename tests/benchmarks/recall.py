@@ -100,7 +100,9 @@ def literal_recall(
             if not truth:  # folding changed the string's neighbourhood (rare): no ground truth
                 continue
             in_text = scan.in_text(needle)
-            ours = [hit.id for hit in searcher.search(piece, limit=10**7).hits]
+            # Uncollapsed: collapsing shows a repeated passage once, and each copy is a passage
+            # holding the string (with collapsing on, recall read 0.949 for that reason alone).
+            ours = [hit.id for hit in searcher.search(piece, limit=10**7, collapse=False).hits]
             naive = naive_search(piece) if naive_search else None
             inside = any(needle in w and needle != w for w in every_word)
             whole = {r for r in in_text if needle in tokens[r] or needle in title_words[titles[r]]}
@@ -167,8 +169,11 @@ def mix_recall(records: list[dict], queries: list[tuple[str, str]], index_dir: P
             truth = set.intersection(*(scan.holding(e) for e in elements))
             if not truth:
                 continue
-            ranked = [hit.id for hit in searcher.search(query, limit=10**7).hits]
-            every = {hit.id for hit in searcher.search(query, 10**7, require_all=True).hits}
+            ranked = [hit.id for hit in searcher.search(query, limit=10**7, collapse=False).hits]
+            every = {
+                hit.id
+                for hit in searcher.search(query, 10**7, require_all=True, collapse=False).hits
+            }
             in_text = truth & set.intersection(*(scan.in_text(e) for e in elements))
             rows.setdefault(query_kind, []).append(
                 (

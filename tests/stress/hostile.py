@@ -25,7 +25,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
+from searcher.store.stored import StoredWriter
 
 SEARCHER = str(Path(sys.executable).parent / "searcher")
 TEXTS = [
@@ -99,12 +99,11 @@ def crafted_pickles(work: Path, rng: random.Random) -> str | None:
         at = rng.randrange(12, len(data))
         toc.write_bytes(data[:at] + evil + data[at:])
     elif where == "stored":
-        ptr = np.load(gen / "seg-0" / "stored_ptr.npy")
-        blob = zlib.compress(evil)
-        (gen / "seg-0" / "stored.bin").write_bytes(blob * (len(ptr) - 1))
-        np.save(gen / "seg-0" / "stored_ptr.npy", np.arange(len(ptr), dtype=np.int64) * len(blob))
+        writer = StoredWriter(gen / "seg-0")  # well-formed blocks of crafted rows
+        writer.add([evil] * json.loads((gen / "meta.json").read_text())["rows"])
+        writer.close()
         sums = json.loads((gen / "checksums.json").read_text())
-        for name in ("seg-0/stored.bin", "seg-0/stored_ptr.npy"):
+        for name in ("seg-0/stored.bin", "seg-0/stored_blocks.npy"):
             data = (gen / name).read_bytes()
             sums[name] = [len(data), zlib.crc32(data)]
         (gen / "checksums.json").write_text(json.dumps(sums))
