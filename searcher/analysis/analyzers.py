@@ -109,3 +109,15 @@ def query_words(
         else:
             pieces.extend(cut(run))
     return pieces
+
+
+def segmented_query_words(
+    folded: str, is_known: Callable[[str], bool], segmenter: Segmenter
+) -> list[str]:
+    """query_words() with runs cut by a Segmenter, one word a piece: for readers that have no
+    vocabulary at hand (the Whoosh view of an index, store/whoosh_*.py)."""
+
+    def cut(run: str) -> list[Piece]:
+        return [(word,) for word, _, _ in segmenter.cut(run)]
+
+    return [word for piece in query_words(folded, is_known, cut) for word in piece]

@@ -48,10 +48,10 @@ from searcher.store.vocabulary import Vocabulary
 # A query longer than this reads the whole vocabulary at once (Vocabulary.load_all), cheaper
 # than a binary search for each of its thousands of words.
 _LOAD_VOCABULARY_CHARS = 2000
-_ALL_WORDS_BONUS = 1e6
+_ALL_WORDS_BONUS = 1e6  # puts passages holding every element above all others
 # Of passages holding every element, those holding the regional forms as typed (資料庫 in a
 # Taiwanese text) rank above those holding only another region's form (数据库), whole words or not.
-_OTHER_FORM_PENALTY = 2e5  # puts passages holding every element above all others
+_OTHER_FORM_PENALTY = 2e5
 # For a one-element query, passages holding it in their text come before those holding it only in
 # their title; and of those, passages holding it as a whole jieba word come before those holding
 # it only inside a longer word, whatever their lengths (BM25 alone let 0.4% of such pairs swap).
@@ -78,7 +78,7 @@ class Searcher:
         self._scorer = Scorer(self._gen, self._literal, self._titles)
         self._explainer = Explainer(self._gen, self._scorer, self._literal, self._titles)
         self._files: FileTable | None = None  # read on the first file filter or date sort
-        # Queries are cut with the index's own words and frequencies: no segmenter loads.
+        # Queries are cut with this generation's own words and frequencies: no segmenter loads.
         self.vocabulary = Vocabulary(self._gen)
         self._cut = QueryCut(self.vocabulary)
         self._pinyin = PinyinReader(self._gen)

@@ -3,11 +3,11 @@
 Syntax: plain words (each must match; passages holding them all rank first), "quoted phrases"
 (consecutive text, across word boundaries), -word or -"phrase" (exclude), a OR b, title:word,
 path:text, and the file filters of file_filters.py (ext:md,txt, after:2024-05-01, before:7d),
-each negatable (-ext:html, -path:draft). Query text is folded and cut exactly like indexed text
-(analysis.analyzers), with the index's own vocabulary, so both sides meet. A malformed query
-never raises: an unbalanced quote runs to the end, a lone operator is dropped. Only a query with
-nothing left to search, or a file filter's value that is none (after:yesterday), raises
-QuerySyntaxError.
+each negatable (-ext:html, -path:draft). Query text is folded like indexed text
+(analysis.analyzers) and cut with the index's own vocabulary, so both sides meet; words other
+regions write differently get their forms as alternatives. A malformed query never raises: an
+unbalanced quote runs to the end, a lone operator is dropped. Only a query with nothing left to
+search, or a file filter's value that is none (after:yesterday), raises QuerySyntaxError.
 """
 
 from __future__ import annotations

@@ -51,11 +51,11 @@ QUESTION_WORDS = frozenset(
 # zh-laws' several-word queries (recall.py), pairs ranked with every word in the text before a
 # word only in the title fell from 0.952 at 0.5 to 0.908 at 1.0.
 TITLE_MATCH_WEIGHT = 0.5
-_ALNUM_RUN = re.compile(r"[^\W_]+")
+_ALNUM_RUN = re.compile(r"[^\W_]+")  # bigrams never span punctuation or spaces
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9]*")
 # A Latin word that starts more words than this (a, s) gets no prefix tier: a union of so many
 # postings would cost more than the ranking it refines.
-_MAX_PREFIXED = 200  # bigrams never span punctuation or spaces
+_MAX_PREFIXED = 200
 
 
 class Scorer:

@@ -310,7 +310,7 @@ class Generation(_Mapped):
 
     def postings_total(self) -> int:
         """The sum of every word's document_frequency(): the vocabulary's total frequency."""
-        return sum(len(segment.array("post_rows")) for segment in self.segments)
+        return sum(int(segment.array("post_ptr")[-1]) for segment in self.segments)
 
     def word_postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray]:
         return _joined([segment.word_postings(term_id) for segment in self.segments])

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from whoosh.analysis import Token, Tokenizer
 
-from searcher.analysis.analyzers import query_words
+from searcher.analysis.analyzers import segmented_query_words
 from searcher.analysis.normalize import fold
 from searcher.analysis.tokenizers import Segmenter, UserWord
 
@@ -72,7 +72,8 @@ class JiebaTokenizer(Tokenizer):
             words = [(folded.text, 0, len(folded.text))]
         elif mode == "query":
             # Offsets are not needed for a query: Whoosh matches its words, never their places.
-            words = [(w, 0, 0) for w in query_words(folded.text, _unknown, self.segmenter)]
+            cut = segmented_query_words(folded.text, _unknown, self.segmenter)
+            words = [(word, 0, 0) for word in cut]
         else:
             words = self.segmenter.cut(folded.text)
         for pos, (word, start, end) in enumerate(words, start_pos):

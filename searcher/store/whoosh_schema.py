@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from whoosh import columns, fields, query
 
-from searcher.analysis.analyzers import query_words
+from searcher.analysis.analyzers import segmented_query_words
 from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import UserWord
 from searcher.store import schema
@@ -48,9 +48,9 @@ class JiebaText(fields.TEXT):
     def parse_query(self, fieldname: str, qstring: str, boost: float = 1.0) -> query.Query:
         segmenter = self.analyzer.segmenter
         parts: list[query.Query] = []
-        for run in query_words(fold_text(qstring), _whole, segmenter):
+        for run in segmented_query_words(fold_text(qstring), _whole, segmenter):
             term = query.Term(fieldname, run, boost=boost)
-            words = query_words(run, _cut, segmenter)
+            words = segmented_query_words(run, _cut, segmenter)
             if words != [run]:
                 term = query.AndMaybe(term, query.And([query.Term(fieldname, w) for w in words]))
             parts.append(term)

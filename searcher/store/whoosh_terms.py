@@ -18,7 +18,7 @@ import numpy as np
 from whoosh.codec.base import TermsReader
 from whoosh.reading import TermInfo
 
-from searcher.analysis.analyzers import query_words
+from searcher.analysis.analyzers import segmented_query_words
 from searcher.analysis.grams import literal_keys
 from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import Segmenter, read_userdict
@@ -54,7 +54,7 @@ class TextMatches:
             return self._cache[key]
         # A run the index does not hold as a word is cut as searcher cuts it in a query, and
         # each of its words must be there (whoosh_schema.JiebaText parses runs whole).
-        words = query_words(fold_text(word), self._known, self._segmenter)
+        words = segmented_query_words(fold_text(word), self._known, self._segmenter)
         parts = [self._literal(piece, field) for piece in dict.fromkeys(words)]
         found = parts[0] if len(parts) == 1 else _all_of(parts)
         self._cache[key] = found

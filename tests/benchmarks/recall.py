@@ -170,7 +170,10 @@ def mix_recall(records: list[dict], queries: list[tuple[str, str]], index_dir: P
             if not truth:
                 continue
             ranked = [hit.id for hit in searcher.search(query, limit=10**7, collapse=False).hits]
-            every = {hit.id for hit in searcher.search(query, 10**7, require_all=True, collapse=False).hits}
+            every = {
+                hit.id
+                for hit in searcher.search(query, 10**7, require_all=True, collapse=False).hits
+            }
             in_text = truth & set.intersection(*(scan.in_text(e) for e in elements))
             rows.setdefault(query_kind, []).append(
                 (
