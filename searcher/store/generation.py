@@ -49,8 +49,8 @@ from searcher.store.layout import (
     packed_files,
     retry_while_committing,
 )
-from searcher.store.pinyin_table import PinyinTable
 from searcher.store.packing import PackedPostings
+from searcher.store.pinyin_table import PinyinTable
 from searcher.store.segments import Rows, SegmentSpan
 from searcher.store.stored import StoredBlocks, decode_stored
 
