@@ -66,7 +66,12 @@ class RemoteSearcher:
     def parse(self, text: str) -> ParsedQuery:
         """`text` in the query syntax, cut as the pushed index was (see search/query.py)."""
         is_known = self._vocabulary.lookup(fold_text(text))
-        return parse_query(text, is_known, self._segmenter)
+        # The pushed index has no frequencies at hand: runs it lacks are cut by the segmenter.
+        # Every piece is matched literally, so the cut moves scores, never the passages found.
+        return parse_query(text, is_known, self._cut)
+
+    def _cut(self, run: str) -> list[tuple[str, ...]]:
+        return [(word,) for word, _, _ in self._segmenter.cut(run)]
 
     def search(
         self,
