@@ -39,6 +39,16 @@ def test_issue_18_a_mistyped_long_option_is_a_usage_error(sample_index: Path) ->
     assert _run("query", "网格", "-党支部", "--index", str(sample_index)).exit_code == 0
 
 
+def test_a_mistyped_long_option_with_json_is_one_json_error(sample_index: Path) -> None:
+    # Found by tests/stress/fuzz_queries.py: `--json -- '--"'` printed a plain line to a reader
+    # that parses each stderr line as JSON.
+    result = _run("query", "--index", str(sample_index), "--json", "--", "--limt")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert json.loads(line) == {"error": "No such option: --limt; see: searcher query --help"}
+
+
 def test_issue_18_every_root_is_remembered_updated_and_listed(tmp_path: Path) -> None:
     a = _folder(tmp_path / "A", {"a.txt": "甲方网格员负责巡查。"})
     b = _folder(tmp_path / "B", {"b.txt": "乙方网格员负责登记。"})

@@ -260,7 +260,7 @@ def query(
     with _errors(json_output):
         from searcher.cli.querying import QueryOptions, run_query
 
-        _refuse_unknown_options(words, ctx)
+        _refuse_unknown_options(words, ctx, json_output)
         chosen = QueryOptions(
             limit=limit,
             require_all=all_words,
@@ -463,12 +463,16 @@ class _UnknownOption(typer.BadParameter):
         return self.message
 
 
-def _refuse_unknown_options(words: list[str], ctx: typer.Context) -> None:
+def _refuse_unknown_options(words: list[str], ctx: typer.Context, as_json: bool = False) -> None:
     """`-word` excludes a word, but `--word` is no query syntax: a mistyped option (`--limt 2`)
-    must not be searched for silently."""
+    must not be searched for silently. A --json reader gets the error as JSON, as every other."""
     for word in words:
         if word.startswith("--") and len(word) > 2:
-            raise _UnknownOption(f"No such option: {word.split('=', 1)[0]}", ctx=ctx)
+            message = f"No such option: {word.split('=', 1)[0]}"
+            if as_json:
+                report_error(f"{message}; see: {ctx.command_path} --help", True)
+                raise typer.Exit(EXIT_ERROR)
+            raise _UnknownOption(message, ctx=ctx)
 
 
 def _interactive() -> bool:
