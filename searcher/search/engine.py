@@ -27,7 +27,6 @@ from searcher.search.collapse import (
     location,
     next_fetch,
 )
-from searcher.search.explain import Explainer
 from searcher.search.file_filters import FileTable
 from searcher.search.highlight import match_spans, title_spans
 from searcher.search.hits import Explanation, Hit, IndexStats, SearchResult
@@ -76,7 +75,6 @@ class Searcher:
         self._literal = LiteralMatcher(self._gen)
         self._titles = TitleMatcher(self._gen)
         self._scorer = Scorer(self._gen, self._literal, self._titles)
-        self._explainer = Explainer(self._gen, self._scorer, self._literal, self._titles)
         self._files: FileTable | None = None  # read on the first file filter or date sort
         # Queries are cut with this generation's own words and frequencies: no segmenter loads.
         self.vocabulary = Vocabulary(self._gen)
@@ -95,7 +93,10 @@ class Searcher:
 
     def explain(self, text: str, hit: Hit) -> Explanation:
         """The parts of `hit`'s score for the query `text` and its rank tier (explain.py)."""
-        return self._explainer.explain(self.parse(text), hit.row)
+        from searcher.search.explain import Explainer  # only --explain and the TUI's x need it
+
+        explainer = Explainer(self._gen, self._scorer, self._literal, self._titles)
+        return explainer.explain(self.parse(text), hit.row)
 
     def has_newer_generation(self) -> bool:
         """Whether a commit newer than the one searched has happened (a directory listing:
