@@ -117,7 +117,11 @@ def segmented_query_words(
     """query_words() with runs cut by a Segmenter, one word a piece: for readers that have no
     vocabulary at hand (the Whoosh view of an index, store/whoosh_*.py)."""
 
-    def cut(run: str) -> list[Piece]:
-        return [(word,) for word, _, _ in segmenter.cut(run)]
+    pieces = query_words(folded, is_known, segmenter_cut(segmenter))
+    return [word for piece in pieces for word in piece]
 
-    return [word for piece in query_words(folded, is_known, cut) for word in piece]
+
+def segmenter_cut(segmenter: Segmenter) -> Callable[[str], list[Piece]]:
+    """A `cut` for query_words() by a Segmenter, one word a piece, where no index vocabulary
+    with frequencies is at hand (the Whoosh view, a pushed OpenSearch index)."""
+    return lambda run: [(word,) for word, _, _ in segmenter.cut(run)]

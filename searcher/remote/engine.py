@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from searcher.analysis.analyzers import segmenter_cut
 from searcher.analysis.normalize import fold_text
 from searcher.analysis.tokenizers import Segmenter, read_userdict
 from searcher.errors import QuerySyntaxError, RemoteError
@@ -68,10 +69,7 @@ class RemoteSearcher:
         is_known = self._vocabulary.lookup(fold_text(text))
         # The pushed index has no frequencies at hand: runs it lacks are cut by the segmenter.
         # Every piece is matched literally, so the cut moves scores, never the passages found.
-        return parse_query(text, is_known, self._cut)
-
-    def _cut(self, run: str) -> list[tuple[str, ...]]:
-        return [(word,) for word, _, _ in self._segmenter.cut(run)]
+        return parse_query(text, is_known, segmenter_cut(self._segmenter))
 
     def search(
         self,
