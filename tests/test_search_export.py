@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from small_index import index_of
 from typer.testing import CliRunner
 
 from searcher.analysis.normalize import fold
@@ -23,13 +24,7 @@ TEXTS = {
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("export")
-    docs = root / "docs"
-    docs.mkdir()
-    for name, text in TEXTS.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    build_index([docs], root / "index")
-    return root / "index"
+    return index_of(tmp_path_factory.mktemp("export"), TEXTS)
 
 
 def _export(index_dir: Path, name: str = "searcher") -> list[tuple[dict, dict]]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from small_index import index_of
 from typer.testing import CliRunner
 
 from searcher.cli.main import app
-from searcher.indexing.writer import build_index
 from searcher.search import Searcher
 
 # The passages holding go inside words are short and hold it often: by BM25 alone they lead.
@@ -25,13 +25,7 @@ TEXTS = {
 
 @pytest.fixture(scope="module")
 def latin_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("latin")
-    docs = root / "docs"
-    docs.mkdir()
-    for name, text in TEXTS.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    build_index([docs], root / "index")
-    return root / "index"
+    return index_of(tmp_path_factory.mktemp("latin"), TEXTS)
 
 
 def _names(searcher: Searcher, query: str) -> list[str]:

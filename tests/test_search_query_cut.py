@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from small_index import index_of
 from typer.testing import CliRunner
 
 from searcher.cli.main import app
-from searcher.indexing.writer import build_index
 from searcher.search import Searcher
 
 # jieba cuts these 刷卡/马克杯, 卡片, 马车, 克服: the index holds 卡, 马 and 克 only inside words.
@@ -24,13 +24,7 @@ TEXTS = {
 
 @pytest.fixture(scope="module")
 def mug_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("mug")
-    docs = root / "docs"
-    docs.mkdir()
-    for name, text in TEXTS.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    build_index([docs], root / "index")
-    return root / "index"
+    return index_of(tmp_path_factory.mktemp("mug"), TEXTS)
 
 
 def test_a_name_the_index_does_not_hold_matches_only_as_typed(mug_index: Path) -> None:

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from small_index import index_of
 from typer.testing import CliRunner
 
 from searcher.cli.main import app
-from searcher.indexing.writer import build_index
 from searcher.search import Searcher
 
 TEXTS = {
@@ -23,13 +23,7 @@ TEXTS = {
 
 @pytest.fixture(scope="module")
 def spacing_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("spacing")
-    docs = root / "docs"
-    docs.mkdir()
-    for name, text in TEXTS.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    build_index([docs], root / "index")
-    return root / "index"
+    return index_of(tmp_path_factory.mktemp("spacing"), TEXTS)
 
 
 def _shown(searcher: Searcher, query: str) -> list[tuple[str, list[str]]]:

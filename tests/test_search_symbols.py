@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from small_index import index_of
 from typer.testing import CliRunner
 
 from searcher.analysis.analyzers import symbol_terms
 from searcher.cli.main import app
-from searcher.indexing.writer import build_index
 from searcher.search import Searcher
 
 TEXTS = {
@@ -32,13 +32,7 @@ SYMBOLS = ["C++", "C#", "F#", ".NET", "Node.js", "3.14", "5G", "Wi-Fi", "COVID-1
 
 @pytest.fixture(scope="module")
 def symbol_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("symbols")
-    docs = root / "docs"
-    docs.mkdir()
-    for name, text in TEXTS.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    build_index([docs], root / "index")
-    return root / "index"
+    return index_of(tmp_path_factory.mktemp("symbols"), TEXTS)
 
 
 @pytest.mark.parametrize("term", SYMBOLS)
