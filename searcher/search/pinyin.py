@@ -26,6 +26,7 @@ MAX_INITIALS_READINGS = 4
 READING_WEIGHT_POWER = 0.5
 _MAX_WORDS = 3  # a token spells at most this many words in a row (wanggeguanli: 网格 管理)
 _MAX_LETTERS = 32  # a longer token is not pinyin anybody types
+_MAX_JOINED = 4  # runs typed apart that one word may span (shu juku, shu ju ku: one run)
 _LATIN = re.compile(r"[a-z0-9]+")
 _LATIN_TYPED = re.compile(r"[A-Za-z0-9]+")
 _PIECES_KEPT = 4096  # spellings a reader keeps (a warm TUI or batch asks again)
@@ -38,25 +39,24 @@ class PinyinReader:
 
     def read(self, query: ParsedQuery) -> ParsedQuery:
         """The query, each clause typed in pinyin given the words it spells as alternatives;
-        runs of single syllables typed apart (shu ju ku) read as one."""
+        clauses typed apart that spell one word read as one (shu ju ku, shuju ku: 数据库)."""
         if not any(_letters(clause) for clause in query.clauses):
             return query  # no Latin word: the table is not even looked at
         # SZY, NBA: written in capitals, an abbreviation, not pinyin initials.
         capitals = {word.lower() for word in _LATIN_TYPED.findall(query.text) if word.isupper()}
-        syllables = self._syllables()
+        spell = _Spelling(self, capitals)
         clauses: list[Clause] = []
         changed = False
-        for run in _runs(query.clauses, syllables):
-            letters = "".join(_letters(clause) or "" for clause in run)
-            typed_capitals = any(c.alternatives[0].literal in capitals for c in run)
-            spelled = self.spelled(letters) if len(letters) > 1 and not typed_capitals else []
+        for group in _joined(_runs(query.clauses, self._syllables(), capitals), spell):
+            spelled = spell.run(group)
             if not spelled:
-                clauses.extend(run)
+                clauses.extend(group)
                 continue
-            typed = run[0].alternatives[0]
-            if len(run) > 1:  # shu ju ku: the three as typed are one alternative
-                words = tuple(word for clause in run for word in clause.alternatives[0].words)
+            typed = group[0].alternatives[0]
+            if len(group) > 1:  # shu ju ku: the three as typed are one alternative
+                words = tuple(word for clause in group for word in clause.alternatives[0].words)
                 typed = Unit(" ".join(words), words)
+            letters = "".join(_letters(clause) or "" for clause in group)
             top = max(frequency for _, frequency in spelled)
             readings = tuple(
                 Unit("".join(words), words, reading=letters, weight=_weight(frequency, top))
@@ -145,20 +145,82 @@ def _letters(clause: Clause) -> str | None:
     return toneless_token(unit.literal)
 
 
-def _runs(clauses: tuple[Clause, ...], syllables: frozenset[str]) -> list[list[Clause]]:
+def _runs(
+    clauses: tuple[Clause, ...], syllables: frozenset[str], capitals: set[str]
+) -> list[list[Clause]]:
     """The clauses, a run of single syllables typed apart (shu ju ku) grouped as one."""
     runs: list[list[Clause]] = []
     for clause in clauses:
-        if _single(clause, syllables) and runs and _single(runs[-1][-1], syllables):
+        single = _single(clause, syllables, capitals)
+        if single and runs and _single(runs[-1][-1], syllables, capitals):
             runs[-1].append(clause)
         else:
             runs.append([clause])
     return runs
 
 
-def _single(clause: Clause, syllables: frozenset[str]) -> bool:
+def _single(clause: Clause, syllables: frozenset[str], capitals: set[str]) -> bool:
     letters = _letters(clause)
-    return letters is not None and is_single_piece(letters, syllables)
+    if letters is None or clause.alternatives[0].literal in capitals:
+        return False
+    return is_single_piece(letters, syllables)
+
+
+def _joined(runs: list[list[Clause]], spell: _Spelling) -> list[list[Clause]]:
+    """The runs, those a word spans joined (see _Spelling.spans): the fewest groups, and of
+    as few, the longest first."""
+    # fewest[i]: how few groups runs[i:] make, and where the first of them ends
+    fewest = [(0, len(runs))] * (len(runs) + 1)
+    for start in reversed(range(len(runs))):
+        best = (fewest[start + 1][0] + 1, start + 1)  # the run alone
+        for end in range(start + 2, min(len(runs), start + _MAX_JOINED) + 1):
+            count = fewest[end][0] + 1
+            if count <= best[0] and spell.spans(runs[start:end]):
+                best = (count, end)
+        fewest[start] = best
+    groups: list[list[Clause]] = []
+    start = 0
+    while start < len(runs):
+        end = fewest[start][1]
+        groups.append([clause for run in runs[start:end] for clause in run])
+        start = end
+    return groups
+
+
+class _Spelling:
+    """What the Latin runs of one query spell (PinyinReader.spelled), each asked once."""
+
+    def __init__(self, reader: PinyinReader, capitals: set[str]) -> None:
+        self._reader, self._capitals = reader, capitals
+        self._found: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+
+    def run(self, clauses: list[Clause]) -> list[tuple[tuple[str, ...], int]]:
+        """What the clauses typed apart spell as one, best first; [] if they are not all
+        Latin words or one is in capitals."""
+        letters = [_letters(clause) or "" for clause in clauses]
+        typed = [clause.alternatives[0].literal for clause in clauses]
+        if not all(letters) or any(word in self._capitals for word in typed):
+            return []
+        joined = "".join(letters)
+        if len(joined) < 2:
+            return []
+        if joined not in self._found:
+            self._found[joined] = self._reader.spelled(joined)
+        return self._found[joined]
+
+    def spans(self, runs: list[list[Clause]]) -> bool:
+        """Whether the runs, typed apart, spell one word together (shuju ku: 数据库), unless
+        each is a word of two characters or more on its own (wangge guanli: 网格 管理, as the
+        user typed the space between them)."""
+        if all(_a_word(self.run(run)) for run in runs):
+            return False
+        spelled = self.run([clause for run in runs for clause in run])
+        return bool(spelled) and len(spelled[0][0]) == 1
+
+
+def _a_word(spelled: list[tuple[tuple[str, ...], int]]) -> bool:
+    """Whether a run's best reading is a word of its own: words, or a word of 2+ characters."""
+    return bool(spelled) and (len(spelled[0][0]) > 1 or len(spelled[0][0][0]) > 1)
 
 
 def interpretation(
