@@ -181,6 +181,13 @@ def test_letters_typed_apart_as_typed_rank_above_the_word_they_spell(tmp_path: P
     assert result.interpreted == ("数据库",)
 
 
+def test_a_space_between_syllables_is_a_boundary_xi_an_is_not_xian(tmp_path: Path) -> None:
+    texts = {"xian.txt": "西安的城墙很长。", "first.txt": "他先走了，我们先吃饭，你先说。"}
+    with Searcher.open(index_of(tmp_path, texts)) as searcher:
+        assert _files(searcher, "xi an") == ["xian.txt"]  # never 先 (xian)
+        assert set(_files(searcher, "xian")) == {"xian.txt", "first.txt"}
+
+
 def test_capitals_typed_apart_are_not_joined_into_pinyin(split_index: Path) -> None:
     with Searcher.open(split_index) as searcher:
         assert searcher.search("SHU juku").interpreted == ()

@@ -13,7 +13,14 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from searcher.analysis.pinyin import is_single_piece, matches, split_syllables, toneless_token
+from searcher.analysis.pinyin import (
+    MAX_WORD_CHARS,
+    is_single_piece,
+    joined_splits,
+    matches,
+    split_syllables,
+    toneless_token,
+)
 from searcher.search.query import Clause, ParsedQuery, Unit
 from searcher.store.generation import Generation
 
@@ -36,6 +43,7 @@ class PinyinReader:
     def __init__(self, generation: Generation) -> None:
         self._gen = generation
         self._words: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+        self._cuts: dict[str, list[tuple[str, ...]]] = {}  # a typed part's split_syllables()
 
     def read(self, query: ParsedQuery) -> ParsedQuery:
         """The query, each clause typed in pinyin given the words it spells as alternatives;
@@ -66,13 +74,13 @@ class PinyinReader:
             changed = True
         return replace(query, clauses=tuple(clauses)) if changed else query
 
-    def spelled(self, letters: str) -> list[tuple[tuple[str, ...], int]]:
-        """Runs of words that `letters` (toneless pinyin) spells, best first, each with the
-        frequency of its rarest word."""
-        if len(letters) > _MAX_LETTERS:
+    def spelled(self, parts: tuple[str, ...]) -> list[tuple[tuple[str, ...], int]]:
+        """Runs of words that `parts` (toneless pinyin, typed apart: ("shuju", "ku")) spell,
+        best first, each with the frequency of its rarest word."""
+        if sum(map(len, parts)) > _MAX_LETTERS:
             return []
         found: dict[tuple[str, ...], tuple[int, int, int]] = {}
-        splits = split_syllables(letters, self._syllables())
+        splits = self._splits(parts)
         whole = [pieces for pieces in splits if all(p in self._syllables() for p in pieces)]
         # Whole syllables where they spell something (xian: 先, 西安), else initials too; one
         # word where any cut spells one, else runs of words (wanggeguanli: 网格 管理).
@@ -91,6 +99,24 @@ class PinyinReader:
             limit = MAX_INITIALS_READINGS  # initials: many words share them, keep the commonest
         best = sorted(found, key=found.__getitem__)[:limit]
         return [(words, -found[words][2]) for words in best]
+
+    def spells_one_word(self, parts: tuple[str, ...]) -> bool:
+        """Whether some cut of `parts` spells one word of the index: what spelled() needs to
+        read them as one word, asked without its runs of several words (a pasted English
+        sentence asks it for every few of its words)."""
+        if sum(map(len, parts)) > _MAX_LETTERS:
+            return False
+        cuts = self._splits(parts)
+        return any(len(cut) <= MAX_WORD_CHARS and self._spelling(cut) for cut in cuts)
+
+    def _splits(self, parts: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """Ways to cut `parts` into syllables and initials, each part's ways found once."""
+        for part in parts:
+            if part not in self._cuts:
+                if len(self._cuts) >= _PIECES_KEPT:
+                    self._cuts.clear()
+                self._cuts[part] = split_syllables(part, self._syllables())
+        return joined_splits([self._cuts[part] for part in parts], self._syllables())
 
     def _cover(self, pieces: tuple[str, ...], depth: int) -> list[tuple[tuple[str, ...], int]]:
         """(words, frequency of the rarest) spelling `pieces`: one word if any does, else a
@@ -192,21 +218,17 @@ class _Spelling:
 
     def __init__(self, reader: PinyinReader, capitals: set[str]) -> None:
         self._reader, self._capitals = reader, capitals
-        self._found: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        self._found: dict[tuple[str, ...], list[tuple[tuple[str, ...], int]]] = {}
 
     def run(self, clauses: list[Clause]) -> list[tuple[tuple[str, ...], int]]:
         """What the clauses typed apart spell as one, best first; [] if they are not all
         Latin words or one is in capitals."""
-        letters = [_letters(clause) or "" for clause in clauses]
-        typed = [clause.alternatives[0].literal for clause in clauses]
-        if not all(letters) or any(word in self._capitals for word in typed):
+        parts = self._parts(clauses)
+        if not parts or sum(map(len, parts)) < 2:
             return []
-        joined = "".join(letters)
-        if len(joined) < 2:
-            return []
-        if joined not in self._found:
-            self._found[joined] = self._reader.spelled(joined)
-        return self._found[joined]
+        if parts not in self._found:
+            self._found[parts] = self._reader.spelled(parts)
+        return self._found[parts]
 
     def spans(self, runs: list[list[Clause]]) -> bool:
         """Whether the runs, typed apart, spell one word together (shuju ku: 数据库), unless
@@ -214,8 +236,19 @@ class _Spelling:
         user typed the space between them)."""
         if all(_a_word(self.run(run)) for run in runs):
             return False
-        spelled = self.run([clause for run in runs for clause in run])
+        clauses = [clause for run in runs for clause in run]
+        if not self._reader.spells_one_word(self._parts(clauses)):
+            return False
+        spelled = self.run(clauses)
         return bool(spelled) and len(spelled[0][0]) == 1
+
+    def _parts(self, clauses: list[Clause]) -> tuple[str, ...]:
+        """The clauses' pinyin letters, () unless each is a Latin word not in capitals."""
+        parts = tuple(_letters(clause) or "" for clause in clauses)
+        typed = [clause.alternatives[0].literal for clause in clauses]
+        if not all(parts) or any(word in self._capitals for word in typed):
+            return ()
+        return parts
 
 
 def _a_word(spelled: list[tuple[tuple[str, ...], int]]) -> bool:
