@@ -4,7 +4,9 @@ also finds the Chinese words it spells, from the index's pinyin table (store/pin
 A typed token stays an alternative of its own clause, and the words it spells are added beside it
 (OR): a passage holding the letters as typed ranks first (engine.py), then passages holding what
 they spell. A token is cut into syllables and initials (analysis.pinyin.split_syllables); the
-words of each cut are found by key, fewest syllables first, most frequent first.
+words of each cut are found by key, fewest syllables first, most frequent first. Tokens typed
+apart read as one where an indexed word spans them (shuju ku, shu juku: 数据库) unless each is a
+word of its own (wangge guanli: 网格 管理); a space is always a boundary between syllables.
 """
 
 from __future__ import annotations
