@@ -142,7 +142,7 @@ def split_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index_of(tmp_path_factory.mktemp("split"), SPLIT_DOCS)
 
 
-@pytest.mark.parametrize("query", ["shuju ku", "shu juku", "shu ju ku", "shujuku", "shuju k"])
+@pytest.mark.parametrize("query", ["shuju ku", "shu juku", "shu ju ku", "shujuku", "shu4ju4 ku4"])
 def test_syllables_spaced_anywhere_read_as_the_word_they_spell_together(
     split_index: Path, query: str
 ) -> None:
@@ -151,6 +151,13 @@ def test_syllables_spaced_anywhere_read_as_the_word_they_spell_together(
     assert result.interpreted == ("数据库",)
     assert result.pinyin == (query,)
     assert [Path(hit.path).name for hit in result.hits][:1] == ["database.txt"]
+
+
+def test_initials_are_not_joined_across_a_space(split_index: Path) -> None:
+    # sj ku or shuju k would spell too many words; typed together, initials still read.
+    with Searcher.open(split_index) as searcher:
+        assert "数据库" not in searcher.search("shuju k").interpreted
+        assert searcher.search("shujuk").interpreted == ("数据库",)
 
 
 @pytest.mark.parametrize(
