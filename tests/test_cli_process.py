@@ -202,3 +202,24 @@ def test_a_query_imports_neither_whoosh_rich_textual_nor_the_segmenter(sample_in
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    "args", [["query", "--help"], ["eval", "--help"], ["--help"], ["qeury", "网格"], ["query"]]
+)
+def test_the_console_script_answers_as_the_whole_app_does(args: list[str]) -> None:
+    # The console script builds only the command named first (cli/main.py _app_for); what it
+    # prints, and its exit code, are those of the app with every command.
+    whole = subprocess.run(
+        [sys.executable, "-c", "from searcher.cli.main import app; app(prog_name='searcher')"]
+        + args,
+        capture_output=True,
+        env=_env(COLUMNS="80"),
+    )
+    run = _run(*args, COLUMNS="80")
+    assert (run.returncode, run.stdout, run.stderr) == (
+        whole.returncode,
+        whole.stdout,
+        whole.stderr,
+    )
+    assert run.stdout or run.stderr

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from small_index import index_of
 from typer.testing import CliRunner
 
 from searcher.analysis.regional import regional_forms
@@ -103,3 +104,62 @@ def test_cli_query_in_taiwan_words_lists_both_regions(regional_index: Path) -> N
     assert result.exit_code == 0
     texts = [json.loads(line)["text"] for line in result.stdout.splitlines() if '"text"' in line]
     assert texts == [TAIWAN["tw-db.txt"], MAINLAND["db.txt"]]
+
+
+def test_a_query_converts_nothing_the_index_wrote_the_forms(
+    regional_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The forms were converted when the index was written (store/regional_table.py): a query
+    # only looks them up, and never builds an OpenCC converter (15-300 ms in a fresh process).
+    from searcher.analysis import regional
+
+    def no_converter(config: str) -> None:
+        raise AssertionError(f"a query built the {config} converter")
+
+    monkeypatch.setattr(regional, "_converter", no_converter)
+    with Searcher.open(regional_index) as searcher:
+        assert _names(searcher, "資料庫") == ["tw-db.txt", "db.txt"]
+        assert _names(searcher, "软件") == ["app.txt", "tw-app.txt"]
+
+
+def test_a_mainland_word_finds_taiwans_word_through_the_full_phrase_table(
+    tmp_path: Path,
+) -> None:
+    # 发布 is Taiwan's 釋出 only through s2twp's phrase table (发布 → 發佈 → 釋出), which a
+    # query could not afford to load; the index converts its words once.
+    texts = {"tw.txt": "微軟今天釋出新版作業系統。", "other.txt": "今天天氣很好。"}
+    index = index_of(tmp_path, texts)
+    with Searcher.open(index) as searcher:
+        hits = searcher.search("发布").hits
+    assert [hit.path.rsplit("/", 1)[-1] for hit in hits] == ["tw.txt"]
+    assert [hits[0].text[s.start_char : s.end_char] for s in hits[0].spans] == ["釋出"]
+
+
+def test_an_update_gives_forms_to_the_words_it_adds(tmp_path: Path) -> None:
+    index = index_of(tmp_path, {"db.txt": MAINLAND["db.txt"]})
+    (tmp_path / "docs" / "tw-app.txt").write_text(TAIWAN["tw-app.txt"], encoding="utf-8")
+    build_index([tmp_path / "docs"], index)
+    with Searcher.open(index) as searcher:
+        assert _names(searcher, "資料庫") == ["db.txt"]  # kept from the first build
+        assert _names(searcher, "软件") == ["tw-app.txt"]  # converted by the update
+
+
+def test_a_word_another_region_writes_differently_is_no_typo(tmp_path: Path) -> None:
+    # 芯片 occurs nowhere in a Taiwanese text, but its Taiwan form 晶片 does: no "did you mean"
+    # 锌片 (the same sound), whose passages would have come first.
+    texts = {"chip.txt": "東芝是晶片製造商。", "zinc.txt": "鋅片可以做電池。"}
+    index = index_of(tmp_path, texts)
+    with Searcher.open(index) as searcher:
+        result = searcher.search("芯片")
+    assert result.suggestion == ""
+    assert [hit.path.rsplit("/", 1)[-1] for hit in result.hits] == ["chip.txt"]
+
+
+def test_a_damaged_regional_table_is_one_clear_error(tmp_path: Path) -> None:
+    index = index_of(tmp_path, {"db.txt": MAINLAND["db.txt"]})
+    (table,) = index.glob("gen-*/regional.txt")
+    table.write_bytes(b"\xff" * table.stat().st_size)  # the same size: only its text is wrong
+    result = CliRunner().invoke(app, ["query", "数据库", "--index", str(index)])
+    assert result.exit_code != 0
+    assert "regional table is damaged" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,8 +1,11 @@
-"""Regional vocabulary: a query's words as the mainland, Taiwan and Hong Kong write them.
+"""Regional vocabulary: words as the mainland, Taiwan and Hong Kong write them.
 
 Folding (normalize.py) turns traditional characters into simplified ones one by one, but the
 regions also use different *words*: 数据库 / 資料庫, 软件 / 軟體, 博客 / 部落格. OpenCC's phrase
 conversions give the other forms; a query searches them as alternatives of what was typed.
+word_forms() converts an index's words when the index is written (store/regional_table.py), so
+a local query only looks its text up; regional_forms() converts a query's text at query time,
+for an index with no table (OpenSearch, remote/engine.py).
 Each conversion is applied only to text it is meant for: Taiwan → mainland (tw2sp) and Hong Kong
 → mainland (hk2s) to text holding traditional characters, mainland → Taiwan to the rest, and
 tw2sp also to text in shared characters that is no mainland word with a Taiwan form (部落格).
@@ -43,6 +46,50 @@ def regional_forms(text: str) -> list[str]:
     found = dict.fromkeys(fold_text(form) for form in forms)
     found.pop(folded, None)
     return [form for form in found if form]
+
+
+def word_forms(words: list[str]) -> list[tuple[str, str]]:
+    """(form, other) for each of `words` (folded words of an index) that another region writes
+    differently, both ways: a query for the form also asks for the other. Folded throughout.
+
+    The word as Taiwan and Hong Kong write it (数据库 ↔ 资料库; s2twp, s2hk) and, for a word
+    that is no mainland word with a Taiwan form, as the mainland writes it when it is Taiwan's
+    (释出 ↔ 发布; tw2sp of its traditional characters). Run when an index is written
+    (store/regional_table.py), so a query looks its words up and loads no converter. Both ways,
+    because the other region's form need not be a word of the index: Taiwanese text cut as
+    资料 库 still holds 资料库 for a query for 数据库.
+    """
+    chosen = [word for word in words if len(word) > 1 and _is_han(word)]
+    if not chosen:
+        return []
+    taiwan = _converted("s2twp", chosen)
+    mainland = _converted("tw2sp", _converted("s2tw", chosen, fold=False))
+    hong_kong = _converted("s2hk", chosen)
+    pairs = []
+    for word, in_taiwan, as_taiwan, in_hong_kong in zip(
+        chosen, taiwan, mainland, hong_kong, strict=True
+    ):
+        # A mainland word with a Taiwan form is not read as Taiwan's: tw2sp would make 程序
+        # (program) Taiwan's 程序 (process, 进程).
+        for form in dict.fromkeys((in_taiwan if in_taiwan != word else as_taiwan, in_hong_kong)):
+            if form != word:
+                pairs += [(form, word), (word, form)]
+    return pairs
+
+
+def _converted(config: str, words: list[str], fold: bool = True) -> list[str]:
+    """Each word converted (and folded); one OpenCC call for all (a newline is never part of a
+    phrase), a call per word if the lines did not come back one to one."""
+    converter = _converter(config)
+    finish = fold_text if fold else str
+    lines = finish(converter.convert("\n".join(words))).split("\n")
+    if len(lines) != len(words):
+        lines = [finish(converter.convert(word)) for word in words]
+    return lines
+
+
+def _is_han(text: str) -> bool:
+    return all(any(lo <= ord(char) <= hi for lo, hi in _HAN_RANGES) for char in text)
 
 
 def _simplified_only(text: str) -> str:

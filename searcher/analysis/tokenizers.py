@@ -12,7 +12,7 @@ import bisect
 import os
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 Token = tuple[str, int, int]  # (word, start, end): offsets in code points of the folded text
 
@@ -86,7 +86,7 @@ class Segmenter:
     def cut(self, folded: str) -> list[Token]:
         """jieba default-mode words (HMM on) of folded text, without whitespace and punctuation."""
         backend = self._backend()
-        if backend_name() == "rjieba" and _RJIEBA_DIFFERS.search(folded):
+        if backend_name() == "rjieba" and _han_patterns()[0].search(folded):
             return _as_jieba(backend, folded)
         return [token for token in backend.tokenize(folded) if is_word(token[0])]
 
@@ -97,7 +97,7 @@ class Segmenter:
         passage where tokenize() takes 55 µs (the same words: checked on 21,476 passages).
         """
         backend = self._backend()
-        if backend_name() == "rjieba" and not _RJIEBA_DIFFERS.search(folded):
+        if backend_name() == "rjieba" and not _han_patterns()[0].search(folded):
             return [word for word in backend.cut(folded) if is_word(word)]
         return [word for word, _, _ in self.cut(folded)]
 
@@ -131,19 +131,28 @@ def _backend(userdict: tuple[UserWord, ...]):  # noqa: ANN202 - rjieba or jieba,
 # these is re-cut; other text pays one regex search (1 µs a passage).
 _JIEBA_HAN = "\u4e00-\u9fd5"
 _OTHER_HAN = "\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_RJIEBA_DIFFERS = re.compile(f"[a-zA-Z0-9][._\\-][a-zA-Z0-9]|[{_OTHER_HAN}]")
 _SEPARATOR = re.compile(r"(?<=[a-zA-Z0-9])[._\-](?=[a-zA-Z0-9])")
-_OTHER_HAN_CHAR = re.compile(f"[{_OTHER_HAN}]")
 _JIEBA_BLOCK = re.compile(r"([a-zA-Z0-9+#&._%\-]+)")  # jieba's re_han_default, less the Han
 _JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")  # jieba finalseg's re_skip
-_HAS_JIEBA_HAN = re.compile(f"[{_JIEBA_HAN}]")
+
+
+@cache
+def _han_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(rjieba differs, a character outside jieba's Han, one inside it): compiled when text is
+    first cut, not at import, for classes of thousands of characters take 2 ms each to compile
+    and a query, which imports this module, cuts nothing."""
+    return (
+        re.compile(f"[a-zA-Z0-9][._\\-][a-zA-Z0-9]|[{_OTHER_HAN}]"),
+        re.compile(f"[{_OTHER_HAN}]"),
+        re.compile(f"[{_JIEBA_HAN}]"),
+    )
 
 
 def _split_other_han(tokenize: Callable[[str], Iterable[Token]], text: str) -> list[Token]:
     """Tokens of `text`, cut separately on either side of each character jieba leaves alone."""
     tokens: list[Token] = []
     start = 0
-    for match in _OTHER_HAN_CHAR.finditer(text):
+    for match in _han_patterns()[1].finditer(text):
         at = match.start()
         if at > start:
             tokens.extend((w, s + start, e + start) for w, s, e in tokenize(text[start:at]))
@@ -161,7 +170,7 @@ def _as_jieba(backend, text: str) -> list[Token]:  # noqa: ANN001 - an rjieba.Ji
     cmrc2018, where 35% of passages hold a "4.5" or "utf-8", cut() is about 10% slower.
     """
     tokenize = backend.tokenize
-    tokens = _split_other_han(tokenize, text) if _OTHER_HAN_CHAR.search(text) else tokenize(text)
+    tokens = _split_other_han(tokenize, text) if _han_patterns()[1].search(text) else tokenize(text)
     words = [token for token in tokens if is_word(token[0])]
     starts = [token[1] for token in words]
     glued = {bisect.bisect_right(starts, m.start()) - 1 for m in _SEPARATOR.finditer(text)}
@@ -174,7 +183,7 @@ def _as_jieba(backend, text: str) -> list[Token]:  # noqa: ANN001 - an rjieba.Ji
 
 def _jieba_pieces(backend, word: str, start: int) -> list[Token]:  # noqa: ANN001 - as _as_jieba
     """The words jieba's HMM fallback cuts a token into (finalseg's re_skip)."""
-    if _HAS_JIEBA_HAN.search(word) or _JIEBA_SKIP.fullmatch(word) or backend.has_word(word):
+    if _han_patterns()[2].search(word) or _JIEBA_SKIP.fullmatch(word) or backend.has_word(word):
         return [(word, start, start + len(word))]
     pieces: list[Token] = []
     for block in _JIEBA_BLOCK.split(word):

@@ -292,6 +292,7 @@ class RowsBuilder:
             # Term ids never change: words first seen now get the next ids.
             vocabulary=old.vocabulary + self._new_terms,
             readings=old.readings,
+            regional=old.regional,
             segments=old.segments,
             first_new=old.first_new,
             text_ptr=_extend_ptr(old.text_ptr, _joined(new.text_bytes, np.int64)),
@@ -346,6 +347,7 @@ class RowsBuilder:
             row_title=old.row_title[live],
             vocabulary=old.vocabulary,
             readings=old.readings,
+            regional=old.regional,
             text_file=files["text_file"][0],
             text_ptr=files["text_file"][1],
             stored_file=files["stored_file"][0],

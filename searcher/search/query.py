@@ -79,8 +79,7 @@ class ParsedQuery:
     filters: tuple[Filter, ...] = ()  # title:, path: and file filter items, in the order typed
 
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_BOUNDARY = re.compile(f"[{_HAN}] [a-zA-Z0-9]|[a-zA-Z0-9] [{_HAN}]")
+_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _TOKEN = re.compile(
     r'(-?)(?:(title|path|ext|type|after|before):)?(?:"([^"]*)(?:"|$)|(\S+))', re.IGNORECASE
 )
@@ -207,13 +206,28 @@ def _items(text: str) -> list[tuple[bool, str, str, bool]]:
         gap = text[end : match.start()]
         after_or = len(items) > 1 and items[-2] == (False, "", "OR", False)
         if items and _plain(items[-1]) and _plain(item) and not after_or and not gap.strip():
-            if _BOUNDARY.search(items[-1][2][-1] + " " + body[0]):
+            if _folded_apart(items[-1][2][-1], body[0]):
                 items[-1] = (False, "", items[-1][2] + body, False)
                 end = match.end()
                 continue
         items.append(item)
         end = match.end()
     return items
+
+
+def _folded_apart(left: str, right: str) -> bool:
+    """Whether a space between these characters is one folding drops: Chinese beside a Latin
+    letter or digit. (Not a regex: compiling a class of 28,000 characters takes 2 ms, at every
+    start of a fresh `searcher query`.)"""
+    return (_is_han(left) and _is_latin(right)) or (_is_latin(left) and _is_han(right))
+
+
+def _is_han(char: str) -> bool:
+    return any(lo <= ord(char) <= hi for lo, hi in _HAN_RANGES)
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def _plain(item: tuple[bool, str, str, bool]) -> bool:

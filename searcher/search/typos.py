@@ -133,7 +133,11 @@ class TypoFinder:
         return term is not None and self._gen.document_frequency(term) * RARER > rows
 
     def _count(self, typed: str) -> int:
-        """Passages holding `typed`: its document frequency as a word, else literally."""
+        """Passages holding `typed` or another region's form of it (芯片 in Taiwanese text is
+        晶片, no typo): document frequencies as words, else literally."""
+        return sum(map(self._count_one, [typed, *self._gen.regional().forms(typed)]))
+
+    def _count_one(self, typed: str) -> int:
         term = self._gen.term_id(typed)
         if term is not None:
             return self._gen.document_frequency(term)

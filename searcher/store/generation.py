@@ -51,6 +51,7 @@ from searcher.store.layout import (
 )
 from searcher.store.packing import PackedPostings
 from searcher.store.pinyin_table import PinyinTable
+from searcher.store.regional_table import RegionalTable
 from searcher.store.segments import Rows, SegmentSpan
 from searcher.store.stored import StoredBlocks, decode_stored
 
@@ -212,6 +213,7 @@ class Generation(_Mapped):
             ]
         self._firsts = np.array([segment.first for segment in self.segments], np.int64)
         self._pinyin: PinyinTable | None = None
+        self._regional: RegionalTable | None = None
         self._terms: tuple[np.ndarray, np.ndarray, memoryview] | None = None
 
     def close(self) -> None:
@@ -261,6 +263,12 @@ class Generation(_Mapped):
         if self._pinyin is None:
             self._pinyin = PinyinTable(self.array, self.blob)
         return self._pinyin
+
+    def regional(self) -> RegionalTable:
+        """Other regions' forms of the vocabulary's words (regional_table.py)."""
+        if self._regional is None:
+            self._regional = RegionalTable(self.blob)
+        return self._regional
 
     def term_word(self, term_id: int) -> str:
         ptr = self.array("term_ptr")
@@ -356,7 +364,8 @@ class Generation(_Mapped):
         vocabulary = self.terms()
         segments = [SegmentSpan(s.directory, s.first, s.end) for s in self.segments]
         readings = self.pinyin().term_readings()
-        return Rows.kept(arrays, vocabulary, segments, verified, readings)
+        regional = self.regional().pairs()
+        return Rows.kept(arrays, vocabulary, segments, verified, readings, regional)
 
 
 def _segment_files(meta: dict) -> list[str]:

@@ -16,10 +16,11 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-FORMAT_VERSION = 8  # bump when the layout changes; 5: no pickles, checksums, marker file;
+FORMAT_VERSION = 9  # bump when the layout changes; 5: no pickles, checksums, marker file;
 # 6: each row's title (row_title.npy), where doc_title.npy gave each document's; title_chars.npy
 # and title_grams.npy; 7: postings packed in blocks (packing.py), stored passages in zstandard
-# blocks, the writer's row words compressed; 8: the pinyin table (pinyin_table.py)
+# blocks, the writer's row words compressed; 8: the pinyin table (pinyin_table.py);
+# 9: the regional table (regional_table.py)
 GENERATION_PREFIX = "gen-"
 SEGMENT_PREFIX = "seg-"
 META_FILE = "meta.json"
@@ -47,6 +48,7 @@ READER_FILES = (
     # pinyin_table.PINYIN_FILES (named here too: layout imports nothing of ours)
     *("pinyin.bin", "pinyin_ptr.npy", "pinyin_terms.npy"),
     *("pinyin_chars.npy", "pinyin_char_ptr.npy", "pinyin_chars.bin"),
+    "regional.txt",  # regional_table.REGIONAL_FILE
 )
 # The files of one family of postings (prefix "post" or "gram"), packed (packing.py), beside its
 # ptr (postings per key, cumulated) and, for grams, keys.

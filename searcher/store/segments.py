@@ -47,6 +47,7 @@ from searcher.store.layout import (
     work_dir,
 )
 from searcher.store.pinyin_table import Readings, write_pinyin
+from searcher.store.regional_table import RegionalPairs, write_regional
 from searcher.store.stored import StoredBlocks, StoredWriter
 
 if TYPE_CHECKING:
@@ -90,6 +91,8 @@ class Rows:
     sums: Sums = field(default_factory=dict)  # the segments' files, checked when they were read
     # Pinyin readings of the words the generation before had read (pinyin_table.py), kept.
     readings: Readings = field(default_factory=dict)
+    # Regional forms of the words the generation before had converted (regional_table.py), kept.
+    regional: RegionalPairs = field(default_factory=RegionalPairs)
 
     @property
     def count(self) -> int:
@@ -108,9 +111,11 @@ class Rows:
         segments: list[SegmentSpan],
         sums: Sums,
         readings: Readings,
+        regional: RegionalPairs,
     ) -> Rows:
         """The rows of a generation, all held by its segments: an update appends after them."""
-        rows = cls(vocabulary=vocabulary, segments=segments, sums=sums, readings=readings, **arrays)
+        rows = cls(vocabulary=vocabulary, segments=segments, sums=sums, **arrays)
+        rows.readings, rows.regional = readings, regional
         rows.first_new = rows.count
         return rows
 
@@ -181,6 +186,7 @@ def write_generation(
     order = np.array(sorted(range(len(terms)), key=terms.__getitem__), np.int32)
     np.save(tmp_dir / "term_order.npy", order, allow_pickle=False)
     write_pinyin(tmp_dir, rows.vocabulary, rows.readings, map_tasks)
+    write_regional(tmp_dir, rows.vocabulary, rows.regional, map_tasks)
     live = rows.row_live
     meta = dict(meta)
     meta.update(
