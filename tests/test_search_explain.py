@@ -9,6 +9,7 @@ import pytest
 from small_index import index_of
 
 from searcher.search import Searcher
+from searcher.search.engine import _OTHER_FORM_DISCOUNT
 from searcher.search.scoring import LITERAL_WEIGHT, NGRAM_WEIGHT, QUESTION_WORD_WEIGHT
 
 QUERIES = [
@@ -113,12 +114,13 @@ def test_a_latin_words_tier_is_named_whole_word_prefix_or_inside(
     assert inside_tier == first + '"go" inside a word: after it at the start of one'
 
 
-def test_the_regional_form_as_typed_is_named_above_another_regions(tiers: Searcher) -> None:
+def test_a_regional_form_as_typed_is_named_and_another_regions_share(tiers: Searcher) -> None:
     (taiwan, low, typed), (mainland, high, other) = _explained(tiers, "資料庫")
     assert (taiwan, mainland) == ("taiwan.txt", "mainland.txt") and low < high
     assert typed == "as typed; a whole word of the text"
+    share = 1 - _OTHER_FORM_DISCOUNT  # its one element only in another form
     assert other == (
-        "in another region's form: after passages holding the form typed; a whole word of the text"
+        f"in another region's form: ranked at {share:g} × its score; a whole word of the text"
     )
 
 

@@ -5,10 +5,10 @@ word (its IDF and its title-weighted term frequency in the passage), the literal
 score, a word found only in the title, the bonus of a chunk found as typed, and the character
 bigram score. They add up to the hit's score. The tier is engine.py's order above the score,
 each of its steps named where the query has it: passages holding every element first; then
-those holding the query as typed (Latin letters, not only the words they spell as pinyin; the
-regional form typed, not only another region's); then each Latin word as a whole word, at the
-start of a word, inside one; for a one-element query, whole words, then parts of longer words,
-then titles only.
+those holding the Latin letters as typed, not only the words they spell as pinyin (a passage
+holding a word only in another region's form is ranked at a share of its score); then each
+Latin word as a whole word, at the start of a word, inside one; for a one-element query, whole
+words, then parts of longer words, then titles only.
 """
 
 from __future__ import annotations
@@ -51,9 +51,11 @@ class Explainer:
         literal: LiteralMatcher,
         titles: TitleMatcher,
         vocabulary: Vocabulary,
+        other_form_discount: float,
     ) -> None:
         self._gen, self._scorer, self._literal, self._titles = gen, scorer, literal, titles
         self._vocabulary = vocabulary
+        self._discount = other_form_discount  # engine.py's, for a passage in another form
 
     def explain(self, query: ParsedQuery, row: int) -> Explanation:
         """The parts of `row`'s score for `query`, and its tier."""
@@ -156,7 +158,8 @@ class Explainer:
             else:
                 below.append("without the letters as typed: after passages holding them")
         if other_form is not None and other_form[row] > 0:
-            below.append("in another region's form: after passages holding the form typed")
+            factor = 1.0 - self._discount * float(other_form[row])
+            below.append(f"in another region's form: ranked at {factor:g} × its score")
         return below or ["as typed"]
 
     def _latin(self, query: ParsedQuery, row: int) -> list[tuple[str, float]]:
