@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from searcher.analysis.pinyin import (
     is_pinyin_word,
+    joined_splits,
     matches,
     reading_key,
     split_syllables,
@@ -48,6 +49,16 @@ def test_a_token_is_cut_into_syllables_before_initials() -> None:
     assert ("xi", "an") in split_syllables("xian", SYLLABLES)
     assert split_syllables("wg", SYLLABLES) == [("w", "g")]
     assert ("w", "ge", "guan", "li") in split_syllables("wgeguanli", SYLLABLES)
+
+
+def test_a_space_typed_is_always_a_boundary_between_syllables() -> None:
+    def joined(*parts: str) -> list[tuple[str, ...]]:
+        return joined_splits([split_syllables(part, SYLLABLES) for part in parts], SYLLABLES)
+
+    assert ("xian",) not in joined("xi", "an") and joined("xi", "an")[0] == ("xi", "an")
+    assert joined("shuju", "ku")[0] == ("shu", "ju", "ku")
+    assert ("shu", "j", "ku") in joined("shuj", "ku")
+    assert joined("xian") == split_syllables("xian", SYLLABLES)
 
 
 def test_zh_ch_sh_match_as_typed() -> None:

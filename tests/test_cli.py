@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from small_index import index_of
 from typer.testing import CliRunner, Result
 
 from searcher import __version__
@@ -513,6 +514,26 @@ def test_issue_13_json_carries_the_pinyin_reading(sample_index: Path) -> None:
     batch = _run("batch", "-n", "1", "--index", str(sample_index), input="wangge\n网格\n")
     first, second = _lines(batch.stdout)
     assert first["interpreted"] == ["网格"] and "interpreted" not in second
+
+
+def test_issue_13_pinyin_split_across_words_reads_as_the_word_it_spells(tmp_path: Path) -> None:
+    # Read word by word, `shuju ku` was 数据 跨, and the passage holding those ranked first.
+    index = index_of(
+        tmp_path,
+        {
+            "database.txt": "数据库每周备份一次。",
+            "data.txt": "数据跨部门共享以后，仓库的盘点也快了。",
+        },
+    )
+    result = _run("query", "shuju ku", "--index", str(index))
+    assert result.exit_code == 0
+    assert result.stdout.startswith("1. database  ") and "\n2. " not in result.stdout
+    assert re.fullmatch(
+        r"1 of 1 matching passages in [0-9.]+ ms; shuju ku → 数据库 \(read as pinyin\)\n",
+        result.stderr,
+    )
+    [record] = _lines(_run("query", "shu", "juku", "--json", "--index", str(index)).stdout)
+    assert record["interpreted"] == ["数据库"] and record["path"].endswith("database.txt")
 
 
 def test_issue_13_typo_says_did_you_mean_and_marks_the_suggestions_hits(

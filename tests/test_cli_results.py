@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from small_index import index_of
 from typer.testing import CliRunner, Result
 
 from searcher.cli.main import app
@@ -204,6 +205,31 @@ def test_explain_in_json(index: Path) -> None:
     assert {part["kind"] for part in explain["parts"]} >= {"word", "literal", "bigrams"}
     assert sum(part["score"] for part in explain["parts"]) == pytest.approx(
         record["score"], abs=1e-3
+    )
+
+
+def test_explain_names_the_tiers_that_put_a_lower_score_first(tmp_path: Path) -> None:
+    # golang scores less than logo and still ranks above it: the tier line says why.
+    texts = {
+        "whole.txt": "学 go 的教程放在这里。",
+        "prefix.txt": "学 golang 的教程放在这里，这份教程很长很长很长。",
+        "inside.txt": "换 logo 的教程。",
+    }
+    index = index_of(tmp_path, texts)
+    result = _run(index, "go", "--explain")
+    tiers = [line for line in result.stdout.splitlines() if line.startswith("   tier: ")]
+    assert tiers == [
+        '   tier: "go" as a whole word',
+        '   tier: "go" at the start of a word: after it as a whole word',
+        '   tier: "go" inside a word: after it at the start of one',
+    ]
+    scores = [float(s) for s in re.findall(r"score ([0-9.]+)", result.stdout)]
+    assert scores[1] < scores[2]
+    result = _run(index, "go 教程", "--explain", "--json")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [Path(record["path"]).name for record in records] == list(texts)
+    assert records[1]["explain"]["tier"] == (
+        'holds all 2 elements; "go" at the start of a word: after it as a whole word'
     )
 
 

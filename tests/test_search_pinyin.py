@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from small_index import index_of
 
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
@@ -125,3 +126,75 @@ def test_a_pinyin_query_never_loads_pypinyin(pinyin_index: Path) -> None:
     )
     found, loaded = done.stdout.rsplit(" ", 1)
     assert found.startswith("[2, 1, 1,") and loaded.strip() == "False"
+
+
+# 数据 and 跨 (and 库 inside 仓库) in one passage: `shuju ku` read token by token as 数据 跨
+# ranked it above the 数据库 passage.
+SPLIT_DOCS = {
+    "database.txt": "数据库每周备份一次，备份文件存放三个月。",
+    "data.txt": "数据跨部门共享以后，仓库的盘点也快了。",
+    "grid.txt": "社区网格员每天巡查网格，网格管理要细致。",
+}
+
+
+@pytest.fixture(scope="module")
+def split_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return index_of(tmp_path_factory.mktemp("split"), SPLIT_DOCS)
+
+
+@pytest.mark.parametrize("query", ["shuju ku", "shu juku", "shu ju ku", "shujuku", "shu4ju4 ku4"])
+def test_syllables_spaced_anywhere_read_as_the_word_they_spell_together(
+    split_index: Path, query: str
+) -> None:
+    with Searcher.open(split_index) as searcher:
+        result = searcher.search(query)
+    assert result.interpreted == ("数据库",)
+    assert result.pinyin == (query,)
+    assert [Path(hit.path).name for hit in result.hits][:1] == ["database.txt"]
+
+
+def test_initials_are_not_joined_across_a_space(split_index: Path) -> None:
+    # sj ku or shuju k would spell too many words; typed together, initials still read.
+    with Searcher.open(split_index) as searcher:
+        assert "数据库" not in searcher.search("shuju k").interpreted
+        assert searcher.search("shujuk").interpreted == ("数据库",)
+
+
+@pytest.mark.parametrize(
+    ("query", "typed"),
+    [
+        ("wangge guanli", ("wangge", "guanli")),
+        ("wang ge guanli", ("wang ge", "guanli")),
+        ("wangge gl", ("wangge", "gl")),
+        ("wang ge gl", ("wang ge", "gl")),
+    ],
+)
+def test_a_space_between_words_typed_in_full_stays_a_word_boundary(
+    split_index: Path, query: str, typed: tuple[str, ...]
+) -> None:
+    with Searcher.open(split_index) as searcher:
+        result = searcher.search(query)
+        clauses = searcher.parse(query).clauses
+    assert result.pinyin == typed and result.interpreted == ("网格", "管理")
+    assert len(clauses) == 2  # two elements: a passage holding one of them is a partial match
+    assert [Path(hit.path).name for hit in result.hits] == ["grid.txt"]
+
+
+def test_letters_typed_apart_as_typed_rank_above_the_word_they_spell(tmp_path: Path) -> None:
+    typed = {"typed.txt": "旧系统里 shuju 目录和 ku 文件已经删除。"}
+    with Searcher.open(index_of(tmp_path, {**SPLIT_DOCS, **typed})) as searcher:
+        result = searcher.search("shuju ku")
+    assert [Path(hit.path).name for hit in result.hits] == ["typed.txt", "database.txt"]
+    assert result.interpreted == ("数据库",)
+
+
+def test_a_space_between_syllables_is_a_boundary_xi_an_is_not_xian(tmp_path: Path) -> None:
+    texts = {"xian.txt": "西安的城墙很长。", "first.txt": "他先走了，我们先吃饭，你先说。"}
+    with Searcher.open(index_of(tmp_path, texts)) as searcher:
+        assert _files(searcher, "xi an") == ["xian.txt"]  # never 先 (xian)
+        assert set(_files(searcher, "xian")) == {"xian.txt", "first.txt"}
+
+
+def test_capitals_typed_apart_are_not_joined_into_pinyin(split_index: Path) -> None:
+    with Searcher.open(split_index) as searcher:
+        assert searcher.search("SHU juku").interpreted == ()

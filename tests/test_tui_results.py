@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from small_index import index_of
 from textual.pilot import Pilot
 
 from searcher.indexing.writer import build_index
@@ -162,6 +163,26 @@ async def test_x_shows_why_the_passage_ranks_there_in_the_preview(
         await pilot.press("x")
         await settle(app, pilot)
         assert not explain.display
+
+
+async def test_x_names_the_latin_word_tier_that_ranks_each_passage(tmp_path: Path) -> None:
+    texts = {
+        "whole.txt": "学 go 的教程放在这里。",
+        "prefix.txt": "学 golang 的教程放在这里，这份教程很长很长很长。",
+        "inside.txt": "换 logo 的教程。",
+    }
+    with Searcher.open(index_of(tmp_path, texts)) as searcher:
+        app = _app(searcher, tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("g", "o")
+            await settle(app, pilot)
+            await pilot.press("down", "x")
+            await settle(app, pilot)
+            explain = app.preview.query_one("#passage-explain")
+            assert 'tier: "go" as a whole word' in str(explain.render())
+            await pilot.press("down")
+            await settle(app, pilot)
+            assert 'tier: "go" at the start of a word' in str(explain.render())
 
 
 def test_tui_watch_option_asks_the_app_for_a_watcher(

@@ -127,6 +127,23 @@ def split_syllables(letters: str, syllables: frozenset[str]) -> list[tuple[str, 
     return found[:_MAX_SPLITS]
 
 
+def joined_splits(
+    part_splits: list[list[tuple[str, ...]]], syllables: frozenset[str]
+) -> list[tuple[str, ...]]:
+    """Ways to cut letters typed apart (shuju ku, xi an), given each part's split_syllables():
+    a space is always a boundary between two pieces, so xi an is 西安, never 先. Ordered and
+    cut short as split_syllables() is; one part's ways come back as they are."""
+    if len(part_splits) == 1:
+        return part_splits[0]
+    found: list[tuple[int, int, tuple[str, ...]]] = [(0, 0, ())]
+    for splits in part_splits:
+        ordered = [(len(b), sum(p not in syllables for p in b), b) for b in splits]
+        # The best ways of two parts are made of the best ways of each (the order adds up).
+        joined = [(a + c, b + d, e + f) for a, b, e in found for c, d, f in ordered]
+        found = sorted(joined, key=lambda way: (way[0], way[1]))[:_MAX_SPLITS]
+    return [pieces for _, _, pieces in found]
+
+
 def _splits(
     letters: str, syllables: frozenset[str], memo: dict[str, list[tuple[str, ...]]]
 ) -> Iterator[tuple[str, ...]]:

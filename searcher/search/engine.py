@@ -98,7 +98,14 @@ class Searcher:
         """The parts of `hit`'s score for the query `text` and its rank tier (explain.py)."""
         from searcher.search.explain import Explainer  # only --explain and the TUI's x need it
 
-        explainer = Explainer(self._gen, self._scorer, self._literal, self._titles)
+        explainer = Explainer(
+            self._gen,
+            self._scorer,
+            self._literal,
+            self._titles,
+            self.vocabulary,
+            _OTHER_FORM_DISCOUNT,
+        )
         return explainer.explain(self.parse(text), hit.row)
 
     def has_newer_generation(self) -> bool:

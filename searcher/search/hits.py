@@ -33,7 +33,9 @@ class ScorePart:
 @dataclass(frozen=True)
 class Explanation:
     parts: tuple[ScorePart, ...]
-    tier: str  # the rank tier above the score, e.g. "holds all 2 elements"
+    # The rank tiers above the score, highest first, joined by "; " (search/explain.py), e.g.
+    # 'holds all 2 elements; as typed; "go" as a whole word'.
+    tier: str
 
     @property
     def total(self) -> float:

@@ -4,7 +4,9 @@ also finds the Chinese words it spells, from the index's pinyin table (store/pin
 A typed token stays an alternative of its own clause, and the words it spells are added beside it
 (OR): a passage holding the letters as typed ranks first (engine.py), then passages holding what
 they spell. A token is cut into syllables and initials (analysis.pinyin.split_syllables); the
-words of each cut are found by key, fewest syllables first, most frequent first.
+words of each cut are found by key, fewest syllables first, most frequent first. Tokens typed
+apart read as one where an indexed word spans them (shuju ku, shu juku: 数据库) unless each is a
+word of its own (wangge guanli: 网格 管理); a space is always a boundary between syllables.
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from searcher.analysis.pinyin import is_single_piece, matches, split_syllables, toneless_token
+from searcher.analysis.pinyin import (
+    MAX_WORD_CHARS,
+    is_single_piece,
+    joined_splits,
+    matches,
+    split_syllables,
+    toneless_token,
+)
 from searcher.search.query import Clause, ParsedQuery, Unit
 from searcher.store.generation import Generation
 
@@ -26,6 +35,7 @@ MAX_INITIALS_READINGS = 4
 READING_WEIGHT_POWER = 0.5
 _MAX_WORDS = 3  # a token spells at most this many words in a row (wanggeguanli: 网格 管理)
 _MAX_LETTERS = 32  # a longer token is not pinyin anybody types
+_MAX_JOINED = 4  # runs typed apart that one word may span (shu juku, shu ju ku: one run)
 _LATIN = re.compile(r"[a-z0-9]+")
 _LATIN_TYPED = re.compile(r"[A-Za-z0-9]+")
 _PIECES_KEPT = 4096  # spellings a reader keeps (a warm TUI or batch asks again)
@@ -35,28 +45,28 @@ class PinyinReader:
     def __init__(self, generation: Generation) -> None:
         self._gen = generation
         self._words: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+        self._cuts: dict[str, list[tuple[str, ...]]] = {}  # a typed part's split_syllables()
 
     def read(self, query: ParsedQuery) -> ParsedQuery:
         """The query, each clause typed in pinyin given the words it spells as alternatives;
-        runs of single syllables typed apart (shu ju ku) read as one."""
+        clauses typed apart that spell one word read as one (shu ju ku, shuju ku: 数据库)."""
         if not any(_letters(clause) for clause in query.clauses):
             return query  # no Latin word: the table is not even looked at
         # SZY, NBA: written in capitals, an abbreviation, not pinyin initials.
         capitals = {word.lower() for word in _LATIN_TYPED.findall(query.text) if word.isupper()}
-        syllables = self._syllables()
+        spell = _Spelling(self, capitals)
         clauses: list[Clause] = []
         changed = False
-        for run in _runs(query.clauses, syllables):
-            letters = "".join(_letters(clause) or "" for clause in run)
-            typed_capitals = any(c.alternatives[0].literal in capitals for c in run)
-            spelled = self.spelled(letters) if len(letters) > 1 and not typed_capitals else []
+        for group in _joined(_runs(query.clauses, self._syllables(), capitals), spell):
+            spelled = spell.run(group)
             if not spelled:
-                clauses.extend(run)
+                clauses.extend(group)
                 continue
-            typed = run[0].alternatives[0]
-            if len(run) > 1:  # shu ju ku: the three as typed are one alternative
-                words = tuple(word for clause in run for word in clause.alternatives[0].words)
+            typed = group[0].alternatives[0]
+            if len(group) > 1:  # shu ju ku: the three as typed are one alternative
+                words = tuple(word for clause in group for word in clause.alternatives[0].words)
                 typed = Unit(" ".join(words), words)
+            letters = "".join(_letters(clause) or "" for clause in group)
             top = max(frequency for _, frequency in spelled)
             readings = tuple(
                 Unit("".join(words), words, reading=letters, weight=_weight(frequency, top))
@@ -66,13 +76,13 @@ class PinyinReader:
             changed = True
         return replace(query, clauses=tuple(clauses)) if changed else query
 
-    def spelled(self, letters: str) -> list[tuple[tuple[str, ...], int]]:
-        """Runs of words that `letters` (toneless pinyin) spells, best first, each with the
-        frequency of its rarest word."""
-        if len(letters) > _MAX_LETTERS:
+    def spelled(self, parts: tuple[str, ...]) -> list[tuple[tuple[str, ...], int]]:
+        """Runs of words that `parts` (toneless pinyin, typed apart: ("shuju", "ku")) spell,
+        best first, each with the frequency of its rarest word."""
+        if sum(map(len, parts)) > _MAX_LETTERS:
             return []
         found: dict[tuple[str, ...], tuple[int, int, int]] = {}
-        splits = split_syllables(letters, self._syllables())
+        splits = self._splits(parts)
         whole = [pieces for pieces in splits if all(p in self._syllables() for p in pieces)]
         # Whole syllables where they spell something (xian: 先, 西安), else initials too; one
         # word where any cut spells one, else runs of words (wanggeguanli: 网格 管理).
@@ -91,6 +101,33 @@ class PinyinReader:
             limit = MAX_INITIALS_READINGS  # initials: many words share them, keep the commonest
         best = sorted(found, key=found.__getitem__)[:limit]
         return [(words, -found[words][2]) for words in best]
+
+    def spells_one_word(self, parts: tuple[str, ...]) -> bool:
+        """Whether whole syllables of `parts` spell one word of the index: what joins parts
+        typed apart (shuju ku). Initials are not joined across a space: a few letters apart
+        (sj ku) spell words in too many ways, and a pasted English text would look up each
+        few of its words (12 English words: parse 0.8 ms before joins, 2.7 with initials,
+        1.2 without; results-speed.md)."""
+        if sum(map(len, parts)) > _MAX_LETTERS:
+            return False
+        syllables = self._syllables()
+        whole = [[c for c in self._split(part) if syllables.issuperset(c)] for part in parts]
+        if not all(whole):
+            return False
+        cuts = joined_splits(whole, syllables)
+        return any(len(cut) <= MAX_WORD_CHARS and self._spelling(cut) for cut in cuts)
+
+    def _splits(self, parts: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """Ways to cut `parts` into syllables and initials, a space always between two."""
+        return joined_splits([self._split(part) for part in parts], self._syllables())
+
+    def _split(self, part: str) -> list[tuple[str, ...]]:
+        """split_syllables() of one typed part, found once."""
+        if part not in self._cuts:
+            if len(self._cuts) >= _PIECES_KEPT:
+                self._cuts.clear()
+            self._cuts[part] = split_syllables(part, self._syllables())
+        return self._cuts[part]
 
     def _cover(self, pieces: tuple[str, ...], depth: int) -> list[tuple[tuple[str, ...], int]]:
         """(words, frequency of the rarest) spelling `pieces`: one word if any does, else a
@@ -145,20 +182,90 @@ def _letters(clause: Clause) -> str | None:
     return toneless_token(unit.literal)
 
 
-def _runs(clauses: tuple[Clause, ...], syllables: frozenset[str]) -> list[list[Clause]]:
+def _runs(
+    clauses: tuple[Clause, ...], syllables: frozenset[str], capitals: set[str]
+) -> list[list[Clause]]:
     """The clauses, a run of single syllables typed apart (shu ju ku) grouped as one."""
     runs: list[list[Clause]] = []
     for clause in clauses:
-        if _single(clause, syllables) and runs and _single(runs[-1][-1], syllables):
+        single = _single(clause, syllables, capitals)
+        if single and runs and _single(runs[-1][-1], syllables, capitals):
             runs[-1].append(clause)
         else:
             runs.append([clause])
     return runs
 
 
-def _single(clause: Clause, syllables: frozenset[str]) -> bool:
+def _single(clause: Clause, syllables: frozenset[str], capitals: set[str]) -> bool:
     letters = _letters(clause)
-    return letters is not None and is_single_piece(letters, syllables)
+    if letters is None or clause.alternatives[0].literal in capitals:
+        return False
+    return is_single_piece(letters, syllables)
+
+
+def _joined(runs: list[list[Clause]], spell: _Spelling) -> list[list[Clause]]:
+    """The runs, those a word spans joined (see _Spelling.spans): the fewest groups, and of
+    as few, the longest first."""
+    # fewest[i]: how few groups runs[i:] make, and where the first of them ends
+    fewest = [(0, len(runs))] * (len(runs) + 1)
+    for start in reversed(range(len(runs))):
+        best = (fewest[start + 1][0] + 1, start + 1)  # the run alone
+        for end in range(start + 2, min(len(runs), start + _MAX_JOINED) + 1):
+            count = fewest[end][0] + 1
+            if count <= best[0] and spell.spans(runs[start:end]):
+                best = (count, end)
+        fewest[start] = best
+    groups: list[list[Clause]] = []
+    start = 0
+    while start < len(runs):
+        end = fewest[start][1]
+        groups.append([clause for run in runs[start:end] for clause in run])
+        start = end
+    return groups
+
+
+class _Spelling:
+    """What the Latin runs of one query spell (PinyinReader.spelled), each asked once."""
+
+    def __init__(self, reader: PinyinReader, capitals: set[str]) -> None:
+        self._reader, self._capitals = reader, capitals
+        self._found: dict[tuple[str, ...], list[tuple[tuple[str, ...], int]]] = {}
+
+    def run(self, clauses: list[Clause]) -> list[tuple[tuple[str, ...], int]]:
+        """What the clauses typed apart spell as one, best first; [] if they are not all
+        Latin words or one is in capitals."""
+        parts = self._parts(clauses)
+        if not parts or sum(map(len, parts)) < 2:
+            return []
+        if parts not in self._found:
+            self._found[parts] = self._reader.spelled(parts)
+        return self._found[parts]
+
+    def spans(self, runs: list[list[Clause]]) -> bool:
+        """Whether the runs, typed apart, spell one word together (shuju ku: 数据库), unless
+        each is a word of two characters or more on its own (wangge guanli: 网格 管理, as the
+        user typed the space between them)."""
+        if all(_a_word(self.run(run)) for run in runs):
+            return False
+        clauses = [clause for run in runs for clause in run]
+        parts = self._parts(clauses)
+        if not parts or not self._reader.spells_one_word(parts):
+            return False
+        spelled = self.run(clauses)
+        return bool(spelled) and len(spelled[0][0]) == 1
+
+    def _parts(self, clauses: list[Clause]) -> tuple[str, ...]:
+        """The clauses' pinyin letters, () unless each is a Latin word not in capitals."""
+        parts = tuple(_letters(clause) or "" for clause in clauses)
+        typed = [clause.alternatives[0].literal for clause in clauses]
+        if not all(parts) or any(word in self._capitals for word in typed):
+            return ()
+        return parts
+
+
+def _a_word(spelled: list[tuple[tuple[str, ...], int]]) -> bool:
+    """Whether a run's best reading is a word of its own: words, or a word of 2+ characters."""
+    return bool(spelled) and (len(spelled[0][0]) > 1 or len(spelled[0][0][0]) > 1)
 
 
 def interpretation(

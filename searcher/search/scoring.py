@@ -121,27 +121,27 @@ class Scorer:
         return scores, matched, title_only, other_form
 
     def latin_tiers(self, query: ParsedQuery, vocabulary: Vocabulary) -> np.ndarray | None:
-        """For every row, how its Latin query words occur, averaged over them: 1 as whole words,
-        0.5 at the start of a word (go → golang), 0 inside one (logo); None without any."""
-        latin = [
-            unit.literal
-            for clause in query.clauses
-            for unit in clause.alternatives[:1]
-            if not unit.title_only and _LATIN_WORD.fullmatch(unit.literal)
-        ]
+        """For every row, how its Latin query words occur, averaged over them (latin_tier);
+        None without any."""
+        latin = latin_words(query)
         if not latin:
             return None
         tiers = np.zeros(self._rows, np.float32)
         for word in latin:
-            tier = np.zeros(self._rows, np.float32)
-            prefixed = vocabulary.prefixed(word, _MAX_PREFIXED)
-            for term_id in prefixed or ():
-                tier[self._gen.word_postings(term_id)[0]] = 0.5
-            term_id = self._gen.term_id(word)
-            if term_id is not None:
-                tier[self._gen.word_postings(term_id)[0]] = 1.0
-            tiers += tier / len(latin)
+            tiers += self.latin_tier(word, vocabulary) / len(latin)
         return tiers
+
+    def latin_tier(self, word: str, vocabulary: Vocabulary) -> np.ndarray:
+        """For every row, how the Latin `word` occurs: 1 as a whole word, 0.5 at the start of a
+        word (go → golang), 0 inside one (logo) or not at all."""
+        tier = np.zeros(self._rows, np.float32)
+        prefixed = vocabulary.prefixed(word, _MAX_PREFIXED)
+        for term_id in prefixed or ():
+            tier[self._gen.word_postings(term_id)[0]] = 0.5
+        term_id = self._gen.term_id(word)
+        if term_id is not None:
+            tier[self._gen.word_postings(term_id)[0]] = 1.0
+        return tier
 
     def typed_mask(self, query: ParsedQuery) -> np.ndarray | None:
         """Rows holding every clause read as pinyin as typed (its Latin letters), not only by
@@ -318,6 +318,17 @@ class Scorer:
         # Postings of old segments still list rows that died since (postings.py): counted
         # out, scores are the ones a rebuild of the same files gives.
         return len(rows) if self._all_live else int(np.count_nonzero(self._live[rows]))
+
+
+def latin_words(query: ParsedQuery) -> list[str]:
+    """The Latin words typed as elements of the query (go, wangge), whose word boundaries
+    rank passages (engine.py)."""
+    return [
+        unit.literal
+        for clause in query.clauses
+        for unit in clause.alternatives[:1]
+        if not unit.title_only and _LATIN_WORD.fullmatch(unit.literal)
+    ]
 
 
 def _one_literal(query: ParsedQuery) -> bool:

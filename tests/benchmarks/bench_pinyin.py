@@ -46,8 +46,21 @@ def sample_words(index: Path, count: int) -> list[str]:
     return random.Random(SEED).sample(sorted(words), count)
 
 
+ENGLISH = (
+    "the of and to in is was for on that with as by at from his an are this be which or it had"
+    " not but have were one all they she her their been has more when who will no would there"
+    " if so can out up time about into than its only other some could new these two may first"
+    " then do any like my now over such our man me even most made after also did many before"
+    " must through back years where much your way well down should because each just those"
+    " people how too little state good very make world still own see men work long get here"
+    " between both life being under never day same another know while last might us great old"
+    " year off come since against go came right used take three"
+).split()
+
+
 def variants(words: list[str]) -> dict[str, list[str]]:
-    """Each word as typed, as full pinyin, as initials, with one homophone typo."""
+    """Each word as typed, as full pinyin (also spaced after its first syllable), as
+    initials, with one homophone typo; and as many pastes of English words."""
     table = char_readings()
     by_reading: dict[str, list[str]] = {}
     for char, readings in table.items():
@@ -61,11 +74,20 @@ def variants(words: list[str]) -> dict[str, list[str]]:
         reading = lazy_pinyin(word, style=Style.NORMAL)[at]
         others = [c for c in by_reading.get(reading, []) if c != word[at]] or [word[at]]
         typos.append(word[:at] + rng.choice(others[:20]) + word[at + 1 :])
+    readings = [lazy_pinyin(w, style=Style.NORMAL) for w in words]
     return {
         "Chinese (baseline)": words,
-        "full pinyin": ["".join(lazy_pinyin(w, style=Style.NORMAL)) for w in words],
-        "initials": ["".join(s[0] for s in lazy_pinyin(w, style=Style.NORMAL)) for w in words],
+        "full pinyin": ["".join(syllables) for syllables in readings],
+        # shu juku, wang ge: a space where the word does not end (search/pinyin.py joins them)
+        "full pinyin, spaced after the first syllable": [
+            f"{syllables[0]} {''.join(syllables[1:])}" for syllables in readings
+        ],
+        "initials": ["".join(s[0] for s in syllables) for syllables in readings],
         "homophone typo": typos,
+        # Latin words that are not pinyin, as pasted English: each few are tried as one word.
+        "12 English words": [
+            " ".join(rng.choice(ENGLISH) for _ in range(12)) for _ in range(len(words))
+        ],
     }
 
 
