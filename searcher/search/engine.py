@@ -332,7 +332,7 @@ class Searcher:
         all_mask = matched == total_clauses
         tier = scores
         if other_form is not None:
-            # Of passages holding every element, those holding them as typed come first.
+            # Of passages holding every element, one holding them only in another form counts less.
             tier = scores * (1.0 - _OTHER_FORM_DISCOUNT * np.where(all_mask, other_form, 0.0))
         latin = self._scorer.latin_tiers(query, self.vocabulary)
         if latin is not None:
