@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -272,8 +273,9 @@ class Searcher:
     ) -> tuple[list[Group], np.ndarray, int, bool]:
         """_rank's answer as groups of repeated passages; `total` counts each group once."""
         size = limit * OVERFETCH
+        best = self._ranking(query, require_all, allowed)  # scored once, however many asked
         while size:
-            top, scores, total, any_all = self._rank(query, size, require_all, allowed)
+            top, scores, total, any_all = best(size)
             groups = group_rows(top, self._gen.folded_bytes)
             # Ranked again (0.2-1 ms) only when the rows compared were mostly repeats.
             size = next_fetch(size, len(groups), limit, len(top))
@@ -325,6 +327,14 @@ class Searcher:
     ) -> tuple[np.ndarray, np.ndarray, int, bool]:
         """(best `limit` rows, best first; all scores; how many rows match; any holds all),
         of the rows `filters` allows."""
+        return self._ranking(query, require_all, filters)(limit)
+
+    def _ranking(
+        self, query: ParsedQuery, require_all: bool, filters: np.ndarray
+    ) -> Callable[[int], tuple[np.ndarray, np.ndarray, int, bool]]:
+        """_rank for any limit: the rows are scored once, and each call only picks the best.
+        Collapsing repeats asks again for 4 times as many when the first were mostly repeats:
+        scoring again took half the time of a query on a collection with every text 4 times."""
         scores, matched, title_only, other_form = self._scorer.score(query)
         typed = self._scorer.typed_mask(query)
         total_clauses = len(query.clauses)
@@ -342,33 +352,49 @@ class Searcher:
             keep = all_mask
         keep &= filters
         candidates = np.flatnonzero(keep)
+        every = None
         if title_only is None:
             every = candidates if require_all else np.flatnonzero(keep & all_mask)
-            if len(every) >= limit:
+        computed: list[np.ndarray] = []
+
+        def ranked() -> np.ndarray:
+            """The order of every candidate (computed once, when a limit needs it)."""
+            if not computed:
+                order = tier[candidates] + np.where(all_mask[candidates], _ALL_WORDS_BONUS, 0.0)
+                order += _typed_bonus(typed, candidates)
+                if title_only is not None:
+                    # One element: passages holding it as a whole word, then inside longer
+                    # words, then only in their title (below). Those are only counted unless
+                    # the limit reaches them: merged and ranked with the rest, 条例 (20,716
+                    # passages by text, 78,265 more by title on zh-laws) took 8-11 ms, apart 5.
+                    whole = self._scorer.whole_word_mask(query.clauses[0])[candidates]
+                    order += np.where(whole, _WHOLE_WORD_BONUS, 0.0)
+                computed.append(order)
+            return computed[0]
+
+        def best(limit: int) -> tuple[np.ndarray, np.ndarray, int, bool]:
+            if every is not None and len(every) >= limit:
                 # Enough passages hold every element: the others are only counted. A word in
                 # most titles (条例) puts most passages among those holding some words.
-                ranked = tier[every] + _typed_bonus(typed, every)
-                return top(every, ranked, limit), scores, len(candidates), True
-        any_all = bool(all_mask[candidates].any()) if len(candidates) else False
-        ranked = tier[candidates] + np.where(all_mask[candidates], _ALL_WORDS_BONUS, 0.0)
-        ranked += _typed_bonus(typed, candidates)
-        if title_only is None:
-            return top(candidates, ranked, limit), scores, len(candidates), any_all
-        # One element: passages holding it as a whole word, then inside longer words, then
-        # only in their title. Those are only counted unless the limit reaches them: merged and
-        # ranked with the rest, 条例 (20,716 passages by text, 78,265 more by title on zh-laws)
-        # took 8-11 ms, apart 5 (4-4.7 when titles did not match).
-        whole = self._scorer.whole_word_mask(query.clauses[0])[candidates]
-        best = top(candidates, ranked + np.where(whole, _WHOLE_WORD_BONUS, 0.0), limit)
-        rows, score = title_only
-        kept = filters[rows]
-        count = int(np.count_nonzero(kept))
-        if len(best) < limit and count:
-            rows, score = rows[kept], score[kept] + scores[rows[kept]]
-            more = top(rows, score, limit - len(best))
-            scores[more] = score[np.searchsorted(rows, more)]
-            best = np.concatenate([best, more])
-        return best, scores, len(candidates) + count, any_all or bool(count)
+                chosen = tier[every] + _typed_bonus(typed, every)
+                return top(every, chosen, limit), scores, len(candidates), True
+            found = top(candidates, ranked(), limit)
+            any_all = bool(all_mask[candidates].any()) if len(candidates) else False
+            if title_only is None:
+                return found, scores, len(candidates), any_all
+            rows, score = title_only
+            kept = filters[rows]
+            count = int(np.count_nonzero(kept))
+            shown = scores
+            if len(found) < limit and count:
+                rows, score = rows[kept], score[kept] + scores[rows[kept]]
+                more = top(rows, score, limit - len(found))
+                shown = scores.copy()  # another limit starts again from the rows' own scores
+                shown[more] = score[np.searchsorted(rows, more)]
+                found = np.concatenate([found, more])
+            return found, shown, len(candidates) + count, any_all or bool(count)
+
+        return best
 
     def _filters(self, query: ParsedQuery) -> tuple[np.ndarray, str]:
         """The live rows every filter allows (title:, path:, -word); and when that leaves none,
