@@ -19,6 +19,7 @@ import os
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -52,8 +53,10 @@ from searcher.store.layout import (
 from searcher.store.packing import PackedPostings
 from searcher.store.pinyin_table import PinyinTable
 from searcher.store.regional_table import RegionalTable
-from searcher.store.segments import Rows, SegmentSpan
 from searcher.store.stored import StoredBlocks, decode_stored
+
+if TYPE_CHECKING:
+    from searcher.store.segments import Rows
 
 _EMPTY_ROWS = np.zeros(0, np.int32)
 _FAMILY = {"post": "word", "gram": "n-gram"}  # how errors name them
@@ -354,6 +357,9 @@ class Generation(_Mapped):
         the segments, which stay on disk (the next generation links the files it keeps). Every
         file is checked against its checksum first: an update must not carry damage over, nor
         call a damaged index unchanged."""
+        # The writer's module, imported by the writer only: a query never loads it (2 ms).
+        from searcher.store.segments import Rows, SegmentSpan
+
         verified = verify(self.directory, self.sums)
         arrays = {
             name: load_compressed(self.directory / f"{name}{COMPRESSED_SUFFIX}")
