@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 # The words read: all Han characters, and no longer than this (a reading of a 16-character
 # compound is never typed).
 MAX_WORD_CHARS = 8
-_HAN_WORD = re.compile("[\u3400-\u9fff]+")
+
 # Characters whose every reading is stored, for reading what a query types (typos.py): CJK
 # Unified Ideographs and Extension A, the characters an IME offers.
 _CHAR_RANGE = (0x3400, 0x9FFF)
@@ -31,7 +31,7 @@ _MAX_SPLITS = 24  # ways to cut one token into syllables, fewest pieces first
 
 def is_pinyin_word(word: str) -> bool:
     """Whether an indexed word gets readings: Han characters only, not too long."""
-    return len(word) <= MAX_WORD_CHARS and _HAN_WORD.fullmatch(word) is not None
+    return 0 < len(word) <= MAX_WORD_CHARS and all("\u3400" <= char <= "\u9fff" for char in word)
 
 
 def word_readings(words: list[str]) -> list[tuple[str, ...]]:

@@ -80,9 +80,9 @@ class ParsedQuery:
 
 
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
-_TOKEN = re.compile(
-    r'(-?)(?:(title|path|ext|type|after|before):)?(?:"([^"]*)(?:"|$)|(\S+))', re.IGNORECASE
-)
+# The field names alone case-insensitive: IGNORECASE over the whole pattern made compiling it
+# fold [^"] and \S over all of Unicode, 4 ms at every start of a fresh `searcher query`.
+_TOKEN = re.compile(r'(-?)(?:((?i:title|path|ext|type|after|before)):)?(?:"([^"]*)(?:"|$)|(\S+))')
 
 
 # A query is something a person types or pastes: a paragraph at most. One 50 MB line took 3.1 GB.

@@ -11,7 +11,6 @@ most MAX_CHANGED characters wins.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,7 +19,6 @@ from searcher.analysis.pinyin import reading_key
 from searcher.search.literal import LiteralMatcher
 from searcher.store.generation import Generation
 
-_HAN_RUN = re.compile("[\u3400-\u9fff]+")
 # A longer run of Chinese characters is a phrase or a sentence, taken as written: in sentences,
 # stretches across words that sound like a word are everywhere (cmrc2018-dev questions, whose
 # runs reach 12 characters, had a suggestion in 37% with runs of up to 16).
@@ -63,9 +61,9 @@ class TypoFinder:
     def fixes(self, text: str) -> list[Fix]:
         """The misspelt stretches of `text`, each with the word it most likely meant."""
         found: list[Fix] = []
-        for run in _HAN_RUN.finditer(text):
-            folded = fold_text(run.group())
-            if len(folded) != len(run.group()) or not 2 <= len(folded) <= _MAX_RUN:
+        for start, typed in _han_runs(text):
+            folded = fold_text(typed)
+            if len(folded) != len(typed) or not 2 <= len(folded) <= _MAX_RUN:
                 continue
             if folded not in self._runs:
                 if len(self._runs) >= _RUNS_KEPT:
@@ -73,8 +71,9 @@ class TypoFinder:
                 self._runs[folded] = self._in_run(folded)
             fix = self._runs[folded]
             if fix is not None:
-                start, end = run.start() + fix.start, run.start() + fix.end
-                found.append(Fix(start, end, fix.typed, fix.word, fix.typed_count))
+                found.append(
+                    Fix(start + fix.start, start + fix.end, fix.typed, fix.word, fix.typed_count)
+                )
         return found
 
     def _in_run(self, run: str) -> Fix | None:
@@ -142,6 +141,20 @@ class TypoFinder:
         if term is not None:
             return self._gen.document_frequency(term)
         return len(self._literal.rows(typed)[0])
+
+
+def _han_runs(text: str) -> list[tuple[int, str]]:
+    """(offset, run) of each run of CJK characters (U+3400..U+9FFF) in `text`. A loop, not a
+    regex: a class of 27,000 characters took 1 ms to compile at every fresh query's start."""
+    runs, start = [], None
+    for at, char in enumerate(text + " "):
+        inside = "\u3400" <= char <= "\u9fff"
+        if inside and start is None:
+            start = at
+        elif not inside and start is not None:
+            runs.append((start, text[start:at]))
+            start = None
+    return runs
 
 
 def corrected(text: str, fixes: list[Fix]) -> str:
