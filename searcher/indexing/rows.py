@@ -26,6 +26,7 @@ from searcher.store import schema
 from searcher.store.doc_table import DocTable
 from searcher.store.generation import Generation
 from searcher.store.layout import work_dir
+from searcher.store.npy import load_array
 from searcher.store.segments import Rows
 from searcher.store.stored import StoredBlocks, decode_stored, encode_stored
 
@@ -317,7 +318,7 @@ class RowsBuilder:
         sizes = []
         with open(path, "wb") as target:
             for segment in old.segments:
-                ptr = np.load(segment.directory / "text_ptr.npy")
+                ptr = load_array(segment.directory / "text_ptr.npy")
                 live_rows = old.row_live[segment.first : segment.end]
                 _copy_live(segment.directory / "text.bin", ptr, live_rows, target)
                 sizes.append(np.diff(ptr)[live_rows])

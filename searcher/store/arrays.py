@@ -15,6 +15,7 @@ import numpy as np
 import zstandard
 
 from searcher.errors import IndexCorruptError
+from searcher.store.npy import load_array
 
 _LEVEL = 1
 
@@ -38,7 +39,7 @@ def save_compressed(path: Path, array: np.ndarray) -> None:
 def load_compressed(path: Path) -> np.ndarray:
     try:
         data = zstandard.ZstdDecompressor().decompressobj().decompress(path.read_bytes())
-        return np.load(io.BytesIO(data), allow_pickle=False)
+        return load_array(io.BytesIO(data))
     except (zstandard.ZstdError, ValueError) as err:
         raise IndexCorruptError(
             f"the index's {path.name} is damaged ({err});"

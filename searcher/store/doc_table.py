@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from searcher.analysis.grams import gram_keys
+from searcher.store.npy import load_array
 
 IDS_FILE = "doc_ids.bin"
 TITLES_FILE = "titles.json"  # the distinct titles as written and folded, for the next build
@@ -94,7 +95,7 @@ class DocTable:
     def read(cls, directory: Path) -> DocTable:
         table = cls()
         table._ids = bytearray((directory / IDS_FILE).read_bytes())
-        table._id_ptr = array("q", np.load(directory / "doc_id_ptr.npy").tobytes())
+        table._id_ptr = array("q", load_array(directory / "doc_id_ptr.npy").tobytes())
         titles = json.loads((directory / TITLES_FILE).read_bytes())
         table._titles, table._folded = titles["titles"], titles["folded"]
         table._title_number = {title: n for n, title in enumerate(table._titles)}

@@ -50,6 +50,7 @@ from searcher.store.layout import (
     packed_files,
     retry_while_committing,
 )
+from searcher.store.npy import load_array
 from searcher.store.packing import PackedPostings
 from searcher.store.pinyin_table import PinyinTable
 from searcher.store.regional_table import RegionalTable
@@ -82,7 +83,7 @@ class _Mapped:
         if name not in self._arrays:
             # A plain ndarray view of the mapping (np.asarray copies nothing): np.memmap's
             # Python-level __getitem__ cost 1.6 µs a slice, 0.3 ms of a warm query.
-            mapped = np.load(self.directory / f"{name}.npy", mmap_mode="r")
+            mapped = load_array(self.directory / f"{name}.npy", mmap_mode="r")
             self._arrays[name] = np.asarray(mapped)
         return self._arrays[name]
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from searcher.errors import IndexCorruptError
 from searcher.store.layout import PACKED_NAMES, packed_files
+from searcher.store.npy import load_array
 
 BLOCK = 128
 _BLOCK_BITS = 7
@@ -67,7 +68,7 @@ class PackedPostings:
             data = np.asarray(np.memmap(path, dtype=np.uint8, mode="r"))
         else:
             data = np.fromfile(path, np.uint8)
-        arrays = [np.asarray(np.load(directory / name, mmap_mode=mode)) for name in names[1:]]
+        arrays = [np.asarray(load_array(directory / name, mmap_mode=mode)) for name in names[1:]]
         return cls(data, *arrays)
 
     def key(self, start: int, end: int, what: str) -> tuple[np.ndarray, np.ndarray]:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from searcher.analysis.grams import CODE_POINTS, gram_keys, join_keys, split_keys
+from searcher.store.npy import load_array
 from searcher.store.packing import PackedPostings, PackedWriter
 
 BLOCK_POSTINGS = 1 << 21  # postings per merged block: 2 M × (4 + 2..4) bytes, about 16 MB
@@ -118,8 +119,8 @@ def previous_run(
     `key_map` renumbers keys, keeping their order.
     """
     keys_name, ptr_name = names
-    ptr = np.load(directory / f"{ptr_name}.npy").astype(np.int64)
-    keys = np.load(directory / f"{keys_name}.npy") if keys_name else np.arange(len(ptr) - 1)
+    ptr = load_array(directory / f"{ptr_name}.npy").astype(np.int64)
+    keys = load_array(directory / f"{keys_name}.npy") if keys_name else np.arange(len(ptr) - 1)
     if key_map is not None:
         keys = key_map[keys]
     # Mapped: the packed postings are a quarter of the arrays they replace, and their pages are

@@ -46,6 +46,7 @@ from searcher.store.layout import (
     WRITER_ARRAYS,
     work_dir,
 )
+from searcher.store.npy import load_array
 from searcher.store.pinyin_table import Readings, write_pinyin
 from searcher.store.regional_table import RegionalPairs, write_regional
 from searcher.store.stored import StoredBlocks, StoredWriter
@@ -224,7 +225,7 @@ def _write_segment(
     ptrs = []
     with open(out / "text.bin", "wb") as target:
         for segment in merged:
-            ptrs.append(np.load(segment.directory / "text_ptr.npy") + target.tell())
+            ptrs.append(load_array(segment.directory / "text_ptr.npy") + target.tell())
             with open(segment.directory / "text.bin", "rb") as source:
                 shutil.copyfileobj(source, target)
         ptrs.append(rows.text_ptr + target.tell())

@@ -24,6 +24,7 @@ import zstandard
 
 from searcher.errors import IndexCorruptError
 from searcher.store.layout import STORED_BLOCKS_FILE, STORED_FILE
+from searcher.store.npy import load_array
 
 # Rows a block, on zh-laws: 4 gave 37 MB and 12 µs to decode a block, 8 gave 31 MB and 17 µs,
 # 16 gave 26 MB and 27 µs, 32 gave 24 MB and 43 µs (a page of 10 hits decodes ~10 blocks).
@@ -95,7 +96,7 @@ class StoredBlocks:
     def __init__(self, directory: Path, rows: int, blocks: np.ndarray | None = None) -> None:
         """`blocks`: stored_blocks.npy, if the caller has it mapped already."""
         if blocks is None:
-            blocks = np.load(directory / STORED_BLOCKS_FILE)
+            blocks = load_array(directory / STORED_BLOCKS_FILE)
         self._blocks = blocks
         self._handle = open(directory / STORED_FILE, "rb")  # noqa: SIM115 - closed in close()
         self._size = os.fstat(self._handle.fileno()).st_size
