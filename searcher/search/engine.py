@@ -51,10 +51,12 @@ _LOAD_VOCABULARY_CHARS = 2000
 _ALL_WORDS_BONUS = 1e6  # puts passages holding every element above all others
 # Of passages holding every element, those holding the regional forms as typed (資料庫 in a
 # Taiwanese text) rank above those matching as well by another region's form (数据库): the score
-# of a passage holding every such element only in another form counts half. A strict tier cost
-# the converted queries of eval_regional.py 0.031 MRR on drcd (a typed 芯片 in one passage
-# outranked the answer's 晶片), half 0.024, a fifth 0.012, but let 部落格 outrank a typed 博客.
-_OTHER_FORM_DISCOUNT = 0.5
+# of a passage holding every such element only in another form counts 0.7. A strict tier cost
+# the converted queries of eval_regional.py 0.031 MRR on drcd (a typed 激光 in one passage
+# outranked the answer's 雷射); with another form's words sharing the typed form's weight
+# (query.py _sharing, scoring.py _query_bigram_keys), 0.7 costs 0.013 and still puts 博客 typed
+# before 部落格 in otherwise identical passages.
+_OTHER_FORM_DISCOUNT = 0.3
 # For a one-element query, passages holding it in their text come before those holding it only in
 # their title; and of those, passages holding it as a whole jieba word come before those holding
 # it only inside a longer word, whatever their lengths (BM25 alone let 0.4% of such pairs swap).

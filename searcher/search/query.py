@@ -12,6 +12,7 @@ search, or a file filter's value that is none (after:yesterday), raises QuerySyn
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -284,6 +285,14 @@ def _as_one(body: str, units: list[Unit]) -> Unit:
     return Unit(literal, words, title_only=units[0].title_only, parts=parts)
 
 
+def _sharing(other: Unit, typed: Unit) -> Unit:
+    """Another region's form of `typed`, weighed so that being cut into more words than the form
+    typed (部落格: 部落 格, against 博客) does not add to its score: its words share the weight
+    of the form typed."""
+    more = len(other.literals) / max(len(typed.literals), 1)
+    return dataclasses.replace(other, weight=other.weight / more) if more > 1 else other
+
+
 def _regional_clauses(
     body: str,
     units: list[Unit],
@@ -299,7 +308,9 @@ def _regional_clauses(
         # Another region's form is one word of the index (通信社 → 通讯社): the item is one
         # element, that word against the words typed, not against some of them.
         others = [(_units(form, False, False, is_known, cut), form) for form in forms]
-        alternatives = (_as_one(body, units), *(_as_one(f, found) for found, f in others if found))
+        typed = _as_one(body, units)
+        shared = (_sharing(_as_one(form, found), typed) for found, form in others if found)
+        alternatives = (typed, *shared)
         return (Clause(alternatives, typed_first=True),)
     spans, at = [], 0
     for unit in units:
@@ -313,7 +324,8 @@ def _regional_clauses(
         clauses += [Clause((unit,)) for unit in units[number:first]]
         typed = _as_one(folded[spans[first][0] : spans[end - 1][1]], units[first:end])
         others = [(_units(text, False, False, is_known, cut), text) for text in texts]
-        alternatives = (typed, *(_as_one(text, found) for found, text in others if found))
+        shared = (_sharing(_as_one(text, found), typed) for found, text in others if found)
+        alternatives = (typed, *shared)
         clauses.append(Clause(alternatives, typed_first=len(alternatives) > 1))
         number = end
     clauses += [Clause((unit,)) for unit in units[number:]]

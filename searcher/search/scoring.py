@@ -178,13 +178,14 @@ class Scorer:
 
     def _ngram_scores(self, query: ParsedQuery) -> np.ndarray:
         """BM25 of the query's character bigrams for every row, lengths counted in characters."""
-        postings = [self._gen.gram_postings(key) for key in _query_bigram_keys(query)]
+        keys = _query_bigram_keys(query)
+        postings = [(*self._gen.gram_postings(key), weight) for key, weight in keys.items()]
         postings = sorted((p for p in postings if len(p[0])), key=lambda p: len(p[0]))
         if not postings:
             return np.zeros(self._rows, np.float32)
         parts = [
-            (rows, self._bm25(self._idf(rows), tfs, rows, by_chars=True))
-            for rows, tfs in postings[:_MAX_NGRAMS]
+            (rows, weight * self._bm25(self._idf(rows), tfs, rows, by_chars=True))
+            for rows, tfs, weight in postings[:_MAX_NGRAMS]
         ]
         rows = np.concatenate([rows for rows, _ in parts])
         weights = np.concatenate([score for _, score in parts])
@@ -344,19 +345,35 @@ def _is_question_word(clause: Clause) -> bool:
     return all(not unit.phrase and unit.literal in QUESTION_WORDS for unit in clause.alternatives)
 
 
-def _query_bigram_keys(query: ParsedQuery) -> list[int]:
-    """Bigram keys of what the query looks for in the text (chunks across word boundaries)."""
-    texts = list(query.chunks)
-    texts += [
-        unit.literal
-        for clause in query.clauses
-        for unit in clause.alternatives
-        if not unit.title_only
-    ]
-    keys = [
+def _query_bigram_keys(query: ParsedQuery) -> dict[int, float]:
+    """Bigram keys of what the query looks for in the text (chunks across word boundaries), each
+    with its weight: 1, but for the bigrams only another region's form of a word has, which
+    share the weight of the form typed (部落格's two count as 博客's one), so a longer form does
+    not outscore the one typed by its length."""
+    weights: dict[int, float] = {}
+    typed = list(query.chunks)
+    others: list[tuple[str, float]] = []
+    for clause in query.clauses:
+        units = [unit for unit in clause.alternatives if not unit.title_only]
+        if not units:
+            continue
+        typed.append(units[0].literal)
+        base = len(_bigrams(units[0].literal))
+        for unit in units[1:]:
+            count = len(_bigrams(unit.literal))
+            others.append((unit.literal, min(1.0, base / count) if count and base else 1.0))
+    for text in typed:
+        for key in _bigrams(text):
+            weights[key] = 1.0
+    for text, weight in others:
+        for key in _bigrams(text):
+            weights[key] = max(weights.get(key, 0.0), weight)
+    return weights
+
+
+def _bigrams(text: str) -> list[int]:
+    return [
         bigram_key(first, second)
-        for text in texts
         for run in _ALNUM_RUN.findall(text)
         for first, second in zip(run, run[1:], strict=False)
     ]
-    return list(dict.fromkeys(keys))
