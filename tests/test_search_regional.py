@@ -163,3 +163,21 @@ def test_a_damaged_regional_table_is_one_clear_error(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "regional table is damaged" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_longer_regional_form_shares_the_typed_forms_weight_and_or_does_not(
+    regional_index: Path,
+) -> None:
+    # 博客's Taiwan form 部落格 is cut as 部落 格: its two words and two bigrams share the weight
+    # of the form typed, so it does not outscore 博客 by its length. Alternatives a user typed
+    # with OR are not regional forms and count in full.
+    from searcher.search.scoring import _query_bigram_keys
+
+    with Searcher.open(regional_index) as searcher:
+        regional = searcher.parse("博客")
+        typed_or = searcher.parse("博客 OR 部落格")
+    typed, other = regional.clauses[0].alternatives
+    assert (typed.literal, other.literal) == ("博客", "部落格")
+    assert other.weight == pytest.approx(typed.weight / len(other.literals))
+    assert sorted(_query_bigram_keys(regional).values()) == [0.5, 0.5, 1.0]
+    assert set(_query_bigram_keys(typed_or).values()) == {1.0}

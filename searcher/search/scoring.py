@@ -357,6 +357,9 @@ def _query_bigram_keys(query: ParsedQuery) -> dict[int, float]:
         units = [unit for unit in clause.alternatives if not unit.title_only]
         if not units:
             continue
+        if not clause.typed_first:  # no regional forms: every alternative counts in full
+            typed += [unit.literal for unit in units]
+            continue
         typed.append(units[0].literal)
         base = len(_bigrams(units[0].literal))
         for unit in units[1:]:
