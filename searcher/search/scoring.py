@@ -34,6 +34,10 @@ CHUNK_WEIGHT = 0.5  # bonus per word when a typed multi-word chunk occurs as typ
 # MRR@10 without → with it: cmrc2018-dev 0.982 → 0.986, drcd 0.934 → 0.948 (0.2: 0.944, 0.8: 0.949
 # but cmrc2018-dev 0.985). Cost: 0.1-0.3 ms of a 0.2-1.1 ms scoring on 21k zh-laws passages.
 NGRAM_WEIGHT = 0.5
+# A posting list longer than 1/_NORMS_ONCE of the rows has every row's BM25 norm computed once
+# and kept (a warm searcher's long lists); a shorter one, only its rows' (a fresh process's first
+# query would pay 3 ms on zh-laws, 12 at 4×, for norms it never reads).
+_NORMS_ONCE = 16
 _MAX_NGRAMS = 64  # a pasted paragraph is scored on its 64 rarest bigrams, not all of them
 # Question words ask for the answer, so the passage that answers rarely holds them: their high IDF
 # would reward passages that merely ask something too. They count this share of a word unless the
@@ -73,6 +77,7 @@ class Scorer:
         self._live = np.asarray(generation.array("row_live"))
         self._avg_len = max(float(meta["total_len"]) / self._live_rows, 1.0)
         self._norm_cache: dict[bool, np.ndarray] = {}  # _norms(), by words and by characters
+        self._avg_chars: float | None = None  # mean folded length of live rows, for bigram BM25
 
     def score(
         self, query: ParsedQuery
@@ -280,21 +285,32 @@ class Scorer:
     ) -> np.ndarray:
         """BM25 of `rows`, lengths in weighted words (the word field) or in characters."""
         tfs = tfs.astype(np.float32)
-        return idf * tfs * (K1 + 1) / (tfs + self._norms(by_chars)[rows])
+        if by_chars in self._norm_cache or len(rows) * _NORMS_ONCE > self._rows:
+            norm = self._norms(by_chars)[rows]
+        else:  # a short list: its rows' norms alone (the same operations, so the same bits)
+            lengths, mean = self._lengths(by_chars)
+            norm = K1 * (1 - B + B * lengths[rows] / mean)
+        return idf * tfs * (K1 + 1) / (tfs + norm)
 
     def _norms(self, by_chars: bool) -> np.ndarray:
-        """K1 · (1 − B + B · length / mean length) of every row, computed once a searcher: a
-        posting list then costs one gather, not four passes over it (on 4× zh-laws, BM25 was
-        a fifth of a warm query). The same operations per row as before, so the same bits."""
+        """K1 · (1 − B + B · length / mean length) of every row, computed once a searcher, when
+        a long posting list first needs it: each then costs one gather, not four passes (on 4×
+        zh-laws, BM25 was a fifth of a warm query). The same operations per row as for a short
+        list, so the same bits."""
         if by_chars not in self._norm_cache:
-            if by_chars:
-                lengths = np.asarray(self._gen.array("row_chars"))
-                live = np.asarray(self._gen.array("row_live"))
-                mean = max(float(lengths[live].mean()) if live.any() else 1.0, 1.0)
-            else:
-                lengths, mean = np.asarray(self._gen.array("row_len")), self._avg_len
+            lengths, mean = self._lengths(by_chars)
             self._norm_cache[by_chars] = K1 * (1 - B + B * lengths / mean)
         return self._norm_cache[by_chars]
+
+    def _lengths(self, by_chars: bool) -> tuple[np.ndarray, float]:
+        """Every row's length and the mean over live rows: in characters, or weighted words."""
+        if not by_chars:
+            return np.asarray(self._gen.array("row_len")), self._avg_len
+        if self._avg_chars is None:
+            lengths = np.asarray(self._gen.array("row_chars"))
+            live = np.asarray(self._gen.array("row_live"))
+            self._avg_chars = max(float(lengths[live].mean()) if live.any() else 1.0, 1.0)
+        return np.asarray(self._gen.array("row_chars")), self._avg_chars
 
     # -- the same weights for one row at a time, for explain.py -------------------------------
 
