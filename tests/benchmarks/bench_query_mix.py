@@ -1,5 +1,5 @@
 """Query speed over issue 13's mix: names, pasted sentences, traditional and Taiwan words, common
-words, symbols and spacing; fresh `searcher query` processes and warm searches alike.
+words, symbols and spacing, pinyin; fresh `searcher query` processes and warm searches alike.
 
     python tests/benchmarks/bench_query_mix.py --index /tmp/laws-10mb [--build] [--max-mb 10]
 
@@ -29,6 +29,7 @@ NAMES = ["卡马克", "阮一峰", "诸葛亮", "张三丰", "林徽因"]
 REGIONAL = ["資料庫", "軟體", "網路", "程式設計", "部落格", "行政機關", "勞動契約", "著作權"]
 COMMON = ["网格", "条例", "管理", "人民政府", "合同"]
 SYMBOLS = ["C++", "Wi-Fi", "COVID-19", "2024-05-01", "第300期", "Python教程"]
+PINYIN = ["shujuku", "guanli", "renmin zhengfu", "tiaoli", "gl"]
 
 
 def query_mix(corpus: Path, sentences: int = 5) -> list[tuple[str, str]]:
@@ -43,7 +44,7 @@ def query_mix(corpus: Path, sentences: int = 5) -> list[tuple[str, str]]:
             start = rng.randrange(len(text) - 30)
             pasted.append(text[start : start + rng.randrange(20, 40)].replace("\n", " "))
     kinds = [("name", NAMES), ("pasted sentence", pasted), ("traditional/Taiwan", REGIONAL)]
-    kinds += [("common word", COMMON), ("symbols/spacing", SYMBOLS)]
+    kinds += [("common word", COMMON), ("symbols/spacing", SYMBOLS), ("pinyin", PINYIN)]
     return [(kind, query) for kind, queries in kinds for query in queries]
 
 
