@@ -445,3 +445,21 @@ def test_check_finds_a_table_of_contents_listing_other_segments(tmp_path: Path) 
     build_index([], index_dir, rebuild=True)
     assert check_index(index_dir).problems == []
     assert whoosh_index.open_dir(str(index_dir)).doc_count() > 0
+
+
+def test_a_used_up_term_bounds_no_score_when_a_union_asks_it() -> None:
+    # Whoosh's union of a Prefix's terms asks a child for its block quality right after the
+    # child's own skipping used it up (Prefix("网") on zh-laws raised IndexError there): past
+    # the end, a term bounds nothing.
+    lengths = np.array([10.0, 20.0, 30.0], np.float32)
+    matcher = RowsMatcher(
+        np.array([0, 2]),
+        np.array([1.0, 3.0], np.float32),
+        lengths[[0, 2]],
+        ("text", b"x"),
+        _WeightPerLength(lengths),
+    )
+    matcher.skip_to_quality(1.0)  # both blocks' bounds are below it: skipped to the end
+    assert not matcher.is_active()
+    assert matcher.block_max_weight() == 0.0
+    assert matcher.block_quality() == 0.0

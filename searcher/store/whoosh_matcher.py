@@ -85,10 +85,16 @@ class RowsMatcher(Matcher):
         return self._scorer.block_quality(self) if self._scorer else self.block_max_weight()
 
     def block_max_weight(self) -> float:
-        return self._max[0] if self._whole else self._block_weight[self._at // BLOCK]
+        # Whoosh's union asks a child that its skipping just used up (Prefix("网") on zh-laws):
+        # past the end, no block can add to a score.
+        if self._whole:
+            return self._max[0]
+        return self._block_weight[self._at // BLOCK] if self.is_active() else 0.0
 
     def block_min_length(self) -> float:
-        return self._max[1] if self._whole else self._block_length[self._at // BLOCK]
+        if self._whole or not self.is_active():
+            return self._max[1]
+        return self._block_length[self._at // BLOCK]
 
     def skip_to_quality(self, minquality: float) -> int:
         skipped = 0
