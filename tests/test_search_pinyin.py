@@ -26,12 +26,7 @@ PINYIN_DOCS = {
 
 @pytest.fixture(scope="module")
 def pinyin_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = tmp_path_factory.mktemp("pinyin-docs")
-    for name, text in PINYIN_DOCS.items():
-        (source / name).write_text(text + "\n", encoding="utf-8")
-    directory = tmp_path_factory.mktemp("pinyin-index")
-    build_index([source], directory)
-    return directory
+    return index_of(tmp_path_factory.mktemp("pinyin"), PINYIN_DOCS)
 
 
 def _files(searcher: Searcher, query: str) -> list[str]:

@@ -33,13 +33,7 @@ TAIWAN = {
 
 @pytest.fixture(scope="module")
 def regional_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("regional")
-    docs = root / "docs"
-    docs.mkdir()
-    for name, text in {**MAINLAND, **TAIWAN}.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    build_index([docs], root / "index")
-    return root / "index"
+    return index_of(tmp_path_factory.mktemp("regional"), {**MAINLAND, **TAIWAN})
 
 
 def _names(searcher: Searcher, query: str) -> list[str]:

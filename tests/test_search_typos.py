@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from small_index import index_of
 
 from searcher.indexing.writer import build_index
 from searcher.search import Searcher
@@ -23,12 +24,7 @@ TYPO_DOCS = {
 
 @pytest.fixture(scope="module")
 def typo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = tmp_path_factory.mktemp("typo-docs")
-    for name, text in TYPO_DOCS.items():
-        (source / name).write_text(text + "\n", encoding="utf-8")
-    directory = tmp_path_factory.mktemp("typo-index")
-    build_index([source], directory)
-    return directory
+    return index_of(tmp_path_factory.mktemp("typo"), TYPO_DOCS)
 
 
 def test_issue_13_homophone_typo_is_suggested_and_its_passages_lead(typo_index: Path) -> None:
