@@ -19,7 +19,18 @@ _SEEN: set[str] = set()
 _MULTI: set[str] = set()  # characters that fold to more or fewer than one character (ﬁ → fi)
 
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Chinese characters, as folding and query parsing tell them from Latin letters and digits:
+# CJK Unified Ideographs, Extension A, compatibility ideographs, Extensions B-G.
+HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
+_HAN = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES)
+
+
+def is_han(char: str) -> bool:
+    """Whether one character is Chinese (HAN_RANGES)."""
+    code = ord(char)
+    return any(lo <= code <= hi for lo, hi in HAN_RANGES)
+
+
 _BOUNDARY_SPACE = re.compile(f"(?<=[{_HAN}])[ \t]+(?=[a-z0-9])|(?<=[a-z0-9])[ \t]+(?=[{_HAN}])")
 
 

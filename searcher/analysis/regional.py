@@ -21,14 +21,12 @@ import tempfile
 import unicodedata
 from functools import lru_cache
 
-from searcher.analysis.normalize import fold_text
-
-_HAN_RANGES = ((0x3400, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
+from searcher.analysis.normalize import fold_text, is_han
 
 
 def regional_forms(text: str) -> list[str]:
     """The other regions' forms of `text`, folded, each differing from `text` folded."""
-    if not any(lo <= ord(char) <= hi for char in text for lo, hi in _HAN_RANGES):
+    if not any(map(is_han, text)):
         return []  # nothing to convert: no converter is loaded
     folded = fold_text(text)
     if folded != _simplified_only(text):  # some character is traditional
@@ -59,7 +57,7 @@ def word_forms(words: list[str]) -> list[tuple[str, str]]:
     because the other region's form need not be a word of the index: Taiwanese text cut as
     资料 库 still holds 资料库 for a query for 数据库.
     """
-    chosen = [word for word in words if len(word) > 1 and _is_han(word)]
+    chosen = [word for word in words if len(word) > 1 and all(map(is_han, word))]
     if not chosen:
         return []
     taiwan = _converted("s2twp", chosen)
@@ -86,10 +84,6 @@ def _converted(config: str, words: list[str], fold: bool = True) -> list[str]:
     if len(lines) != len(words):
         lines = [finish(converter.convert(word)) for word in words]
     return lines
-
-
-def _is_han(text: str) -> bool:
-    return all(any(lo <= ord(char) <= hi for lo, hi in _HAN_RANGES) for char in text)
 
 
 def _simplified_only(text: str) -> str:

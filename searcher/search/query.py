@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from searcher.analysis.analyzers import query_words
 from searcher.analysis.frequency_cut import Piece
-from searcher.analysis.normalize import fold_text
+from searcher.analysis.normalize import fold_text, is_han
 from searcher.analysis.regional import regional_forms
 from searcher.errors import QuerySyntaxError
 from searcher.oneline import without_surrogates
@@ -80,7 +80,6 @@ class ParsedQuery:
     filters: tuple[Filter, ...] = ()  # title:, path: and file filter items, in the order typed
 
 
-_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 # The field names alone case-insensitive: IGNORECASE over the whole pattern made compiling it
 # fold [^"] and \S over all of Unicode, 4 ms at every start of a fresh `searcher query`.
 _TOKEN = re.compile(r'(-?)(?:((?i:title|path|ext|type|after|before)):)?(?:"([^"]*)(?:"|$)|(\S+))')
@@ -220,11 +219,7 @@ def _folded_apart(left: str, right: str) -> bool:
     """Whether a space between these characters is one folding drops: Chinese beside a Latin
     letter or digit. (Not a regex: compiling a class of 28,000 characters takes 2 ms, at every
     start of a fresh `searcher query`.)"""
-    return (_is_han(left) and _is_latin(right)) or (_is_latin(left) and _is_han(right))
-
-
-def _is_han(char: str) -> bool:
-    return any(lo <= ord(char) <= hi for lo, hi in _HAN_RANGES)
+    return (is_han(left) and _is_latin(right)) or (_is_latin(left) and is_han(right))
 
 
 def _is_latin(char: str) -> bool:

@@ -306,11 +306,11 @@ class Scorer:
         """Every row's length and the mean over live rows: in characters, or weighted words."""
         if not by_chars:
             return np.asarray(self._gen.array("row_len")), self._avg_len
+        lengths = np.asarray(self._gen.array("row_chars"))
         if self._avg_chars is None:
-            lengths = np.asarray(self._gen.array("row_chars"))
             live = np.asarray(self._gen.array("row_live"))
             self._avg_chars = max(float(lengths[live].mean()) if live.any() else 1.0, 1.0)
-        return np.asarray(self._gen.array("row_chars")), self._avg_chars
+        return lengths, self._avg_chars
 
     # -- the same weights for one row at a time, for explain.py -------------------------------
 
