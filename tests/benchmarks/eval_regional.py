@@ -50,6 +50,15 @@ def regional_subset(
     return asked, converted
 
 
+def mrr_pair(
+    index: Path, first: list[JudgedQuery], second: list[JudgedQuery]
+) -> tuple[float, float]:
+    """MRR@K of two sets of queries on one index."""
+    with Searcher.open(index) as searcher:
+        before, after = (evaluate(searcher, q, K).metrics[f"MRR@{K}"] for q in (first, second))
+    return before, after
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus-root", type=Path, default=Path("/work/shared/corpus"))
@@ -70,9 +79,7 @@ def main() -> None:
         index = ensure_ours(folder / "corpus.jsonl", args.index_root / f"ours-{name}")
         for subset, reference in (("phrases", plain), ("words", None)):
             asked, converted = regional_subset(keywords, config, reference)
-            with Searcher.open(index) as searcher:
-                before = evaluate(searcher, asked, K).metrics[f"MRR@{K}"]
-                after = evaluate(searcher, converted, K).metrics[f"MRR@{K}"]
+            before, after = mrr_pair(index, asked, converted)
             lines.append(
                 f"| {name}: 2 rarest words, {subset} differ | {config} | {len(asked)}"
                 f" | {before:.3f} | {after:.3f} | {after - before:+.3f} |"
@@ -83,9 +90,7 @@ def main() -> None:
         questions = read_qrels(folder / "queries.jsonl")
         script = opencc.OpenCC(plain)
         whole = [JudgedQuery(q.qid, script.convert(q.query), q.relevant) for q in questions]
-        with Searcher.open(index) as searcher:
-            before = evaluate(searcher, questions, K).metrics[f"MRR@{K}"]
-            after = evaluate(searcher, whole, K).metrics[f"MRR@{K}"]
+        before, after = mrr_pair(index, questions, whole)
         lines.append(
             f"| {name}: questions | {plain} | {len(questions)} | {before:.4f} | {after:.4f}"
             f" | {after - before:+.4f} |"
