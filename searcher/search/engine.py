@@ -78,8 +78,8 @@ class Searcher:
         self.generation = int(generation.directory.name.removeprefix(GENERATION_PREFIX))
         meta = self._gen.meta
         self._rows = int(meta["rows"])
-        self._literal = LiteralMatcher(self._gen)
         self._titles = TitleMatcher(self._gen)
+        self._literal = LiteralMatcher(self._gen, self._titles)
         self._scorer = Scorer(self._gen, self._literal, self._titles)
         self._files: FileTable | None = None  # read on the first file filter or date sort
         # Queries are cut with this generation's own words and frequencies: no segmenter loads.

@@ -2,7 +2,9 @@
 
 One character is answered by its unigram postings and two by their bigram postings, exactly.
 Longer strings intersect the postings of their bigrams, rarest first, and each candidate is
-confirmed on its folded text, so recall is exact while the scan touches only candidates.
+confirmed on its folded text, so recall is exact while the scan touches only candidates. A
+candidate whose count the postings already tell (a Chinese word the index holds: _told) is not
+read: 人民政府 on 4× zh-laws has 130,901 candidates, whose texts took 124 ms to count.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from collections import OrderedDict
 
 import numpy as np
 
+from searcher.analysis.analyzers import TITLE_WEIGHT
 from searcher.analysis.grams import literal_keys
+from searcher.analysis.normalize import is_han
+from searcher.search.titles import TitleMatcher
 from searcher.store.generation import Generation
 
 _CACHE_SIZE = 256
@@ -19,8 +24,9 @@ _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 
 
 class LiteralMatcher:
-    def __init__(self, generation: Generation) -> None:
+    def __init__(self, generation: Generation, titles: TitleMatcher) -> None:
         self._gen = generation
+        self._titles = titles
         self._cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
     def rows(self, literal: str) -> tuple[np.ndarray, np.ndarray]:
@@ -44,24 +50,56 @@ class LiteralMatcher:
             rows, tfs = postings[0]
             return rows.astype(np.int64), tfs.astype(np.float32)
         postings.sort(key=lambda p: len(p[0]))
-        candidates = np.asarray(postings[0][0])
-        for rows, _ in postings[1:]:
-            if not len(candidates):
-                return _EMPTY
-            candidates = _intersect(candidates, rows)
-        return self._confirm(literal, candidates)
-
-    def _confirm(self, literal: str, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        counts = self._gen.literal_counts(literal.encode(), candidates)
+        candidates, most = _intersect(postings)
+        if not len(candidates):
+            return _EMPTY
+        counts = most
+        told = self._told(literal, candidates, most)
+        unknown = np.flatnonzero(~told) if told is not None else None
+        if unknown is None or len(unknown) == len(candidates):
+            counts = self._gen.literal_counts(literal.encode(), candidates)
+        elif len(unknown):
+            counts[unknown] = self._gen.literal_counts(literal.encode(), candidates[unknown])
         found = counts > 0
         return candidates[found].astype(np.int64), counts[found]
 
+    def _told(self, literal: str, rows: np.ndarray, most: np.ndarray) -> np.ndarray | None:
+        """For each of `rows`, whether the postings tell how often its text holds `literal`:
+        the string occurs at most `most` times (as often as its rarest bigram: each occurrence
+        holds the bigram at its own place) and, if a Chinese word the index holds, at least as
+        often as the word (jieba's words partition the text). Where the two meet, that is the
+        count. None: no lower bound (not such a word)."""
+        if not all(map(is_han, literal)):
+            return None  # a symbol term (c++) is counted beside jieba's pieces, not in them
+        term_id = self._gen.term_id(literal)
+        if term_id is None:
+            return None
+        word_rows, weights = self._gen.word_postings(term_id)
+        if not len(word_rows):
+            return None
+        at = np.minimum(np.searchsorted(word_rows, rows), len(word_rows) - 1)
+        least = np.where(word_rows[at] == rows, weights[at], 0.0)
+        # A word's weight counts its title's words too, TITLE_WEIGHT each: less that for each
+        # time the title holds the string (at least as often as the word).
+        in_titles = self._titles.counts(literal)
+        if in_titles is not None:
+            row_title = np.asarray(self._gen.array("row_title"))
+            least = least - TITLE_WEIGHT * in_titles[row_title[rows]]
+        return (least > 0) & (least == most)
 
-def _intersect(small: np.ndarray, large: np.ndarray) -> np.ndarray:
-    """Rows of `small` also in `large` (both ascending, unique): a binary search per row of the
-    smaller list, about 5x faster than np.intersect1d's sort of both for skewed sizes."""
-    if not len(large):
-        return small[:0]
-    at = np.searchsorted(large, small)
-    at[at == len(large)] = len(large) - 1
-    return small[large[at] == small]
+
+def _intersect(postings: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows in every one of `postings` (rarest first), and the least count each has in them.
+    A binary search of each row of the rarest list in the others: about 5x faster than
+    np.intersect1d's sort of both for skewed sizes."""
+    rows, counts = postings[0]
+    candidates = np.asarray(rows)
+    least = np.array(counts, np.float32)  # a copy: the caller fills in counts
+    for rows, counts in postings[1:]:
+        if not len(candidates) or not len(rows):
+            return _EMPTY
+        at = np.minimum(np.searchsorted(rows, candidates), len(rows) - 1)
+        held = rows[at] == candidates
+        candidates = candidates[held]
+        least = np.minimum(least[held], counts[at[held]])
+    return candidates, least

@@ -35,17 +35,29 @@ class TitleMatcher:
 
     def holding_any(self, literals: list[str]) -> np.ndarray | None:
         """For each distinct title, whether it contains any of `literals` (None: none does)."""
-        found = [holds for holds in map(self._titles_holding, literals) if holds is not None]
+        found = [counts > 0 for counts in map(self.counts, literals) if counts is not None]
         if len(found) > 1:
             return np.logical_or.reduce(found)
         return found[0] if found else None
 
+    def counts(self, literal: str) -> np.ndarray | None:
+        """For each distinct title, how often it contains `literal`, overlaps counted (None: no
+        title does)."""
+        if literal in self._cache:
+            self._cache.move_to_end(literal)
+            return self._cache[literal]
+        counts = self._find(literal)
+        self._cache[literal] = counts
+        if len(self._cache) > _CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return counts
+
     def rows(self, literal: str) -> np.ndarray:
         """Rows (ascending) whose folded title contains the folded `literal`."""
-        holds = self._titles_holding(literal)
-        if holds is None:
+        counts = self.counts(literal)
+        if counts is None:
             return _EMPTY_ROWS
-        in_runs = holds[self._run_title]
+        in_runs = counts[self._run_title] > 0
         lengths = self._run_end - self._run_first
         if int(lengths[in_runs].sum()) * 3 > len(self._gen.array("row_title")):
             # A third of the rows or more: a mark for every row, then where they are. 条例 is
@@ -57,17 +69,6 @@ class TitleMatcher:
         # The runs' rows end to end: each run's first row, then +1 for each row after it.
         before = np.cumsum(lengths) - lengths
         return np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(first - before, lengths)
-
-    def _titles_holding(self, literal: str) -> np.ndarray | None:
-        """For each distinct title, whether it contains `literal` (None: none does)."""
-        if literal in self._cache:
-            self._cache.move_to_end(literal)
-            return self._cache[literal]
-        holds = self._find(literal)
-        self._cache[literal] = holds
-        if len(self._cache) > _CACHE_SIZE:
-            self._cache.popitem(last=False)
-        return holds
 
     def _find(self, literal: str) -> np.ndarray | None:
         self._load()
@@ -88,9 +89,8 @@ class TitleMatcher:
             at = at[self._chars[at + offset] == needle[offset]]
         if not len(at):
             return None
-        holds = np.zeros(len(self._starts) - 1, bool)
-        holds[np.searchsorted(self._starts, at, "right") - 1] = True
-        return holds
+        titles = np.searchsorted(self._starts, at, "right") - 1
+        return np.bincount(titles, minlength=len(self._starts) - 1).astype(np.int32)
 
     def _load(self) -> None:
         if self._starts is not None:
