@@ -36,7 +36,7 @@ from searcher.search.pinyin import PinyinReader, interpretation
 from searcher.search.query import Filter, ParsedQuery, parse_query
 from searcher.search.query_cut import QueryCut
 from searcher.search.row_sets import top
-from searcher.search.scoring import Scorer
+from searcher.search.scoring import Match, Scorer
 from searcher.search.sorting import Arranged, arrange, with_file_facts
 from searcher.search.titles import TitleMatcher
 from searcher.search.typos import TypoFinder, corrected
@@ -62,6 +62,10 @@ _OTHER_FORM_DISCOUNT = 0.3
 # it only inside a longer word, whatever their lengths (BM25 alone let 0.4% of such pairs swap).
 _TEXT_BONUS = 1e5
 _WHOLE_WORD_BONUS = 1e5
+# Only the rows a ranking may show are scored when they are fewer than 1/_SPARSE_SHARE of all
+# rows (a phrase, or the rows holding every element of several): each posting list is then
+# searched for them, where scoring every row takes a pass over every list (the same bits).
+_SPARSE_SHARE = 8
 # Passages holding Latin letters as typed come before those holding only the Chinese words the
 # letters spell as pinyin (search/pinyin.py): `wangge` typed in a text outranks 网格.
 _TYPED_BONUS = 5e5
@@ -337,19 +341,12 @@ class Searcher:
         """_rank for any limit: the rows are scored once, and each call only picks the best.
         Collapsing repeats asks again for 4 times as many when the first were mostly repeats:
         scoring again took half the time of a query on a collection with every text 4 times."""
-        scores, matched, title_only, other_form = self._scorer.score(query)
+        found = self._scorer.match(query)
+        matched, title_only = found.matched, found.title_only
         typed = self._scorer.typed_mask(query)
-        total_clauses = len(query.clauses)
         keep = matched > 0
-        all_mask = matched == total_clauses
-        tier = scores
-        if other_form is not None:
-            # Of passages holding every element, one holding them only in another form counts less.
-            tier = scores * (1.0 - _OTHER_FORM_DISCOUNT * np.where(all_mask, other_form, 0.0))
+        all_mask = matched == len(query.clauses)
         latin = self._scorer.latin_tiers(query, self.vocabulary)
-        if latin is not None:
-            # Latin words: whole words, then word starts (golang), then insides (logo).
-            tier = tier + np.where(all_mask, _WHOLE_WORD_BONUS * latin, 0.0)
         if require_all:
             keep = all_mask
         keep &= filters
@@ -357,9 +354,20 @@ class Searcher:
         every = None
         if title_only is None:
             every = candidates if require_all else np.flatnonzero(keep & all_mask)
+        scored: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
+
+        def tiers(few: bool) -> tuple[np.ndarray, np.ndarray]:
+            """_tiers of the rows holding every element (`few`: they fill the page) or of every
+            row a ranking may show (kept for both, once computed)."""
+            few = few and False not in scored
+            if few not in scored:
+                rows = every if few else _shown(keep, title_only, filters)
+                scored[few] = self._tiers(query, found, all_mask, latin, rows)
+            return scored[few]
+
         computed: list[np.ndarray] = []
 
-        def ranked() -> np.ndarray:
+        def ranked(tier: np.ndarray) -> np.ndarray:
             """The order of every candidate (computed once, when a limit needs it)."""
             if not computed:
                 order = tier[candidates] + np.where(all_mask[candidates], _ALL_WORDS_BONUS, 0.0)
@@ -376,11 +384,14 @@ class Searcher:
 
         def best(limit: int) -> tuple[np.ndarray, np.ndarray, int, bool]:
             if every is not None and len(every) >= limit:
-                # Enough passages hold every element: the others are only counted. A word in
-                # most titles (条例) puts most passages among those holding some words.
+                # Enough passages hold every element: the others are only counted (and not
+                # scored). A word in most titles (条例) puts most passages among those holding
+                # some words.
+                scores, tier = tiers(True)
                 chosen = tier[every] + _typed_bonus(typed, every)
                 return top(every, chosen, limit), scores, len(candidates), True
-            found = top(candidates, ranked(), limit)
+            scores, tier = tiers(False)
+            found = top(candidates, ranked(tier), limit)
             any_all = bool(all_mask[candidates].any()) if len(candidates) else False
             if title_only is None:
                 return found, scores, len(candidates), any_all
@@ -397,6 +408,27 @@ class Searcher:
             return found, shown, len(candidates) + count, any_all or bool(count)
 
         return best
+
+    def _tiers(
+        self,
+        query: ParsedQuery,
+        found: Match,
+        all_mask: np.ndarray,
+        latin: np.ndarray | None,
+        rows: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, scores with the regional and Latin tiers) of every row, or of `rows` only
+        when they are few enough that scoring them alone pays (0 for the others)."""
+        sparse = len(rows) * _SPARSE_SHARE < self._rows
+        scores = self._scorer.scores(query, found, rows if sparse else None)
+        tier = scores
+        if found.other_form is not None:
+            # Of passages holding every element, one holding them only in another form counts less.
+            tier = scores * (1.0 - _OTHER_FORM_DISCOUNT * np.where(all_mask, found.other_form, 0.0))
+        if latin is not None:
+            # Latin words: whole words, then word starts (golang), then insides (logo).
+            tier = tier + np.where(all_mask, _WHOLE_WORD_BONUS * latin, 0.0)
+        return scores, tier
 
     def _filters(self, query: ParsedQuery) -> tuple[np.ndarray, str]:
         """The live rows every filter allows (title:, path:, -word); and when that leaves none,
@@ -526,6 +558,18 @@ def _leading(suggested: list[Hit], typed: list[Hit], limit: int) -> list[Hit]:
     hits = [dataclasses.replace(hit, suggested=True) for hit in suggested]
     hits += [hit for hit in typed if hit.row not in shown]
     return [dataclasses.replace(hit, rank=rank) for rank, hit in enumerate(hits[:limit], 1)]
+
+
+def _shown(
+    keep: np.ndarray, title_only: tuple[np.ndarray, np.ndarray] | None, filters: np.ndarray
+) -> np.ndarray:
+    """Every row a ranking may show: those `keep` holds, and a one-element query's rows holding
+    it only in their title that the filters allow."""
+    if title_only is None or not len(title_only[0]):
+        return np.flatnonzero(keep)
+    shown = keep.copy()
+    shown[title_only[0][filters[title_only[0]]]] = True
+    return np.flatnonzero(shown)
 
 
 def _typed_bonus(typed: np.ndarray | None, rows: np.ndarray) -> np.ndarray | float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -86,15 +87,13 @@ class Scorer:
         holding it in their title only, with its score there, counted in neither; and the share
         of the elements with regional forms that each row holds only in another region's form,
         None without any)."""
-        scores = np.zeros(self._rows, np.float32)
+        found = self.match(query)
+        return self.scores(query, found), found.matched, found.title_only, found.other_form
+
+    def match(self, query: ParsedQuery) -> Match:
+        """Which rows hold each element of `query` (see Match); no score yet but the fixed one
+        of a word found only in a title."""
         matched = np.zeros(self._rows, np.int32)  # a pasted text can hold 32k+ words
-        asking = [_is_question_word(clause) for clause in query.clauses]
-        question_weight = 1.0 if all(asking) else QUESTION_WORD_WEIGHT
-        # Each distinct unit is matched and scored once, on its own rows (the buffer is zeroed
-        # again after each); a word said twice still counts twice (query term frequency). A
-        # pasted paragraph repeats its common words: 10,000 characters of zh-laws held 1,843
-        # clauses, 593 distinct, and took 1.4 s, now 0.66 s.
-        buffer = np.zeros(self._rows, np.float32)
         units: dict[Unit, Matched] = {}
         title_only = None
         # One word or phrase: the rows holding it only in their title are found apart, after
@@ -103,10 +102,10 @@ class Scorer:
         mark = None if apart else np.zeros(self._rows, bool)
         regional = [clause for clause in query.clauses if clause.typed_first]
         other_form = np.zeros(self._rows, np.float32) if regional else None
-        for clause, asks in zip(query.clauses, asking, strict=True):
+        for clause in query.clauses:
             for unit in clause.alternatives:
                 if unit not in units:
-                    units[unit] = self._unit(unit, buffer, mark)
+                    units[unit] = self._unit_rows(unit, mark)
             rows, score, in_text = best_of([units[unit] for unit in clause.alternatives])
             if other_form is not None and clause.typed_first:
                 typed_rows, _, typed_in_text = units[clause.alternatives[0]]
@@ -114,16 +113,44 @@ class Scorer:
                 other_form[typed_rows[:typed_in_text]] -= 1.0 / len(regional)
             if len(query.clauses) == 1 and not apart:  # the rows after `in_text`: see Matched
                 title_only = rows[in_text:], score[in_text:]
-                rows, score = rows[:in_text], score[:in_text]
-            scores[rows] += score * (question_weight if asks else 1.0)
+                rows = rows[:in_text]
             matched[rows] += 1
         if apart:
             title_only = self._title_only(query.clauses[0].alternatives[0], matched)
+        return Match(units, matched, title_only, other_form)
+
+    def scores(
+        self, query: ParsedQuery, found: Match, rows: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The score of every row that `found` matched; given `rows` (ascending), of those only
+        (0 elsewhere), with the same bits: the engine ranks rows holding every element above all
+        others, so when they are enough, only they need scoring (on 4× zh-laws, 文明 人民政府
+        应当 holds all three in 4,000 of 370,500 passages matching any)."""
+        scores = np.zeros(self._rows, np.float32)
+        asking = [_is_question_word(clause) for clause in query.clauses]
+        question_weight = 1.0 if all(asking) else QUESTION_WORD_WEIGHT
+        # Each distinct unit is scored once, on its own rows; a word said twice still counts
+        # twice (query term frequency). A pasted paragraph repeats its common words: 10,000
+        # characters of zh-laws held 1,843 clauses, 593 distinct, and took 1.4 s, now 0.66 s.
+        units: dict[Unit, Matched] = {}
+        buffer = np.zeros(self._rows, np.float32) if rows is None else None
+        for clause, asks in zip(query.clauses, asking, strict=True):
+            for unit in clause.alternatives:
+                if unit not in units:
+                    units[unit] = self._unit(unit, found.units[unit], rows, buffer)
+            held, score, in_text = best_of([units[unit] for unit in clause.alternatives])
+            if len(query.clauses) == 1 and found.title_only is not None:
+                held, score = held[:in_text], score[:in_text]  # title only: found.title_only
+            scores[held] += score * (question_weight if asks else 1.0)
         for chunk in query.chunks:
-            rows, _ = self._literal.rows(chunk)
-            scores[rows] += CHUNK_WEIGHT * self._idf(rows) * (len(chunk) ** 0.5)
-        scores += NGRAM_WEIGHT * self._ngram_scores(query)
-        return scores, matched, title_only, other_form
+            held, _ = self._literal.rows(chunk)
+            bonus = CHUNK_WEIGHT * self._idf(held) * (len(chunk) ** 0.5)
+            scores[held if rows is None else held[holds(rows, held)]] += bonus
+        if rows is None:
+            scores += NGRAM_WEIGHT * self._ngram_scores(query)
+        else:
+            scores[rows] += NGRAM_WEIGHT * self._ngram_scores(query, rows)
+        return scores
 
     def latin_tiers(self, query: ParsedQuery, vocabulary: Vocabulary) -> np.ndarray | None:
         """For every row, how its Latin query words occur, averaged over them (latin_tier);
@@ -159,7 +186,7 @@ class Scorer:
             held = np.zeros(self._rows, bool)
             for unit in clause.alternatives:
                 if not unit.reading:
-                    rows, _ = self._unit_rows(unit, None)
+                    rows, _ = self._held(unit, None)
                     held[rows] = True
             mask &= held
         return mask
@@ -181,53 +208,80 @@ class Scorer:
             mask |= held == len(words)
         return mask
 
-    def _ngram_scores(self, query: ParsedQuery) -> np.ndarray:
-        """BM25 of the query's character bigrams for every row, lengths counted in characters."""
+    def _ngram_scores(self, query: ParsedQuery, rows: np.ndarray | None = None) -> np.ndarray:
+        """BM25 of the query's character bigrams for every row (or each of `rows`), lengths
+        counted in characters."""
         keys = _query_bigram_keys(query)
         postings = [(*self._gen.gram_postings(key), weight) for key, weight in keys.items()]
         postings = sorted((p for p in postings if len(p[0])), key=lambda p: len(p[0]))
+        size = self._rows if rows is None else len(rows)
         if not postings:
-            return np.zeros(self._rows, np.float32)
-        parts = [
-            (rows, weight * self._bm25(self._idf(rows), tfs, rows, by_chars=True))
-            for rows, tfs, weight in postings[:_MAX_NGRAMS]
-        ]
-        rows = np.concatenate([rows for rows, _ in parts])
+            return np.zeros(size, np.float32)
+        parts = []
+        for held, tfs, weight in postings[:_MAX_NGRAMS]:
+            idf = self._idf(held)
+            at = None
+            if rows is not None:
+                at, tfs = _gathered(held, tfs, rows)
+                held = rows[at]
+            parts.append((held if at is None else at, weight * self._bm25(idf, tfs, held, True)))
+        # Summed in float64 in the order of the lists, as np.bincount sums: the same bits for
+        # a row whether every row or a few are scored.
+        places = np.concatenate([place for place, _ in parts])
         weights = np.concatenate([score for _, score in parts])
-        return np.bincount(rows, weights=weights, minlength=self._rows).astype(np.float32)
+        return np.bincount(places, weights=weights, minlength=size).astype(np.float32)
 
-    def _unit(self, unit: Unit, buffer: np.ndarray, mark: np.ndarray | None) -> Matched:
-        """The rows holding the unit, each of its literals in the text or (given `mark`) the
-        title, and its score on each (see Matched). `buffer` holds a zero for every row and
-        `mark` a False, and do again on return."""
-        rows, in_text = self._unit_rows(unit, mark)
-        posted: list[np.ndarray] = []
-        for literal in unit.literals:
-            lit_rows, lit_tfs = self._literal.rows(literal)
-            buffer[lit_rows] += LITERAL_WEIGHT * self._bm25(self._idf(lit_rows), lit_tfs, lit_rows)
-            posted.append(lit_rows)
+    def _unit(
+        self, unit: Unit, found: Matched, rows: np.ndarray | None, buffer: np.ndarray | None
+    ) -> Matched:
+        """The rows holding the unit (`found`: its rows, each of its literals in the text or the
+        title), of `rows` only if given, and its score on each (see Matched). Every row's
+        score is added up in `buffer` (zeros, and zeros again on return), a few rows' on them."""
+        held, _, in_text = found
+        if rows is not None:
+            text, title = held[:in_text], held[in_text:]
+            text, title = text[holds(rows, text)], title[holds(rows, title)]
+            held, in_text = np.concatenate([text, title]), len(text)
+        text = held[:in_text]
+        posted = [(*self._literal.rows(literal), LITERAL_WEIGHT) for literal in unit.literals]
         for word in unit.words:
             term_id = self._gen.term_id(word)
-            if term_id is None:
-                continue
-            word_rows, tfs = self._gen.word_postings(term_id)
-            buffer[word_rows] += self._bm25(self._idf(word_rows), tfs, word_rows)
-            posted.append(word_rows)
+            if term_id is not None:
+                posted.append((*self._gen.word_postings(term_id), 1.0))
+        if buffer is not None:  # a pass over each list
+            for found_rows, tfs, weight in posted:
+                buffer[found_rows] += weight * self._bm25(self._idf(found_rows), tfs, found_rows)
+            score = buffer[text]
+            for found_rows, _, _ in posted:
+                buffer[found_rows] = 0.0
+        else:  # a binary search of each row in each list
+            score = np.zeros(len(text), np.float32)
+            for found_rows, tfs, weight in posted:
+                at, tfs = _gathered(found_rows, tfs, text)
+                score[at] += weight * self._bm25(self._idf(found_rows), tfs, text[at])
         # A word only in the title: its words' BM25F weights there are ignored, or a short
         # title's word would outscore the same word in the text of a long passage.
-        score = buffer[rows[:in_text]]
-        if in_text < len(rows):
-            only = np.full(len(rows) - in_text, TITLE_MATCH_WEIGHT * self._idf(rows), np.float32)
+        if in_text < len(held):
+            idf = self._idf(found[0])
+            only = np.full(len(held) - in_text, TITLE_MATCH_WEIGHT * idf, np.float32)
             score = np.concatenate([score, only])
-        for touched in posted:
-            buffer[touched] = 0.0
         if unit.weight != 1.0:
             score = score * np.float32(unit.weight)
+        return held, score, in_text
+
+    def _unit_rows(self, unit: Unit, mark: np.ndarray | None) -> Matched:
+        """Rows holding each literal of the unit in their text or (given `mark`) their title,
+        each once, those holding every literal in the text first, and how many those are; the
+        score of those found only in their title (see Matched), 0 for the others."""
+        rows, in_text = self._held(unit, mark)
+        score = np.zeros(len(rows), np.float32)
+        if in_text < len(rows):  # as _unit scores them
+            score[in_text:] = np.float32(TITLE_MATCH_WEIGHT * self._idf(rows))
+            if unit.weight != 1.0:
+                score = score * np.float32(unit.weight)
         return rows, score, in_text
 
-    def _unit_rows(self, unit: Unit, mark: np.ndarray | None) -> tuple[np.ndarray, int]:
-        """Rows holding each literal of the unit in their text or (given `mark`) their title,
-        each once, those holding every literal in the text first; and how many those are."""
+    def _held(self, unit: Unit, mark: np.ndarray | None) -> tuple[np.ndarray, int]:
         if unit.title_only:
             # title: is a filter: every passage whose title holds it, whatever its own text, all
             # of them ranked as text matches are.
@@ -336,6 +390,37 @@ class Scorer:
         # Postings of old segments still list rows that died since (postings.py): counted
         # out, scores are the ones a rebuild of the same files gives.
         return len(rows) if self._all_live else int(np.count_nonzero(self._live[rows]))
+
+
+@dataclass(frozen=True)
+class Match:
+    """Which rows hold each element of a query, before any score (Scorer.match)."""
+
+    units: dict[Unit, Matched]  # each unit's rows, scored only where found in the title alone
+    matched: np.ndarray  # for every row, how many elements it holds (in the text or title)
+    # A one-element query's rows holding it in their title only, with its score there; None
+    # for the others, whose title matches count in `matched` as text ones do.
+    title_only: tuple[np.ndarray, np.ndarray] | None
+    other_form: np.ndarray | None  # see Scorer.score
+
+
+def _gathered(
+    rows: np.ndarray, values: np.ndarray, among: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where in `among` the rows of a posting list are, ascending, and their values there (both
+    lists ascending): a binary search of each row of the shorter list in the longer, so scoring
+    a few rows costs no pass over a long list."""
+    if len(rows) == len(among) and np.array_equal(rows, among):  # a literal's own rows
+        return np.arange(len(rows)), values
+    if not len(rows) or not len(among):
+        return np.zeros(0, np.int64), values[:0]
+    if len(among) <= len(rows):
+        at = np.minimum(np.searchsorted(rows, among), len(rows) - 1)
+        held = rows[at] == among
+        return np.flatnonzero(held), values[at[held]]
+    at = np.minimum(np.searchsorted(among, rows), len(among) - 1)
+    held = among[at] == rows
+    return at[held], values[held]
 
 
 def latin_words(query: ParsedQuery) -> list[str]:
