@@ -97,6 +97,25 @@ def test_ligature_expands_and_its_offsets_point_at_the_ligature() -> None:
     assert folded.source_span(4, 6) == (3, 5)  # "网格" keeps its place after the expansion
 
 
+def test_no_character_folds_to_nothing() -> None:
+    """fold() tells a text folded in place by its length alone: that holds only while every
+    character folds to at least one (NFKC and lower case, on this Python's Unicode tables)."""
+    vanishing = [
+        code
+        for code in range(0x110000)
+        if not 0xD800 <= code <= 0xDFFF and not fold_text(chr(code))
+    ]
+    assert vanishing == []
+
+
+def test_a_text_with_an_expanding_character_seen_before_still_gets_its_map() -> None:
+    fold("ﬁ")  # learnt
+    folded = fold("网格ﬁ格")
+    assert folded.text == "网格fi格"
+    assert folded.source_span(2, 4) == (2, 3)
+    assert folded.source_span(4, 5) == (3, 4)
+
+
 _CJK = "".join(map(chr, [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00)]))
 
 
