@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import opencc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -114,6 +116,23 @@ def test_a_text_with_an_expanding_character_seen_before_still_gets_its_map() -> 
     assert folded.text == "网格fi格"
     assert folded.source_span(2, 4) == (2, 3)
     assert folded.source_span(4, 5) == (3, 4)
+
+
+# What folding drops, as one regex: a run of spaces or tabs between a Chinese character and a
+# Latin letter or digit, either way round (normalize.py finds the runs, then their neighbours).
+_BOUNDARY = re.compile(
+    r"(?<=[\u4e00-\u9fff])[ \t]+(?=[a-z0-9])|(?<=[a-z0-9])[ \t]+(?=[\u4e00-\u9fff])"
+)
+
+
+@given(st.text(alphabet="网格第期数据库a z09 \t-.#", max_size=40))
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_spaces_between_chinese_and_latin_or_digits_and_only_those_are_dropped(
+    text: str,
+) -> None:
+    # Every character of the alphabet folds to itself, so the regex sees what fold() sees.
+    assert fold_text(text) == _BOUNDARY.sub("", text)
+    assert fold(text).text == fold_text(text)
 
 
 _CJK = "".join(map(chr, [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00)]))

@@ -24,7 +24,8 @@ def is_han(char: str) -> bool:
     return any(lo <= code <= hi for lo, hi in HAN_RANGES)
 
 
-_BOUNDARY_SPACE = re.compile(f"(?<=[{_HAN}])[ \t]+(?=[a-z0-9])|(?<=[a-z0-9])[ \t]+(?=[{_HAN}])")
+_SPACES = re.compile("[ \t]+")
+_LATIN_OR_DIGIT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ _TABLE = _FoldTable()
 def fold(text: str) -> Folded:
     """Fold `text` for matching, keeping a map back to it."""
     folded, in_place = _fold_chars(text)
-    if not _BOUNDARY_SPACE.search(folded):
+    spaces = _boundary_spaces(folded)
+    if not spaces:
         return Folded(folded, text, None if in_place else _expanded(text))
     # Spaces between Chinese and Latin letters or digits are left out: "第 300 期" and "第300期",
     # "Python 教程" and "Python教程" fold alike, and a match maps back over the spaces.
@@ -80,10 +82,10 @@ def fold(text: str) -> Folded:
     kept_text: list[str] = []
     kept_map: list[int] = []
     last = 0
-    for space in _BOUNDARY_SPACE.finditer(folded):
-        kept_text.append(folded[last : space.start()])
-        kept_map.extend(to_source[last : space.start()])
-        last = space.end()
+    for start, end in spaces:
+        kept_text.append(folded[last:start])
+        kept_map.extend(to_source[last:start])
+        last = end
     kept_text.append(folded[last:])
     kept_map.extend(to_source[last:])
     return Folded("".join(kept_text), text, tuple(kept_map))
@@ -118,4 +120,28 @@ def _expanded(text: str) -> tuple[int, ...]:
 
 def fold_text(text: str) -> str:
     """The folded text alone, for queries and keys that need no way back."""
-    return _BOUNDARY_SPACE.sub("", _fold_chars(text)[0])
+    folded = _fold_chars(text)[0]
+    spaces = _boundary_spaces(folded)
+    if not spaces:
+        return folded
+    ends = [0, *(at for span in spaces for at in span), len(folded)]
+    return "".join(folded[start:end] for start, end in zip(ends[::2], ends[1::2], strict=True))
+
+
+def _boundary_spaces(folded: str) -> list[tuple[int, int]]:
+    """The runs of spaces and tabs between a Chinese character and a Latin letter or digit (in
+    either order), [start, end) each. Runs found first, then their neighbours looked at: one
+    regex with lookbehinds on both sides tried every position, 6.5 µs a zh-laws passage."""
+    if " " not in folded and "\t" not in folded:
+        return []
+    found = []
+    for run in _SPACES.finditer(folded):
+        start, end = run.span()
+        if start == 0 or end == len(folded):
+            continue
+        before, after = folded[start - 1], folded[end]
+        if (is_han(before) and after in _LATIN_OR_DIGIT) or (
+            before in _LATIN_OR_DIGIT and is_han(after)
+        ):
+            found.append((start, end))
+    return found
