@@ -1,6 +1,8 @@
 """Search quality on the public sets in ../shared/corpus: ours beside the naive recipe.
 
-Plain script (pytest does not collect it); writes tests/benchmarks/results-quality.md.
+Plain script (pytest does not collect it). A full run rewrites its section of
+tests/benchmarks/results-quality.md (between the eval_quality markers; notes around it
+stay); a partial one (--queries, --no-naive, --no-literal, --no-relevance) only prints.
     /tmp/probe/bin/python tests/benchmarks/eval_quality.py --index-root /tmp/quality-indexes
 Relevance sets (cmrc2018-dev, drcd): full questions, script-converted questions and corpora, and
 keyword variants. Literal recall (recall.py): random 1-6 character strings and bench_query.py's
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import opencc
 from bench_query import sample_queries
+from measure import write_section
 from recall import literal_recall, literal_table, mix_recall, mix_table
 
 from searcher.analysis.normalize import fold_text
@@ -339,8 +342,12 @@ def main() -> None:
         "",
         *literal,
     ]
-    args.out.write_text("\n".join(report))
     print("\n".join(report))
+    partial = args.queries or args.no_naive or args.no_literal or args.no_relevance
+    if partial:  # a partial run must not replace the full run's tables
+        print(f"(a partial run: {args.out.name} left as it is)")
+    else:
+        write_section("eval_quality", "\n".join(report), args.out)
 
 
 if __name__ == "__main__":

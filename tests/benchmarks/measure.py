@@ -170,14 +170,15 @@ def machine_line() -> str:
     )
 
 
-def write_section(name: str, markdown: str) -> None:
-    """Replace this benchmark's section of results-speed.md (between its markers)."""
+def write_section(name: str, markdown: str, results: Path = RESULTS) -> None:
+    """Replace this benchmark's section of a results file (between its markers), keeping the
+    rest: notes written by hand around the generated tables."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Speed\n"
+    text = results.read_text(encoding="utf-8") if results.exists() else "# Speed\n"
     block = f"{start}\n{markdown.strip()}\n{end}"
     if start in text and end in text:
         before, rest = text.split(start, 1)
         text = before + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    results.write_text(text, encoding="utf-8")
