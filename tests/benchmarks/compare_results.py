@@ -1,0 +1,72 @@
+"""Whether two checkouts answer alike over the same index: every hit's row and score, the total and
+the all-words flag, for bench_query's mix (40 of each kind, and 10 more of another seed) plus
+queries of the other kinds (OR, title:, exclusion, regional, pinyin, typo, spacing, symbols),
+each with the default options, --all, 50 hits and no collapsing. For a change meant to keep the
+answers (a faster path), this is the check that it does.
+
+    python tests/benchmarks/compare_results.py INDEX NEW_CHECKOUT BASE_CHECKOUT
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from measure import CORPUS, PYTHON
+
+HERE = Path(__file__).resolve().parent
+PROBE = """
+import json, sys
+import bench_query as b
+from searcher.search import Searcher
+corpus = b.Path(sys.argv[2])
+queries = [q for _, q in b.sample_queries(corpus, per_kind=40)]
+queries += [q for _, q in b.sample_queries(corpus, per_kind=10, seed=99)]
+queries += ["人民政府 OR 法院", "title:条例 管理", "资料库", "shujuku", "wangge guanli", "人工只能",
+            "文明 -人民", "管理 工作 人员 责任", '"人民政府" 应当', "第300期", "c++", "条例"]
+options = [{}, {"require_all": True}, {"limit": 50}, {"collapse": False}]
+answers = []
+with Searcher.open(sys.argv[1]) as searcher:
+    for query in queries:
+        for option in options:
+            try:
+                found = searcher.search(query, **option)
+            except Exception as error:  # the same error from both counts as the same answer
+                answers.append([query, str(option), repr(error)])
+                continue
+            hits = [[hit.row, hit.score] for hit in found.hits]
+            answers.append([query, str(option), found.total, found.all_words, hits])
+print(json.dumps(answers, ensure_ascii=False))
+"""
+
+
+def answers(checkout: Path, index: Path) -> list:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(checkout), str(HERE)])}
+    done = subprocess.run(
+        [PYTHON, "-c", PROBE, str(index), str(CORPUS)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=HERE,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(f"{checkout}: {done.stderr.strip()[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    index, new, base = (Path(arg).resolve() for arg in sys.argv[1:4])
+    ours, theirs = answers(new, index), answers(base, index)
+    differ = [(a, b) for a, b in zip(ours, theirs, strict=True) if a != b]
+    print(f"{len(ours)} searches, {len(differ)} answered differently")
+    for a, b in differ[:10]:
+        print(f"  {a[0]} {a[1]}:\n    new  {a[2:]}\n    base {b[2:]}")
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
