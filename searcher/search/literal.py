@@ -4,7 +4,8 @@ One character is answered by its unigram postings and two by their bigram postin
 Longer strings intersect the postings of their bigrams, rarest first, and each candidate is
 confirmed on its folded text, so recall is exact while the scan touches only candidates. A
 candidate whose count the postings already tell (a Chinese word the index holds: _told) is not
-read: 人民政府 on 4× zh-laws has 130,901 candidates, whose texts took 124 ms to count.
+read: 人民政府 on 4× zh-laws has 130,544 candidates, whose texts took 124 ms to count; the
+postings tell all but 1,388 of their counts.
 """
 
 from __future__ import annotations

@@ -125,7 +125,7 @@ class Scorer:
         """The score of every row that `found` matched; given `rows` (ascending), of those only
         (0 elsewhere), with the same bits: the engine ranks rows holding every element above all
         others, so when they are enough, only they need scoring (on 4× zh-laws, 文明 人民政府
-        应当 holds all three in 4,000 of 370,500 passages matching any)."""
+        应当 holds all three in 2,348 of 370,588 passages matching any)."""
         scores = np.zeros(self._rows, np.float32)
         asking = [_is_question_word(clause) for clause in query.clauses]
         question_weight = 1.0 if all(asking) else QUESTION_WORD_WEIGHT
