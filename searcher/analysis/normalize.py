@@ -110,7 +110,7 @@ def _fold_chars(text: str) -> tuple[str, bool]:
 
 
 def _expanded(text: str) -> tuple[int, ...]:
-    """to_source of text folded character by character (some fold to several, or none)."""
+    """to_source of text folded character by character (some fold to several)."""
     to_source: list[int] = []
     for offset, char in enumerate(text):
         to_source.extend([offset] * len(_TABLE[ord(char)]))
