@@ -64,8 +64,10 @@ _TEXT_BONUS = 1e5
 _WHOLE_WORD_BONUS = 1e5
 # Only the rows a ranking may show are scored when they are fewer than 1/_SPARSE_SHARE of all
 # rows (a phrase, or the rows holding every element of several): each posting list is then
-# searched for them, where scoring every row takes a pass over every list (the same bits).
-_SPARSE_SHARE = 8
+# searched for them, where scoring every row takes a pass over every list (the same bits). On 4×
+# zh-laws (tests/benchmarks/bench_sparse.py), scoring 1/64, 1/16 and 1/8 of the rows took 23-29%,
+# 60-91% and 88-149% of the time of scoring them all.
+_SPARSE_SHARE = 16
 # Passages holding Latin letters as typed come before those holding only the Chinese words the
 # letters spell as pinyin (search/pinyin.py): `wangge` typed in a text outranks 网格.
 _TYPED_BONUS = 5e5

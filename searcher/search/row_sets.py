@@ -66,6 +66,14 @@ def union(rows: np.ndarray, more: np.ndarray) -> tuple[np.ndarray, np.ndarray | 
     return merged, from_rows
 
 
+def common(rows: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """Rows in both (both ascending, unique), ascending: each row of the shorter looked up in
+    the longer, so a few rows cost no pass over a long list."""
+    if len(more) < len(rows):
+        rows, more = more, rows
+    return rows[holds(more, rows)]
+
+
 def holds(rows: np.ndarray, among: np.ndarray) -> np.ndarray:
     """For each of `among`, whether `rows` holds it (both ascending)."""
     if not len(rows):

@@ -20,7 +20,7 @@ import numpy as np
 from searcher.analysis.grams import bigram_key
 from searcher.search.literal import LiteralMatcher
 from searcher.search.query import Clause, ParsedQuery, Unit
-from searcher.search.row_sets import Matched, best_of, holds, text_first, union
+from searcher.search.row_sets import Matched, best_of, common, holds, text_first, union
 from searcher.search.titles import TitleMatcher
 from searcher.store.generation import Generation
 from searcher.store.vocabulary import Vocabulary
@@ -145,7 +145,7 @@ class Scorer:
         for chunk in query.chunks:
             held, _ = self._literal.rows(chunk)
             bonus = CHUNK_WEIGHT * self._idf(held) * (len(chunk) ** 0.5)
-            scores[held if rows is None else held[holds(rows, held)]] += bonus
+            scores[held if rows is None else common(held, rows)] += bonus
         if rows is None:
             scores += NGRAM_WEIGHT * self._ngram_scores(query)
         else:
@@ -239,8 +239,7 @@ class Scorer:
         score is added up in `buffer` (zeros, and zeros again on return), a few rows' on them."""
         held, _, in_text = found
         if rows is not None:
-            text, title = held[:in_text], held[in_text:]
-            text, title = text[holds(rows, text)], title[holds(rows, title)]
+            text, title = common(held[:in_text], rows), common(held[in_text:], rows)
             held, in_text = np.concatenate([text, title]), len(text)
         text = held[:in_text]
         posted = [(*self._literal.rows(literal), LITERAL_WEIGHT) for literal in unit.literals]
