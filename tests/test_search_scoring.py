@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from searcher.search import Searcher
 from searcher.search.literal import LiteralMatcher
 from searcher.search.scoring import Scorer
 from searcher.search.titles import TitleMatcher
@@ -33,8 +34,6 @@ QUERIES = [
 def test_scoring_a_few_rows_gives_them_the_scores_of_scoring_all(
     query: str, sample_index: Path
 ) -> None:
-    from searcher.search import Searcher
-
     with Searcher.open(sample_index) as searcher:
         parsed = searcher.parse(query)
     generation = open_generation(sample_index)

@@ -12,15 +12,11 @@ neither imports the other's searcher). Prints p50 / p95 ms per round and the slo
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
-from measure import CORPUS, PYTHON, machine_line, percentile
+from measure import CORPUS, machine_line, percentile, probe_checkout
 
-HERE = Path(__file__).resolve().parent
 PROBE = """
 import json, sys, time
 import bench_query as b
@@ -39,21 +35,6 @@ print(json.dumps(times, ensure_ascii=False))
 """
 
 
-def measure(checkout: Path, index: Path, corpus: Path) -> list[list]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(checkout), str(HERE)])}
-    done = subprocess.run(
-        [PYTHON, "-c", PROBE, str(index), str(corpus)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=HERE,
-        check=False,
-    )
-    if done.returncode:
-        raise RuntimeError(f"{checkout}: {done.stderr.strip()[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("index", type=Path)
@@ -67,7 +48,9 @@ def main() -> None:
     for round_number in range(1, options.rounds + 1):
         line = [f"round {round_number}:"]
         for label, checkout in (("new", options.new), ("base", options.base)):
-            times = measure(checkout.resolve(), options.index.resolve(), options.corpus)
+            times = probe_checkout(
+                checkout.resolve(), PROBE, str(options.index.resolve()), str(options.corpus)
+            )
             runs[label].append(times)
             flat = [t for t, _, _ in times]
             line.append(f"{label} {percentile(flat, 50):.1f} / {percentile(flat, 95):.1f} ms")

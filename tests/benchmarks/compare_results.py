@@ -9,15 +9,11 @@ answers (a faster path), this is the check that it does.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
-from measure import CORPUS, PYTHON
+from measure import CORPUS, probe_checkout
 
-HERE = Path(__file__).resolve().parent
 PROBE = """
 import json, sys
 import bench_query as b
@@ -43,24 +39,9 @@ print(json.dumps(answers, ensure_ascii=False))
 """
 
 
-def answers(checkout: Path, index: Path) -> list:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(checkout), str(HERE)])}
-    done = subprocess.run(
-        [PYTHON, "-c", PROBE, str(index), str(CORPUS)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=HERE,
-        check=False,
-    )
-    if done.returncode:
-        raise RuntimeError(f"{checkout}: {done.stderr.strip()[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> int:
     index, new, base = (Path(arg).resolve() for arg in sys.argv[1:4])
-    ours, theirs = answers(new, index), answers(base, index)
+    ours, theirs = (probe_checkout(c, PROBE, str(index), str(CORPUS)) for c in (new, base))
     differ = [(a, b) for a, b in zip(ours, theirs, strict=True) if a != b]
     print(f"{len(ours)} searches, {len(differ)} answered differently")
     for a, b in differ[:10]:

@@ -182,3 +182,17 @@ def write_section(name: str, markdown: str, results: Path = RESULTS) -> None:
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     results.write_text(text, encoding="utf-8")
+
+
+def probe_checkout(checkout: Path, code: str, *args: str) -> object:
+    """Run `code` (with `args` as sys.argv[1:]) in a child process importing another checkout's
+    searcher (PYTHONPATH), from this folder so the current checkout is not imported; its last
+    line of output is JSON, returned decoded."""
+    here = Path(__file__).resolve().parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(checkout), str(here)])}
+    done = subprocess.run(
+        [PYTHON, "-c", code, *args], capture_output=True, text=True, env=env, cwd=here, check=False
+    )
+    if done.returncode:
+        raise RuntimeError(f"{checkout}: {done.stderr.strip()[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
