@@ -258,14 +258,11 @@ class Scorer:
             for found_rows, tfs, weight in posted:
                 at, tfs = _gathered(found_rows, tfs, text)
                 score[at] += weight * self._bm25(self._idf(found_rows), tfs, text[at])
-        # A word only in the title: its words' BM25F weights there are ignored, or a short
-        # title's word would outscore the same word in the text of a long passage.
-        if in_text < len(held):
-            idf = self._idf(found[0])
-            only = np.full(len(held) - in_text, TITLE_MATCH_WEIGHT * idf, np.float32)
-            score = np.concatenate([score, only])
         if unit.weight != 1.0:
             score = score * np.float32(unit.weight)
+        if in_text < len(held):
+            only = np.full(len(held) - in_text, self._title_score(unit, found[0]), np.float32)
+            score = np.concatenate([score, only])
         return held, score, in_text
 
     def _unit_rows(self, unit: Unit, mark: np.ndarray | None) -> Matched:
@@ -274,11 +271,16 @@ class Scorer:
         score of those found only in their title (see Matched), 0 for the others."""
         rows, in_text = self._held(unit, mark)
         score = np.zeros(len(rows), np.float32)
-        if in_text < len(rows):  # as _unit scores them
-            score[in_text:] = np.float32(TITLE_MATCH_WEIGHT * self._idf(rows))
-            if unit.weight != 1.0:
-                score = score * np.float32(unit.weight)
+        if in_text < len(rows):
+            score[in_text:] = self._title_score(unit, rows)
         return rows, score, in_text
+
+    def _title_score(self, unit: Unit, rows: np.ndarray) -> np.float32:
+        """What the unit scores in a passage holding it only in its title (`rows`: every
+        passage holding it), its weight included: a share of its IDF, its words' BM25F weights
+        there ignored, or a short title's word would outscore the word in a long passage."""
+        score = np.float32(TITLE_MATCH_WEIGHT * self._idf(rows))
+        return score * np.float32(unit.weight) if unit.weight != 1.0 else score
 
     def _held(self, unit: Unit, mark: np.ndarray | None) -> tuple[np.ndarray, int]:
         if unit.title_only:
