@@ -2,7 +2,8 @@
 the all-words flag, for bench_query's mix (40 of each kind, and 10 more of another seed) plus
 queries of the other kinds (OR, title:, exclusion, regional, pinyin, typo, spacing, symbols),
 each with the default options, --all, 50 hits and no collapsing. For a change meant to keep the
-answers (a faster path), this is the check that it does.
+answers (a faster path), this is the check that it does; it counts apart the answers that differ
+only in which of equally scored passages are shown.
 
     python tests/benchmarks/compare_results.py INDEX NEW_CHECKOUT BASE_CHECKOUT
 """
@@ -43,10 +44,21 @@ def main() -> int:
     index, new, base = (Path(arg).resolve() for arg in sys.argv[1:4])
     ours, theirs = (probe_checkout(c, PROBE, str(index), str(CORPUS)) for c in (new, base))
     differ = [(a, b) for a, b in zip(ours, theirs, strict=True) if a != b]
-    print(f"{len(ours)} searches, {len(differ)} answered differently")
-    for a, b in differ[:10]:
+    ties = [(a, b) for a, b in differ if _tie_only(a, b)]
+    print(
+        f"{len(ours)} searches, {len(differ)} answered differently"
+        f" ({len(ties)} only in which of equally scored passages are shown)"
+    )
+    for a, b in sorted(differ, key=lambda pair: _tie_only(*pair))[:10]:
         print(f"  {a[0]} {a[1]}:\n    new  {a[2:]}\n    base {b[2:]}")
     return 1 if differ else 0
+
+
+def _tie_only(a: list, b: list) -> bool:
+    """The same total, flag and scores, hit by hit: only rows of equal score differ."""
+    if len(a) < 5 or len(b) < 5 or a[2:4] != b[2:4]:
+        return False
+    return [score for _, score in a[4]] == [score for _, score in b[4]]
 
 
 if __name__ == "__main__":
