@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from small_index import index_of
 
 from searcher.search import Searcher
 from searcher.search.row_sets import top
-from small_index import index_of
 
 SAME = "社区网格员每周走访独居老人一次，记录身体和生活情况。"
 
@@ -54,6 +54,6 @@ def test_the_best_few_of_tied_candidates_are_the_lowest_rows() -> None:
         size = int(rng.integers(1, 3000))
         ranked = rng.integers(0, 4, size).astype(np.float32)  # many ties
         candidates = rng.choice(10**7, size, replace=False)  # in no order
-        full = [row for _, row in sorted(zip(-ranked, candidates))]
+        full = [row for _, row in sorted(zip(-ranked, candidates, strict=True))]
         for limit in (1, 3, 10, 100):
             assert top(candidates, ranked, limit).tolist() == full[:limit]
