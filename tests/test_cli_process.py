@@ -223,3 +223,43 @@ def test_the_console_script_answers_as_the_whole_app_does(args: list[str]) -> No
         whole.stderr,
     )
     assert run.stdout or run.stderr
+
+
+# A query ends in os._exit; this one first says how many threads the process holds.
+_COUNT_THREADS = """
+import os, sys
+import searcher.cli.main as cli
+end = os._exit
+def counted(code):
+    kept = os.environ.get("OPENBLAS_NUM_THREADS", "-")
+    print(len(os.listdir("/proc/self/task")), kept, file=sys.stderr)
+    end(code)
+os._exit = counted
+sys.argv = ["searcher", "query", "网格", "-n", "1", "--index", sys.argv[1]]
+cli.run()
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads counted in /proc")
+def test_a_query_starts_no_blas_threads_unless_the_user_asks(sample_index: Path) -> None:
+    # numpy's OpenBLAS starts a thread a core, spinning for work a search never gives it: a
+    # fresh query's CPU time was 1.7 times its wall time. A value the user set is kept.
+    def threads(setting: str | None) -> tuple[int, str]:
+        env = _env()
+        env.pop("OPENBLAS_NUM_THREADS", None)
+        if setting is not None:
+            env["OPENBLAS_NUM_THREADS"] = setting
+        done = subprocess.run(
+            [sys.executable, "-c", _COUNT_THREADS, str(sample_index)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        count, kept = done.stderr.split()[-2:]
+        return int(count), kept
+
+    assert threads(None) == (1, "1")
+    count, kept = threads("2")
+    assert kept == "2" and count > 1  # the threads a query no longer starts

@@ -487,6 +487,12 @@ def _read_only_done() -> None:
 
 def run() -> None:
     """Console-script entry point."""
+    # numpy's OpenBLAS starts a thread per core when numpy is imported, and they spin a while
+    # waiting for work that never comes here (nothing multiplies matrices): on 2 cores a fresh
+    # `searcher query` spent 334 ms of CPU for 219 ms of wall time, with one thread 195 ms for
+    # 196 (tests/benchmarks/bench_blas_threads.py). Set before any import of numpy; inherited by
+    # the indexing workers; a value the user set is kept.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         _app_for(sys.argv[1:])(prog_name="searcher")
     except SystemExit as done:
