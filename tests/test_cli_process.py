@@ -243,7 +243,7 @@ cli.run()
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads counted in /proc")
 def test_a_query_starts_no_blas_threads_unless_the_user_asks(sample_index: Path) -> None:
     # numpy's OpenBLAS starts a thread a core, spinning for work a search never gives it: a
-    # fresh query's CPU time was 1.7 times its wall time. A value the user set is kept.
+    # fresh query's CPU time was 1.5 times its wall time. A value the user set is kept.
     def threads(setting: str | None) -> tuple[int, str]:
         env = _env()
         env.pop("OPENBLAS_NUM_THREADS", None)

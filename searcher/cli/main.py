@@ -489,9 +489,9 @@ def run() -> None:
     """Console-script entry point."""
     # numpy's OpenBLAS starts a thread per core when numpy is imported, and they spin a while
     # waiting for work that never comes here (nothing multiplies matrices): on 2 cores a fresh
-    # `searcher query` spent 334 ms of CPU for 219 ms of wall time, with one thread 195 ms for
-    # 196 (tests/benchmarks/bench_blas_threads.py). Set before any import of numpy; inherited by
-    # the indexing workers; a value the user set is kept.
+    # `searcher query` spent 361 ms of CPU for 245 ms of wall time, with one thread 209 ms for
+    # 210 (p50, tests/benchmarks/bench_blas_threads.py). Set before any import of numpy;
+    # inherited by the indexing workers; a value the user set is kept.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         _app_for(sys.argv[1:])(prog_name="searcher")

@@ -104,6 +104,8 @@ def _lowest_of_tied(candidates: np.ndarray, ranked: np.ndarray, part: np.ndarray
     above = part[ranked[part] > last]
     tied = np.flatnonzero(ranked == last)
     need = len(part) - len(above)
+    if len(tied) < need:  # a NaN rank, never expected: argpartition's choice stands
+        return part
     if len(tied) > need:
         tied = tied[np.argpartition(candidates[tied], need - 1)[:need]]
     return np.concatenate([above, tied])
