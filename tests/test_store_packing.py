@@ -51,6 +51,37 @@ def test_every_key_decodes_to_the_rows_and_values_written(tmp_path: Path, seed: 
     assert all_values.tolist() == values[ptr[5] : ptr[29]].tolist()
 
 
+def test_fields_of_every_width_decode(tmp_path: Path) -> None:
+    # Blocks of every gap width from 1 to 31 bits and value numbers up to 10 bits wide: each
+    # width is read through the word size decoding picks for it (4 bytes up to 25 bits, else 8).
+    rng = np.random.default_rng(3)
+    table = np.arange(1, 1001, dtype=np.float32)  # 1,000 distinct values: numbers to 10 bits
+    rows, values, counts = [], [], []
+    for width in range(1, 32):
+        # 300 postings of each width, in as many keys as rows under 2^31 need: whole blocks of it
+        per_key = max(1, min(300, (2**31 - 1) // 2**width))
+        for count in [per_key] * -(-300 // per_key):
+            gaps = rng.integers(2 ** (width - 1), min(2**width, 2**31 - 1), count)
+            rows.append(np.cumsum(gaps))  # a key's first posting holds its row itself
+            values.append(table[rng.integers(0, 2 ** min(width, 10), count) % len(table)])
+            counts.append(count)
+    ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    rows_all, values_all = np.concatenate(rows).astype(np.int32), np.concatenate(values)
+    writer = PackedWriter(tmp_path, "post", table)
+    starts = np.zeros(len(rows_all), bool)
+    starts[ptr[:-1]] = True
+    writer.write(rows_all, values_all, starts)
+    writer.close()
+    packed = PackedPostings.load(tmp_path, "post")
+    widths = np.load(tmp_path / "post_widths.npy")
+    assert set(range(1, 32)) <= set(widths[:, 0].tolist())
+    assert {9, 10} <= set(widths[:, 1].tolist())
+    for key in range(len(counts)):
+        got_rows, got_values = packed.key(int(ptr[key]), int(ptr[key + 1]), "word")
+        assert got_rows.tolist() == rows_all[ptr[key] : ptr[key + 1]].tolist(), key + 1
+        assert got_values.tolist() == values_all[ptr[key] : ptr[key + 1]].tolist(), key + 1
+
+
 def test_dense_rows_with_equal_values_take_a_bit_or_two_a_posting(tmp_path: Path) -> None:
     rows = np.arange(0, 200_000, 2, dtype=np.int32)  # every other passage holds the word
     ptr = np.array([0, len(rows)], np.int64)
