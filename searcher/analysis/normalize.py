@@ -16,6 +16,7 @@ from functools import lru_cache
 # CJK Unified Ideographs, Extension A, compatibility ideographs, Extensions B-G.
 HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
 _HAN = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES)
+_HAN_LOWEST = min(lo for lo, _ in HAN_RANGES)
 
 
 def is_han(char: str) -> bool:
@@ -23,9 +24,6 @@ def is_han(char: str) -> bool:
     code = ord(char)
     # Latin letters, digits and punctuation are below every range: answered without the loop.
     return code >= _HAN_LOWEST and any(lo <= code <= hi for lo, hi in HAN_RANGES)
-
-
-_HAN_LOWEST = min(lo for lo, _ in HAN_RANGES)
 
 
 _SPACES = re.compile("[ \t]+")
