@@ -15,7 +15,6 @@ from functools import lru_cache
 # Chinese characters, as folding and query parsing tell them from Latin letters and digits:
 # CJK Unified Ideographs, Extension A, compatibility ideographs, Extensions B-G.
 HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
-_HAN = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES)
 _HAN_LOWEST = min(lo for lo, _ in HAN_RANGES)
 
 
@@ -26,8 +25,18 @@ def is_han(char: str) -> bool:
     return code >= _HAN_LOWEST and any(lo <= code <= hi for lo, hi in HAN_RANGES)
 
 
+def spaced_apart(left: str, right: str) -> bool:
+    """Whether a space between these two characters is one folding drops: Chinese beside a
+    Latin letter or digit, in either order. (Not a regex: compiling a class of 28,000
+    characters takes 2 ms, at every start of a fresh `searcher query`.)"""
+    return (is_han(left) and _is_latin(right)) or (_is_latin(left) and is_han(right))
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
 _SPACES = re.compile("[ \t]+")
-_LATIN_OR_DIGIT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 @dataclass(frozen=True)
@@ -141,9 +150,6 @@ def _boundary_spaces(folded: str) -> list[tuple[int, int]]:
         start, end = run.span()
         if start == 0 or end == len(folded):
             continue
-        before, after = folded[start - 1], folded[end]
-        if (is_han(before) and after in _LATIN_OR_DIGIT) or (
-            before in _LATIN_OR_DIGIT and is_han(after)
-        ):
+        if spaced_apart(folded[start - 1], folded[end]):
             found.append((start, end))
     return found
