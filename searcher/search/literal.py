@@ -17,6 +17,7 @@ import numpy as np
 from searcher.analysis.analyzers import TITLE_WEIGHT
 from searcher.analysis.grams import literal_keys
 from searcher.analysis.normalize import is_han
+from searcher.search.row_sets import found_at
 from searcher.search.titles import TitleMatcher
 from searcher.store.generation import Generation
 
@@ -78,8 +79,8 @@ class LiteralMatcher:
         word_rows, weights = self._gen.word_postings(term_id)
         if not len(word_rows):
             return None
-        at = np.minimum(np.searchsorted(word_rows, rows), len(word_rows) - 1)
-        least = np.where(word_rows[at] == rows, weights[at], 0.0)
+        at, held = found_at(word_rows, rows)
+        least = np.where(held, weights[at], 0.0)
         # A word's weight counts its title's words too, TITLE_WEIGHT each: less that for each
         # time the title holds the string (at least as often as the word).
         in_titles = self._titles.counts(literal)
@@ -99,8 +100,7 @@ def _intersect(postings: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarra
     for rows, counts in postings[1:]:
         if not len(candidates) or not len(rows):
             return _EMPTY
-        at = np.minimum(np.searchsorted(rows, candidates), len(rows) - 1)
-        held = rows[at] == candidates
+        at, held = found_at(rows, candidates)
         candidates = candidates[held]
         least = np.minimum(least[held], counts[at[held]])
     return candidates, least

@@ -78,8 +78,14 @@ def holds(rows: np.ndarray, among: np.ndarray) -> np.ndarray:
     """For each of `among`, whether `rows` holds it (both ascending)."""
     if not len(rows):
         return np.zeros(len(among), bool)
+    return found_at(rows, among)[1]
+
+
+def found_at(rows: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `among`, its place in `rows` (`rows` not empty, both ascending) and whether
+    it is there: a binary search of each, so a few rows cost no pass over a long list."""
     at = np.minimum(np.searchsorted(rows, among), len(rows) - 1)
-    return rows[at] == among
+    return at, rows[at] == among
 
 
 def top(candidates: np.ndarray, ranked: np.ndarray, limit: int) -> np.ndarray:

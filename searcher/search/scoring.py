@@ -20,7 +20,7 @@ import numpy as np
 from searcher.analysis.grams import bigram_key
 from searcher.search.literal import LiteralMatcher
 from searcher.search.query import Clause, ParsedQuery, Unit
-from searcher.search.row_sets import Matched, best_of, common, holds, text_first, union
+from searcher.search.row_sets import Matched, best_of, common, found_at, holds, text_first, union
 from searcher.search.titles import TitleMatcher
 from searcher.store.generation import Generation
 from searcher.store.vocabulary import Vocabulary
@@ -416,11 +416,9 @@ def _gathered(
     if not len(rows) or not len(among):
         return np.zeros(0, np.int64), values[:0]
     if len(among) <= len(rows):
-        at = np.minimum(np.searchsorted(rows, among), len(rows) - 1)
-        held = rows[at] == among
+        at, held = found_at(rows, among)
         return np.flatnonzero(held), values[at[held]]
-    at = np.minimum(np.searchsorted(among, rows), len(among) - 1)
-    held = among[at] == rows
+    at, held = found_at(among, rows)
     return at[held], values[held]
 
 
