@@ -141,7 +141,7 @@ class Scorer:
             held, score, in_text = best_of([units[unit] for unit in clause.alternatives])
             if len(query.clauses) == 1 and found.title_only is not None:
                 held, score = held[:in_text], score[:in_text]  # title only: found.title_only
-            scores[held] += score * (question_weight if asks else 1.0)
+            np.add.at(scores, held, score * (question_weight if asks else 1.0))  # held: unique
         for chunk in query.chunks:
             held, _ = self._literal.rows(chunk)
             bonus = CHUNK_WEIGHT * self._idf(held) * (len(chunk) ** 0.5)
@@ -227,8 +227,10 @@ class Scorer:
             parts.append((held if at is None else at, weight * self._bm25(idf, tfs, held, True)))
         # Summed in float64 in the order of the lists, as np.bincount sums: the same bits for
         # a row whether every row or a few are scored.
-        places = np.concatenate([place for place, _ in parts])
-        weights = np.concatenate([score for _, score in parts])
+        # Given as intp and float64, which it sums in: given int32 rows, bincount converted them
+        # at 5-10x the cost of its sum (人民政府 on 4× zh-laws: 10-20 ms, now 1).
+        places = np.concatenate([place for place, _ in parts], dtype=np.intp, casting="safe")
+        weights = np.concatenate([score for _, score in parts], dtype=np.float64)
         return np.bincount(places, weights=weights, minlength=size).astype(np.float32)
 
     def _unit(
@@ -249,7 +251,8 @@ class Scorer:
                 posted.append((*self._gen.word_postings(term_id), 1.0))
         if buffer is not None:  # a pass over each list
             for found_rows, tfs, weight in posted:
-                buffer[found_rows] += weight * self._bm25(self._idf(found_rows), tfs, found_rows)
+                gained = weight * self._bm25(self._idf(found_rows), tfs, found_rows)
+                np.add.at(buffer, found_rows, gained)  # rows unique: as += by index, 2x as fast
             score = buffer[text]
             for found_rows, _, _ in posted:
                 buffer[found_rows] = 0.0
@@ -339,13 +342,19 @@ class Scorer:
         self, idf: float, tfs: np.ndarray, rows: np.ndarray, by_chars: bool = False
     ) -> np.ndarray:
         """BM25 of `rows`, lengths in weighted words (the word field) or in characters."""
-        tfs = tfs.astype(np.float32)
+        tfs = tfs.astype(np.float32)  # a copy, worked on in place below
         if by_chars in self._norm_cache or len(rows) * _NORMS_ONCE > self._rows:
-            norm = self._norms(by_chars)[rows]
+            norm = self._norms(by_chars).take(rows)  # take: ~2x faster than [rows]
         else:  # a short list: its rows' norms alone (the same operations, so the same bits)
             lengths, mean = self._lengths(by_chars)
             norm = K1 * (1 - B + B * lengths[rows] / mean)
-        return idf * tfs * (K1 + 1) / (tfs + norm)
+        # idf · tf · (K1 + 1) / (tf + norm), in the order and types of that expression, in place:
+        # each temporary of a list of 600 K rows was a fresh allocation, its pages faulted in
+        # (的 on 4× zh-laws: 5.3 ms of such a line a list).
+        norm += tfs
+        tfs *= idf
+        tfs *= K1 + 1
+        return np.divide(tfs, norm, out=norm)
 
     def _norms(self, by_chars: bool) -> np.ndarray:
         """K1 · (1 − B + B · length / mean length) of every row, computed once a searcher, when
