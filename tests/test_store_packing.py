@@ -132,3 +132,23 @@ def test_a_damaged_block_raises_index_corrupt_error(
     packed = PackedPostings.load(tmp_path, "post")
     with pytest.raises(IndexCorruptError, match=f"word postings are damaged \\({message}\\)"):
         packed.key(0, len(rows), "word")
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([10, 5, 20], "rows out of order"),  # a gap of 2^32 - 5: the running sum wraps to 5
+        ([10, 10, 20], "rows out of order"),  # a gap of 0 inside a key
+        ([10, 2**31 - 1 + 10], "a row past the largest"),
+    ],
+)
+def test_rows_that_do_not_ascend_within_their_range_are_refused(
+    tmp_path: Path, rows: list[int], message: str
+) -> None:
+    # Rows as damage could leave them (the writer checks nothing), each gap with a true sum, so
+    # only the decoder's own checks stand between them and a wrong answer.
+    written = np.array(rows, np.int64).astype(np.uint32).view(np.int32)
+    _write(tmp_path, np.array([0, len(rows)], np.int64), written, np.ones(len(rows), np.float32))
+    packed = PackedPostings.load(tmp_path, "post")
+    with pytest.raises(IndexCorruptError, match=f"word postings are damaged \\({message}\\)"):
+        packed.key(0, len(rows), "word")

@@ -76,16 +76,16 @@ class PackedPostings:
         them in the error a damaged block raises."""
         if end <= start:
             return np.zeros(0, np.int32), self.values[:0]
-        gaps, numbers = self._fields(start, end, what)
-        # astype, then an in-place cumsum: np.cumsum(gaps, dtype=np.int64) casts through a
-        # buffer and took 4x as long. A row's gap is never 0 but at a key's first posting.
-        rows = gaps.astype(np.int64)
-        if len(rows) > 1 and rows[1:].min() == 0:
+        rows, numbers = self._fields(start, end, what)
+        # Summed in place in uint32 (np.cumsum would sum in uint64, through a buffer): no copy
+        # of a list of millions. Rows must then ascend strictly: a gap of 0 (past a key's first
+        # posting) or a sum past 2^32, which wraps below the row before, is damage.
+        np.add.accumulate(rows, out=rows)
+        if len(rows) > 1 and not (rows[1:] > rows[:-1]).all():
             raise _damaged(what, "rows out of order")
-        np.cumsum(rows, out=rows)
         if rows[-1] > _LARGEST_ROW:  # ascending: the last is the largest
             raise _damaged(what, "a row past the largest")
-        return rows.astype(np.int32), self._values(numbers, len(rows), what)
+        return rows.view(np.int32), self._values(numbers, len(rows), what)
 
     def keys(self, ptr: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray]:
         """Rows and values of postings [ptr[0], ptr[-1]): the keys starting at each ptr entry."""
