@@ -82,3 +82,32 @@ def test_literal_rows_and_counts_are_the_texts_own(tmp_path: Path) -> None:
         assert read["人民的政府"] >= len(_expected(generation, "人民的政府"))
     finally:
         generation.close()
+
+
+def test_a_word_found_inside_longer_words_is_counted_from_their_postings(tmp_path: Path) -> None:
+    # 人民法院 mostly inside longer words of the index (最高人民法院, 高级人民法院): their
+    # postings tell its count, so no text is read, and the counts are still the texts' own,
+    # twice in a row where the same word holds it twice or beside the word itself.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    paragraphs = ["最高人民法院审理了此案。"] * 6 + ["高级人民法院判决，最高人民法院复核。"] * 3
+    paragraphs += ["人民法院受理后，最高人民法院指导。", "人民法院。"]
+    (docs / "courts.md").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    index = tmp_path / "index"
+    build_index([docs], index)
+    generation = open_generation(index)
+    try:
+        assert generation.term_id("最高人民法院") is not None  # a word of the index, as assumed
+        read: list[int] = []
+        count_texts = generation.literal_counts
+
+        def counted(needle: bytes, rows):  # noqa: ANN001, ANN202 - the generation's own
+            read.append(len(rows))
+            return count_texts(needle, rows)
+
+        generation.literal_counts = counted
+        matcher = LiteralMatcher(generation, TitleMatcher(generation))
+        assert _found(matcher, generation, "人民法院") == _expected(generation, "人民法院")
+        assert sum(read) == 0
+    finally:
+        generation.close()

@@ -57,3 +57,23 @@ def test_items_and_load_all_agree_with_lookups(tmp_path: Path) -> None:
         assert lazy.total == loaded.total == sum(items.values())
     finally:
         generation.close()
+
+
+def test_words_holding_a_string_are_those_of_the_vocabulary_that_hold_it(tmp_path: Path) -> None:
+    texts = ["图书馆馆长整理图书。", "图书管理员在图书馆。", "馆藏图书，书馆，馆书。", "哈哈哈哈。"]
+    generation = open_generation(_index(tmp_path, texts))
+    try:
+        words = generation.terms()
+        # The words lie end to end on disk: a string across two neighbours is held by none.
+        across = [a[-1] + b[0] for a, b in zip(words, words[1:], strict=False)]
+        across = [part for part in across if not any(part in word for word in words)]
+        assert across
+        for part in ["图书", "书馆", "馆", "哈哈", "图书馆馆长", *across]:
+            expected = {
+                (term, word.count(part))
+                for term, word in enumerate(words)
+                if part in word and len(word) > len(part)
+            }
+            assert set(generation.words_holding(part)) == expected, part
+    finally:
+        generation.close()

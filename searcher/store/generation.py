@@ -219,6 +219,7 @@ class Generation(_Mapped):
         self._pinyin: PinyinTable | None = None
         self._regional: RegionalTable | None = None
         self._terms: tuple[np.ndarray, np.ndarray, memoryview] | None = None
+        self._terms_bytes: bytes | None = None  # the vocabulary end to end, for words_holding
 
     def close(self) -> None:
         super().close()
@@ -244,6 +245,31 @@ class Generation(_Mapped):
         """The vocabulary in word (UTF-8 byte) order, from the first word >= `prefix` on."""
         for term in self.array("term_order")[self._word_rank(prefix.encode()) :].tolist():
             yield self._word(term).decode()
+
+    def words_holding(self, part: str) -> list[tuple[int, int]]:
+        """(term id, how often the word holds `part`) of every word of the vocabulary longer
+        than `part` that holds it: one search of the words end to end (zh-laws': 386 KB)."""
+        needle = part.encode()
+        if self._terms_bytes is None:
+            self._terms_bytes = bytes(self.blob("terms.bin"))
+        words = self._terms_bytes
+        places = []
+        at = words.find(needle)
+        while at != -1:
+            places.append(at)
+            at = words.find(needle, at + 1)
+        if not places:
+            return []
+        ptr = self.array("term_ptr")
+        found: dict[int, int] = {}
+        # A match may straddle two words (nothing separates them): kept only inside one.
+        # UTF-8 is self-synchronising, so a match starts at a character.
+        terms = (np.searchsorted(ptr, places, "right") - 1).tolist()
+        for place, term in zip(places, terms, strict=True):
+            start, end = int(ptr[term]), int(ptr[term + 1])
+            if term not in found and place + len(needle) <= end and end - start > len(needle):
+                found[term] = words[start:end].count(needle)
+        return list(found.items())
 
     def _word_rank(self, target: bytes) -> int:
         """How many words of the vocabulary sort before `target`."""
