@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import pty
 import subprocess
 import sys
@@ -266,3 +267,58 @@ def test_a_query_starts_no_blas_threads_unless_the_user_asks(sample_index: Path)
     assert kept == "2"
     if "openblas" in np.__config__.CONFIG["Build Dependencies"]["blas"]["name"]:
         assert count > 1  # the threads a query no longer starts (numpy's wheels: OpenBLAS)
+
+
+# The command given runs through the console entry point; then, as it ends, the process says how
+# many page faults three arrays of 3 MB alive at once cost it, the second time and after.
+_FAULTS = """
+import os, resource, sys
+import numpy as np
+import searcher.cli.main as cli
+
+def faults():
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    arrays = [np.ones(3 << 17) for _ in range(3)]
+    del arrays
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+end = os._exit
+def counted(code):
+    faults()
+    print(min(faults() for _ in range(3)), file=sys.stderr)
+    end(code)
+os._exit = counted
+sys.argv = ["searcher", *sys.argv[1:]]
+try:
+    cli.run()
+except SystemExit as done:
+    counted(done.code or 0)
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's allocator tuned")
+def test_a_search_keeps_freed_memory_for_its_next_arrays(
+    sample_index: Path, tmp_path: Path
+) -> None:
+    # glibc gave back each large array's pages as it was freed, so the next one faulted them in
+    # again: half the time of 的 on 4× zh-laws. A search keeps them; a build, whose arrays
+    # are few and large, and a user's own allocator settings are left alone.
+    def faults(*args: str, **env: str) -> int:
+        done = subprocess.run(
+            [sys.executable, "-c", _FAULTS, *args],
+            capture_output=True,
+            text=True,
+            env=_env(**env),
+            cwd=tmp_path,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        return int(done.stderr.split()[-1])
+
+    query = ("query", "网格", "-n", "1", "--index", str(sample_index))
+    assert faults(*query) < 100
+    assert faults(*query, MALLOC_TRIM_THRESHOLD_="1000000") > 1000  # the user's, as it faults
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("网格员巡查。", encoding="utf-8")
+    building = ("index", str(tmp_path / "docs"), "--index", str(tmp_path / "index"), "-q")
+    assert faults(*building) > 1000

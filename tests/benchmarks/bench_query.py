@@ -98,6 +98,12 @@ def _phrases(text: str, rng: random.Random) -> list[str]:
 def warm_ours(index: Path, queries: list[tuple], warmup: list[tuple]) -> dict[str, list[float]]:
     from searcher.search import Searcher
 
+    try:  # the allocator's policy of every searching command (TUI, batch); not in old checkouts
+        from searcher.cli.allocator import keep_freed_memory
+    except ImportError:
+        pass
+    else:
+        keep_freed_memory()
     times: dict[str, list[float]] = {}
     with Searcher.open(index) as searcher:
         for _, query in warmup:
