@@ -502,6 +502,31 @@ async def test_issue_15_enter_opens_the_document_at_the_passage_and_counts_from_
             assert view.current == 2 and "match 3/4" in screen_text(app)
 
 
+async def test_a_deep_path_gives_way_to_the_match_counter_of_an_open_document(
+    tmp_path: Path,
+) -> None:
+    # The header's second line is the path, then the paragraphs and the match counter: a path
+    # longer than the screen wrapped the counter out of sight (it depended on the length of
+    # pytest's own temporary folder). Now the path's start gives way.
+    deep = tmp_path.joinpath(*["一个很深的文件夹"] * 8)
+    deep.parent.mkdir(parents=True)
+    build_index([_long_document(deep)], tmp_path / "index")
+    with Searcher.open(tmp_path / "index") as opened:
+        app = build_app(opened, tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await search(app, pilot, "榅桲")
+            await pilot.press("enter", "enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, DocumentScreen)
+            shown = screen_text(app)
+            assert "match 2/4" in shown and "long.md" in shown  # line 301 holds the 2nd and 3rd
+            await pilot.press("n")
+            assert "match 3/4" in screen_text(app)
+            await pilot.resize_terminal(60, 24)
+            await settle(app, pilot)
+            assert "match 3/4" in screen_text(app) and "long.md" in screen_text(app)
+
+
 async def test_issue_15_at_80x24_rows_show_their_section_and_the_preview_its_line(
     searcher: Searcher, tmp_path: Path
 ) -> None:

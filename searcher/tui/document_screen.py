@@ -5,6 +5,7 @@ Esc pops it, and the results screen underneath still has its query and selection
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +16,7 @@ from textual.widgets import Footer, Static
 from searcher.oneline import shown_path
 from searcher.search import Hit
 from searcher.tui.document_view import DocumentView
-from searcher.tui.hit_content import LOCATION_STYLE, title_content
+from searcher.tui.hit_content import LOCATION_STYLE, tail, title_content
 
 
 class DocumentScreen(Screen[None]):
@@ -43,6 +44,7 @@ class DocumentScreen(Screen[None]):
         self.passages = passages
         self.opened = opened
         self.view = DocumentView(passages, opened.row, id="document")
+        self._match: tuple[int | None, int] = (None, 0)  # the header's: see _header
 
     def compose(self) -> ComposeResult:
         yield Static(id="document-header", markup=False)
@@ -52,6 +54,9 @@ class DocumentScreen(Screen[None]):
     def on_mount(self) -> None:
         self._header(None, 0)
         self.view.focus()
+
+    def on_resize(self) -> None:
+        self._header(*self._match)
 
     def action_next_match(self) -> None:
         self.view.action_next_match()
@@ -71,12 +76,17 @@ class DocumentScreen(Screen[None]):
             matches = f"{total} matches"
         else:
             matches = f"match {index + 1}/{total}"
+        self._match = (index, total)
         paragraphs = f"{len(self.passages)} paragraph" + ("s" if len(self.passages) != 1 else "")
+        counts = f"  {paragraphs} · {matches}"
+        # The path gives way (its start first) so the match counter always shows: a deep path
+        # wrapped it out of the header's lines.
+        room = max(self.size.width - 2 - cell_len(counts), 12)
         self.query_one("#document-header", Static).update(
             Content.assemble(
                 title_content(hit) if hit.title else (shown_path(hit.path), "bold"),
                 "\n",
-                (shown_path(hit.path), LOCATION_STYLE),
-                (f"  {paragraphs} · {matches}", "$foreground-muted"),
+                (tail(shown_path(hit.path), room), LOCATION_STYLE),
+                (counts, "$foreground-muted"),
             )
         )
