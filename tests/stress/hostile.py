@@ -46,10 +46,28 @@ class Creates:
         return (open, (str(self.path), "w"))
 
 
-def run(*args: str, cwd: Path | None = None, stdin: object = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [SEARCHER, *args], cwd=cwd, stdin=stdin, capture_output=True, timeout=300, check=False
+# The largest peak RSS of a searcher process so far, and its command: RUSAGE_CHILDREN's maxrss is
+# the largest of every child reaped, so a call after which it grew is the one that reached it.
+_largest = {"MB": 0.0, "command": ""}
+
+
+def run(
+    *args: str, cwd: Path | None = None, stdin: object = None, feed: bytes | None = None
+) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [SEARCHER, *args],
+        cwd=cwd,
+        stdin=stdin,
+        input=feed,
+        capture_output=True,
+        timeout=300,
+        check=False,
     )
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if peak > _largest["MB"]:
+        shown = [a if len(a) < 40 else f"<{len(a):,} characters>" for a in args]
+        _largest.update(MB=peak, command=" ".join(["searcher", *shown]))
+    return done
 
 
 def one_line_error(done: subprocess.CompletedProcess) -> bool:
@@ -67,13 +85,7 @@ def make_docs(root: Path, rng: random.Random, files: int = 12) -> Path:
 
 def answers(index: Path) -> list[tuple]:
     queries = "网格\n人民政府\n乡村\n防汛\n"
-    done = subprocess.run(
-        [SEARCHER, "batch", "-i", str(index), "-n", "1000"],
-        input=queries.encode(),
-        capture_output=True,
-        timeout=300,
-        check=False,
-    )
+    done = run("batch", "-i", str(index), "-n", "1000", feed=queries.encode())
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     return [(x["query"], sorted((h["path"], h["paragraph"]) for h in x["hits"])) for x in lines]
 
@@ -258,8 +270,7 @@ def main() -> int:
         print(f"| {name} | {args.rounds} | {len(failed)} |")
         for problem in failed[:5]:
             print(f"|   {problem} | | |")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"\npeak RSS of any searcher process: {peak:.0f} MB")
+    print(f"\npeak RSS of any searcher process: {_largest['MB']:.0f} MB (`{_largest['command']}`)")
     return 1 if failures else 0
 
 
